@@ -1,0 +1,96 @@
+"""One typed config for a run: the model, the windows and the training.
+
+The sidebar builds a :class:`Config`; everything else reads it. Field names
+follow ``nn.LSTM`` (``input_size``, ``hidden_size``, ``num_layers``,
+``dropout``) so the code reads like the PyTorch docs.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any, Literal
+
+from lstm_viz.errors import LensError
+
+CellKind = Literal["lstm", "gru", "rnn"]
+CELLS: tuple[str, ...] = ("lstm", "gru", "rnn")
+
+# Bounds a classroom server can afford; a page's widgets use the same numbers.
+LIMITS: dict[str, tuple[float, float]] = {
+    "hidden_size": (1, 512),
+    "num_layers": (1, 4),
+    "dropout": (0.0, 0.9),
+    "window": (2, 512),
+    "epochs": (1, 5000),
+    "lr": (1e-5, 1.0),
+    "batch_size": (1, 4096),
+    "seed": (0, 2**31 - 1),
+    "max_snapshots": (2, 60),
+}
+# epochs x training windows x hidden units; keeps one run to about a minute on 2 cores.
+COMPUTE_BUDGET: int = 300_000_000
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings of one training run.
+
+    Parameters
+    ----------
+    cell : {"lstm", "gru", "rnn"}
+        Recurrent core of the forecaster.
+    input_size : int
+        Features per time step (1 for a univariate series).
+    hidden_size : int
+        Units per recurrent layer, ``H``.
+    num_layers : int
+        Stacked recurrent layers.
+    dropout : float
+        Dropout between stacked layers (ignored by PyTorch for one layer).
+    window : int
+        Time steps the model reads to predict the next value, ``T``.
+    epochs, lr, batch_size, seed :
+        Mini-batch Adam settings; the same seed gives the same losses.
+    max_snapshots : int
+        Training snapshots (gate trace + predictions) kept per run, at most 60.
+    num_threads : int or None
+        Torch intra-op threads for this run; None leaves torch's default.
+    """
+
+    cell: CellKind = "lstm"
+    input_size: int = 1
+    hidden_size: int = 32
+    num_layers: int = 1
+    dropout: float = 0.0
+    window: int = 12
+    epochs: int = 200
+    lr: float = 0.01
+    batch_size: int = 32
+    seed: int = 0
+    max_snapshots: int = 60
+    num_threads: int | None = None
+
+    def validate(self) -> "Config":
+        """Return self, or raise :class:`LensError` naming the first bad setting."""
+        if self.cell not in CELLS:
+            raise LensError("config.cell", value=self.cell)
+        for name, (low, high) in LIMITS.items():
+            value = getattr(self, name)
+            if value != value or not (low <= value <= high):  # value != value catches NaN
+                raise LensError("config.range", name=name, value=value, low=low, high=high)
+        if self.num_threads is not None and self.num_threads < 1:
+            raise LensError("config.range", name="num_threads", value=self.num_threads, low=1, high=64)
+        return self
+
+    def replace(self, **changes: Any) -> "Config":
+        """Return a copy with ``changes`` applied (dataclasses.replace)."""
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the fields as a JSON-ready dict."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Config":
+        """Build a Config from a dict, ignoring unknown keys, then validate it."""
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names}).validate()
