@@ -1,0 +1,102 @@
+"""Windows, the time split and the scaler; the config's checks and the i18n tables."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from lstm_viz.config import Config
+from lstm_viz.errors import LensError
+from lstm_viz.i18n import TABLES, tr
+from lstm_viz.windows import Scaler, make_windows, split_series
+
+
+def test_make_windows_pairs_each_window_with_the_next_value() -> None:
+    X, y = make_windows(np.arange(10.0), window=3)
+    assert X.shape == (3, 7, 1) and y.shape == (7,)
+    assert X.dtype == np.float32 and y.dtype == np.float32
+    np.testing.assert_array_equal(X[:, 0, 0], [0, 1, 2])
+    np.testing.assert_array_equal(X[:, 6, 0], [6, 7, 8])
+    np.testing.assert_array_equal(y, np.arange(3, 10))
+
+
+def test_make_windows_refuses_a_window_as_long_as_the_series() -> None:
+    with pytest.raises(LensError) as err:
+        make_windows(np.arange(5.0), window=5)
+    assert err.value.key == "windows.too_short"
+
+
+@pytest.mark.parametrize("kind", ["minmax", "standard"])
+def test_scaler_round_trip(kind: str) -> None:
+    x = np.random.default_rng(0).normal(500, 80, size=50)
+    scaler = Scaler.fit(x, kind)
+    z = scaler.transform(x)
+    if kind == "minmax":
+        assert z.min() == pytest.approx(-1, abs=1e-6) and z.max() == pytest.approx(1, abs=1e-6)
+    else:
+        assert z.mean() == pytest.approx(0, abs=1e-5) and z.std() == pytest.approx(1, abs=1e-5)
+    np.testing.assert_allclose(scaler.inverse(z), x, rtol=1e-6)
+
+
+def test_scaler_of_a_flat_part_does_not_divide_by_zero() -> None:
+    scaler = Scaler.fit(np.full(8, 3.0))
+    assert np.isfinite(scaler.transform([3.0, 4.0])).all()
+
+
+def test_split_is_by_time_and_scaled_on_the_training_part_only() -> None:
+    values = np.arange(100.0)
+    split = split_series(values, window=5, test_size=10)
+    assert split.n_train == 90 and split.test_size == 10
+    # The scaler saw only 0..89: the training part spans exactly [-1, 1], the test part goes above.
+    assert split.scaled[:90].min() == pytest.approx(-1) and split.scaled[89] == pytest.approx(1)
+    assert split.scaled[90:].min() > 1
+    assert split.X_train.shape == (5, 85, 1) and split.X_test.shape == (5, 10, 1)
+    # Every test target is a test-part value; the first test window reads the last 5 training values.
+    np.testing.assert_allclose(split.scaler.inverse(split.y_test), values[90:], atol=1e-4)
+    np.testing.assert_allclose(split.scaler.inverse(split.X_test[:, 0, 0]), values[85:90], atol=1e-4)
+    np.testing.assert_allclose(split.scaler.inverse(split.y_train), values[5:90], atol=1e-4)
+
+
+def test_split_refuses_too_short_a_series_with_the_count_it_needs() -> None:
+    with pytest.raises(LensError) as err:
+        split_series(np.arange(20.0), window=12, test_size=12)
+    assert err.value.key == "windows.not_enough"
+    assert err.value.params["need"] == 28 and "28" in str(err.value)
+
+
+def test_config_validation_names_the_bad_setting() -> None:
+    assert Config().validate() == Config()
+    with pytest.raises(LensError) as err:
+        Config(lr=100.0).validate()
+    assert err.value.params["name"] == "lr"
+    with pytest.raises(LensError):
+        Config(hidden_size=4096).validate()
+    with pytest.raises(LensError):
+        Config(lr=float("nan")).validate()
+    with pytest.raises(LensError):
+        Config(cell="transformer").validate()  # type: ignore[arg-type]
+
+
+def test_config_round_trips_through_a_dict() -> None:
+    cfg = Config(cell="gru", hidden_size=16, num_layers=2, dropout=0.2, seed=7)
+    assert Config.from_dict({**cfg.to_dict(), "unknown": 1}) == cfg
+
+
+_PLACEHOLDER = re.compile(r"{(\w+)[^}]*}")
+
+
+def test_every_string_exists_in_both_languages_with_the_same_placeholders() -> None:
+    en, zh = TABLES["en"], TABLES["zh"]
+    assert sorted(set(en) - set(zh)) == [], "keys missing in Chinese"
+    assert sorted(set(zh) - set(en)) == [], "keys missing in English"
+    for key in en:
+        assert en[key].strip() and zh[key].strip(), key
+        assert set(_PLACEHOLDER.findall(en[key])) == set(_PLACEHOLDER.findall(zh[key])), key
+
+
+def test_tr_fills_placeholders_and_falls_back() -> None:
+    text = tr("windows.not_enough", "en", n=3, window=2, test_size=1, need=7)
+    assert "3" in text and "7" in text
+    assert tr("no.such.key", "zh") == "no.such.key"
+    assert LensError("windows.window", window=0).message("zh") != str(LensError("windows.window", window=0))
