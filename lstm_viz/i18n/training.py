@@ -1,0 +1,43 @@
+"""Messages of training, forecasting and the metrics verdicts."""
+
+EN: dict[str, str] = {
+    "training.window": "The model's window ({window}) differs from the window the series was cut with ({split_window}). Cut the series again with the same window.",
+    "training.status.ready": "Ready to train {epochs} epochs.",
+    "training.status.running": "Training: epoch {epoch} of {epochs}.",
+    "training.status.done": "Training finished: {epoch} of {epochs} epochs.",
+    "training.status.stopped": "Training stopped after epoch {epoch} of {epochs}; the model trained so far is kept.",
+    "training.status.diverged": "Training diverged in epoch {bad_epoch}: the loss became NaN or infinite. The weights from epoch {epoch} (the last good one) are kept. Lower the learning rate, or check the data for missing or extreme values.",
+    "forecast.horizon": "The forecast horizon must be at least one step (got {horizon}).",
+    "forecast.name.LSTM": "LSTM",
+    "forecast.name.last_value": "last value",
+    "forecast.name.seasonal_naive": "seasonal naive",
+    "forecast.name.train_mean": "training mean",
+    "metrics.length": "Cannot compare {n_true} actual values with {n_pred} predictions; they must be the same length.",
+    "metrics.verdict.beats": "{model} beats the best simple baseline ({baseline}) by {pct:.0f} % {metric} on the test part.",
+    "metrics.verdict.ties": "{model} is exactly as good as the best simple baseline ({baseline}) on the test part ({metric}).",
+    "metrics.verdict.loses": "{model} does not beat the simple baseline “{baseline}”: its {metric} is {pct:.0f} % higher. Try more epochs, a window of at least one season, a slightly larger learning rate or hidden size, or a longer training part.",
+    "metrics.verdict.unknown": "The {metric} of {model} could not be computed (the forecast contains NaN or infinite values). Retrain with a lower learning rate.",
+    "metrics.verdict.no_baseline": "There is no baseline to compare {model} with.",
+    "metrics.flat": "The forecast is almost a flat line: it varies only {pct:.0f} % as much as the actual values. The model has learned little more than the average level. Train for more epochs, raise the learning rate a little, use a window of at least one season, or add hidden units.",
+}
+
+ZH: dict[str, str] = {
+    "training.window": "模型的窗口长度（{window}）与切分序列时使用的窗口（{split_window}）不同。请用相同的窗口重新切分序列。",
+    "training.status.ready": "准备训练 {epochs} 轮。",
+    "training.status.running": "正在训练：第 {epoch} 轮，共 {epochs} 轮。",
+    "training.status.done": "训练完成：已完成 {epoch} / {epochs} 轮。",
+    "training.status.stopped": "训练在第 {epoch} 轮（共 {epochs} 轮）后停止；已保留目前训练好的模型。",
+    "training.status.diverged": "训练在第 {bad_epoch} 轮发散：损失变成了 NaN 或无穷大。已保留第 {epoch} 轮（最后一个正常轮次）的权重。请降低学习率，或检查数据中是否有缺失值或极端值。",
+    "forecast.horizon": "预测步数至少为 1（当前为 {horizon}）。",
+    "forecast.name.LSTM": "LSTM",
+    "forecast.name.last_value": "最后一个值",
+    "forecast.name.seasonal_naive": "季节性朴素预测",
+    "forecast.name.train_mean": "训练集均值",
+    "metrics.length": "无法将 {n_true} 个实际值与 {n_pred} 个预测值比较；两者长度必须相同。",
+    "metrics.verdict.beats": "在测试部分，{model} 比最好的简单基线（{baseline}）的 {metric} 低 {pct:.0f} %。",
+    "metrics.verdict.ties": "在测试部分，{model} 与最好的简单基线（{baseline}）的 {metric} 完全相同。",
+    "metrics.verdict.loses": "{model} 没有胜过简单基线“{baseline}”：它的 {metric} 高出 {pct:.0f} %。请尝试增加训练轮数、使用至少一个季节长度的窗口、稍微调大学习率或隐藏单元数，或使用更长的训练部分。",
+    "metrics.verdict.unknown": "无法计算 {model} 的 {metric}（预测中含有 NaN 或无穷大）。请用更低的学习率重新训练。",
+    "metrics.verdict.no_baseline": "没有可与 {model} 比较的基线。",
+    "metrics.flat": "预测几乎是一条水平线：它的波动只有实际值的 {pct:.0f} %。模型学到的基本只是平均水平。请增加训练轮数、稍微调大学习率、使用至少一个季节长度的窗口，或增加隐藏单元。",
+}

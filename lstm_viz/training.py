@@ -1,0 +1,319 @@
+"""Train a forecaster with mini-batch Adam, one epoch at a time, under the caller's control.
+
+A :class:`Trainer` never runs on its own: the caller advances it with
+:meth:`Trainer.step` (one epoch), :meth:`Trainer.run_for` (as many epochs as
+fit in a time slice — what a Streamlit fragment calls on each tick) or by
+iterating over it. It can be stopped between any two epochs and keeps the
+model trained so far. It holds no thread and touches no global state except
+torch's thread count, which it sets around its own work and restores.
+
+One epoch::
+
+    shuffle the M_train training windows (seeded by cfg.seed and the epoch number)
+    for each batch of cfg.batch_size windows:           ceil(M_train / batch_size) Adam steps
+        loss = mean((model(x) - y)^2)                    MSE in scaled units
+        Adam update
+    train loss = mean of the batch losses over the epoch, weighted by batch size
+    validation loss = MSE on the test-part windows (split.X_test, split.y_test)
+
+The validation loss is only *reported*: nothing (no early stopping, no model
+selection) is chosen with it, so the test part stays an honest test.
+
+A NaN or infinite loss ends the run with status ``"diverged"`` and puts back
+the weights of the last epoch that ended with finite losses.
+
+At a few epochs spread over the run (at most ``cfg.max_snapshots``, always the
+first and the last) a :class:`Snapshot` records the gates on a fixed reference
+window and the current predictions, so a page can replay how learning unfolded.
+"""
+from __future__ import annotations
+
+import contextlib
+import math
+import time
+from dataclasses import dataclass, replace
+from typing import Iterator, Literal
+
+import numpy as np
+import torch
+
+from lstm_viz import config as config_module
+from lstm_viz.config import Config
+from lstm_viz.errors import LensError
+from lstm_viz.forecast import predict_scaled
+from lstm_viz.models import Forecaster, build_model
+from lstm_viz.recorder import Trace, record
+from lstm_viz.windows import Split
+
+Status = Literal["ready", "running", "done", "stopped", "diverged"]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The model as it was at the end of one epoch.
+
+    Attributes
+    ----------
+    epoch : int
+        1-based epoch after which it was taken.
+    trace : Trace
+        Gates and states on the trainer's reference window, unbatched: arrays of shape (T, H).
+    fitted : float32 array (M_train,)
+        One-step predictions of ``values[window:n_train]``, original units.
+    test_pred : float32 array (test_size,)
+        One-step-ahead predictions of the test part, original units.
+    """
+
+    epoch: int
+    trace: Trace
+    fitted: np.ndarray
+    test_pred: np.ndarray
+
+
+@dataclass(frozen=True)
+class EpochReport:
+    """What one epoch produced; ``elapsed_s`` is training time summed since the start."""
+
+    epoch: int
+    train_loss: float
+    val_loss: float
+    elapsed_s: float
+    snapshot: Snapshot | None
+
+
+def compute_cost(cfg: Config, n_train_windows: int) -> int:
+    """Return the work of a run: epochs x training windows x hidden units x layers."""
+    return int(cfg.epochs) * int(n_train_windows) * int(cfg.hidden_size) * int(cfg.num_layers)
+
+
+def check_budget(cfg: Config, n_train_windows: int) -> int:
+    """Return the cost of the run, or raise ``LensError("config.budget")`` if it exceeds ``COMPUTE_BUDGET``."""
+    cost = compute_cost(cfg, n_train_windows)
+    budget = config_module.COMPUTE_BUDGET  # read at call time so a deployment can lower it
+    if cost > budget:
+        raise LensError("config.budget", cost=cost, budget=budget)
+    return cost
+
+
+def snapshot_epochs(epochs: int, max_snapshots: int) -> tuple[int, ...]:
+    """Return up to ``max_snapshots`` epochs in 1 … ``epochs``, evenly spread, first and last included."""
+    count = max(1, min(int(max_snapshots), int(epochs)))
+    return tuple(int(e) for e in np.unique(np.round(np.linspace(1, epochs, count)).astype(int)))
+
+
+@contextlib.contextmanager
+def torch_threads(num_threads: int | None) -> Iterator[None]:
+    """Run the body with ``torch.set_num_threads(num_threads)``, then restore the previous count."""
+    if num_threads is None:
+        yield
+        return
+    previous = torch.get_num_threads()
+    torch.set_num_threads(int(num_threads))
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
+def _epoch_seed(seed: int, epoch: int) -> int:
+    # Each epoch's shuffle (and dropout) depends only on (seed, epoch), never on how the
+    # caller sliced the run into calls or on anything else that used torch's global RNG.
+    return int(np.random.SeedSequence([seed, epoch]).generate_state(1)[0])
+
+
+class Trainer:
+    """Train a :class:`~lstm_viz.models.Forecaster` on a :class:`~lstm_viz.windows.Split`.
+
+    Parameters
+    ----------
+    split : Split
+        Training windows ``X_train`` (T, M_train, 1), ``y_train`` (M_train,) and
+        test windows for the validation loss, all in scaled units.
+    cfg : Config
+        ``epochs``, ``lr``, ``batch_size``, ``seed``, ``max_snapshots``,
+        ``num_threads``; and, if ``model`` is None, the model's shape.
+    model : Forecaster, optional
+        Continue training this model instead of building a fresh one from ``cfg``.
+
+    Raises
+    ------
+    LensError
+        For a setting out of range, a window that does not match the split, or
+        a run over the compute budget.
+    """
+
+    def __init__(self, split: Split, cfg: Config, model: Forecaster | None = None) -> None:
+        cfg.validate()
+        if cfg.window != split.window:
+            raise LensError("training.window", window=cfg.window, split_window=split.window)
+        self.split, self.cfg = split, cfg
+        self.cost = check_budget(cfg, split.X_train.shape[1])
+        if model is None:
+            with torch.random.fork_rng(devices=[]):  # build_model seeds torch's global RNG
+                model = build_model(cfg)
+        self.model: Forecaster = model
+        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=cfg.lr)
+        self.status: Status = "ready"
+        self.history: list[EpochReport] = []
+        self.snapshots: list[Snapshot] = []
+        self.snapshot_epochs: tuple[int, ...] = snapshot_epochs(cfg.epochs, cfg.max_snapshots)
+        self.reference_window: np.ndarray = np.ascontiguousarray(split.X_test[:, 0])  # (T, 1)
+        self.optimizer_steps = 0
+        self.diverged_at: int | None = None  # epoch whose loss was not finite
+        self._X_train = torch.from_numpy(np.ascontiguousarray(split.X_train, np.float32))
+        self._y_train = torch.from_numpy(np.ascontiguousarray(split.y_train, np.float32))
+        self._X_test = torch.from_numpy(np.ascontiguousarray(split.X_test, np.float32))
+        self._y_test = np.asarray(split.y_test, np.float64)
+        self._elapsed = 0.0
+        self._good = self._copy_weights()
+
+    # -- driving -----------------------------------------------------------
+
+    def step(self) -> EpochReport | None:
+        """Train one epoch and return its report; None once done, stopped or diverged.
+
+        The epoch in which the loss turns NaN or infinite also returns None
+        (status ``"diverged"``, last good weights restored).
+        """
+        if self.finished:
+            return None
+        with torch_threads(self.cfg.num_threads):
+            return self._epoch()
+
+    def run_for(self, seconds: float, max_epochs: int | None = None) -> list[EpochReport]:
+        """Train epochs until ``seconds`` of wall time would be exceeded, or ``max_epochs`` are done.
+
+        Runs at least one epoch (if any are left), so every call makes progress;
+        it does not start an epoch it expects to overrun the time slice.
+        """
+        reports: list[EpochReport] = []
+        deadline = time.perf_counter() + float(seconds)
+        with torch_threads(self.cfg.num_threads):
+            while not self.finished and (max_epochs is None or len(reports) < max_epochs):
+                if reports:
+                    per_epoch = self._elapsed / max(1, self.epochs_done)
+                    if time.perf_counter() + per_epoch > deadline:
+                        break
+                report = self._epoch()
+                if report is None:
+                    break
+                reports.append(report)
+        return reports
+
+    def __iter__(self) -> Iterator[EpochReport]:
+        """Yield one report per epoch until the run is done, stopped or diverged."""
+        while (report := self.step()) is not None:
+            yield report
+
+    def stop(self) -> None:
+        """Stop before the next epoch, keeping the model; snapshot it if its last epoch had none."""
+        if self.finished:
+            return
+        self.status = "stopped"
+        with torch_threads(self.cfg.num_threads):
+            self._final_snapshot()
+
+    # -- state -------------------------------------------------------------
+
+    @property
+    def finished(self) -> bool:
+        """True once the run is done, stopped or diverged."""
+        return self.status in ("done", "stopped", "diverged")
+
+    @property
+    def epochs_done(self) -> int:
+        """Number of completed epochs."""
+        return len(self.history)
+
+    @property
+    def progress(self) -> float:
+        """Share of the planned epochs completed, 0 … 1."""
+        return self.epochs_done / self.cfg.epochs
+
+    def losses(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return (epochs int64, train loss float64, validation loss float64), each (epochs_done,)."""
+        epochs = np.array([r.epoch for r in self.history], np.int64)
+        train = np.array([r.train_loss for r in self.history], np.float64)
+        val = np.array([r.val_loss for r in self.history], np.float64)
+        return epochs, train, val
+
+    def status_message(self) -> tuple[str, dict]:
+        """Return the i18n key and parameters describing the current status."""
+        params = {"epoch": self.epochs_done, "epochs": self.cfg.epochs}
+        if self.status == "diverged":
+            params["bad_epoch"] = self.diverged_at
+        return f"training.status.{self.status}", params
+
+    # -- one epoch ---------------------------------------------------------
+
+    def _epoch(self) -> EpochReport | None:
+        started = time.perf_counter()
+        self.status = "running"
+        epoch = self.epochs_done + 1
+        m_train, batch_size = self._X_train.shape[1], self.cfg.batch_size
+        total = 0.0
+        self.model.train()
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(_epoch_seed(self.cfg.seed, epoch))
+            order = torch.randperm(m_train)
+            for start in range(0, m_train, batch_size):
+                idx = order[start : start + batch_size]
+                x, y = self._X_train.index_select(1, idx), self._y_train.index_select(0, idx)
+                self.optimizer.zero_grad(set_to_none=True)
+                loss = torch.nn.functional.mse_loss(self.model(x)[:, 0], y)
+                value = loss.item()
+                if not math.isfinite(value):
+                    return self._diverge(epoch, started)
+                loss.backward()
+                self.optimizer.step()
+                self.optimizer_steps += 1
+                total += value * idx.numel()
+        test_scaled = predict_scaled(self.model, self._X_test)
+        val_loss = float(np.mean((test_scaled - self._y_test) ** 2))
+        if not math.isfinite(val_loss) or not self._weights_finite():
+            return self._diverge(epoch, started)
+        self._good = self._copy_weights()
+        snapshot = self._snapshot(epoch, test_scaled) if epoch in self.snapshot_epochs else None
+        self._elapsed += time.perf_counter() - started
+        report = EpochReport(epoch, total / m_train, val_loss, self._elapsed, snapshot)
+        self.history.append(report)
+        if epoch >= self.cfg.epochs:
+            self.status = "done"
+        return report
+
+    def _diverge(self, epoch: int, started: float) -> None:
+        self._restore_weights(self._good)
+        self.status, self.diverged_at = "diverged", epoch
+        self._final_snapshot()
+        self._elapsed += time.perf_counter() - started
+        return None
+
+    def _snapshot(self, epoch: int, test_scaled: np.ndarray | None = None) -> Snapshot:
+        if test_scaled is None:
+            test_scaled = predict_scaled(self.model, self._X_test)
+        scaler = self.split.scaler
+        snap = Snapshot(
+            epoch=epoch,
+            trace=record(self.model.core, self.reference_window),
+            fitted=scaler.inverse(predict_scaled(self.model, self._X_train)).astype(np.float32),
+            test_pred=scaler.inverse(test_scaled).astype(np.float32),
+        )
+        self.snapshots.append(snap)
+        return snap
+
+    def _final_snapshot(self) -> None:
+        """Give the last completed epoch a snapshot if it has none (after stop or divergence)."""
+        if self.history and self.history[-1].snapshot is None:
+            last = self.history[-1]
+            self.history[-1] = replace(last, snapshot=self._snapshot(last.epoch))
+
+    def _copy_weights(self) -> list[torch.Tensor]:
+        return [p.detach().clone() for p in self.model.parameters()]
+
+    def _restore_weights(self, weights: list[torch.Tensor]) -> None:
+        with torch.no_grad():
+            for p, saved in zip(self.model.parameters(), weights):
+                p.copy_(saved)
+
+    def _weights_finite(self) -> bool:
+        return all(bool(torch.isfinite(p).all()) for p in self.model.parameters())

@@ -1,0 +1,243 @@
+"""The Trainer: seeded, batched, stoppable, NaN-safe, snapshotting, within budget."""
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import pytest
+import torch
+
+from lstm_viz import config as config_module
+from lstm_viz.config import Config
+from lstm_viz.errors import LensError
+from lstm_viz.i18n import tr
+from lstm_viz.training import Trainer, check_budget, snapshot_epochs, torch_threads
+from lstm_viz.windows import split_series
+
+SEASON = 12
+
+
+def seasonal_series(n: int = 96, level: float = 1000.0, seed: int = 0) -> np.ndarray:
+    """A monthly-looking series: level + trend + yearly wave + a little noise."""
+    t = np.arange(n)
+    noise = np.random.default_rng(seed).normal(0.0, 5.0, n)
+    return level + 2.0 * t + 100.0 * np.sin(2 * np.pi * t / SEASON) + noise
+
+
+@pytest.fixture(scope="module")
+def split():
+    return split_series(seasonal_series(), window=SEASON, test_size=SEASON)
+
+
+def small_cfg(**changes) -> Config:
+    base = Config(hidden_size=8, window=SEASON, epochs=6, lr=0.01, batch_size=16, seed=0, max_snapshots=3)
+    return base.replace(**changes)
+
+
+def weights(model) -> list[np.ndarray]:
+    return [p.detach().numpy().copy() for p in model.parameters()]
+
+
+def test_same_seed_same_losses_different_seed_different(split):
+    runs = [Trainer(split, small_cfg(seed=seed)) for seed in (3, 3, 4)]
+    for trainer in runs:
+        list(trainer)
+    _, train_a, val_a = runs[0].losses()
+    _, train_b, val_b = runs[1].losses()
+    _, train_c, _ = runs[2].losses()
+    np.testing.assert_array_equal(train_a, train_b)
+    np.testing.assert_array_equal(val_a, val_b)
+    assert not np.array_equal(train_a, train_c)
+
+
+def test_losses_do_not_depend_on_how_the_run_is_sliced_or_on_global_rng(split):
+    whole = Trainer(split, small_cfg())
+    list(whole)
+    sliced = Trainer(split, small_cfg())
+    sliced.run_for(60.0, max_epochs=2)
+    torch.manual_seed(12345)
+    torch.rand(100)  # someone else using the global RNG between ticks
+    while sliced.step() is not None:
+        pass
+    np.testing.assert_array_equal(whole.losses()[1], sliced.losses()[1])
+
+
+def test_run_completes_with_reports_and_status(split):
+    trainer = Trainer(split, small_cfg())
+    assert trainer.status == "ready" and trainer.progress == 0.0
+    reports = list(trainer)
+    assert [r.epoch for r in reports] == list(range(1, 7))
+    assert trainer.status == "done" and trainer.progress == 1.0 and trainer.epochs_done == 6
+    assert trainer.step() is None
+    assert all(math.isfinite(r.train_loss) and math.isfinite(r.val_loss) for r in reports)
+    elapsed = [r.elapsed_s for r in reports]
+    assert elapsed == sorted(elapsed) and elapsed[0] > 0
+    # Training on a learnable series lowers the loss.
+    assert reports[-1].train_loss < reports[0].train_loss
+    key, params = trainer.status_message()
+    assert key == "training.status.done" and "6" in tr(key, "en", **params)
+
+
+def test_validation_loss_is_mse_on_test_windows(split):
+    trainer = Trainer(split, small_cfg(epochs=1))
+    report = trainer.step()
+    with torch.no_grad():
+        pred = trainer.model(torch.from_numpy(split.X_test))[:, 0].numpy()
+    assert report.val_loss == pytest.approx(float(np.mean((pred - split.y_test) ** 2)), rel=1e-5)
+
+
+@pytest.mark.parametrize("batch_size", [1, 7, 16, 500])
+def test_optimizer_steps_per_epoch_is_ceil_m_over_batch(split, batch_size):
+    m_train = split.X_train.shape[1]
+    trainer = Trainer(split, small_cfg(epochs=2, batch_size=batch_size))
+    seen: list[int] = []
+    trainer.model.core.register_forward_hook(lambda mod, inp, out: seen.append(inp[0].shape[1]))
+    trainer.step()
+    assert trainer.optimizer_steps == math.ceil(m_train / batch_size)
+    # Training forwards see whole batches (the last may be smaller), never single samples
+    # unless asked; then one validation pass over all test windows and snapshot passes.
+    train_batches = seen[: trainer.optimizer_steps]
+    assert sum(train_batches) == m_train
+    assert max(train_batches) == min(batch_size, m_train)
+
+
+def test_snapshots_bounded_spread_first_and_last():
+    assert snapshot_epochs(200, 60)[0] == 1 and snapshot_epochs(200, 60)[-1] == 200
+    assert len(snapshot_epochs(200, 60)) == 60
+    assert snapshot_epochs(5, 60) == (1, 2, 3, 4, 5)
+    assert snapshot_epochs(1, 2) == (1,)
+    gaps = np.diff(snapshot_epochs(1000, 11))
+    assert gaps.max() - gaps.min() <= 1
+
+
+def test_snapshot_contents(split):
+    cfg = small_cfg(epochs=7, max_snapshots=3)
+    trainer = Trainer(split, cfg)
+    reports = list(trainer)
+    taken = [r.epoch for r in reports if r.snapshot is not None]
+    assert taken == [1, 4, 7] == [s.epoch for s in trainer.snapshots]
+    assert len(trainer.snapshots) <= cfg.max_snapshots
+    snap = trainer.snapshots[-1]
+    assert snap.trace.layer(-1)["f"].shape == (SEASON, cfg.hidden_size)
+    assert snap.fitted.shape == (split.X_train.shape[1],)
+    assert snap.test_pred.shape == (split.test_size,)
+    assert trainer.reference_window.shape == (SEASON, 1)
+    np.testing.assert_array_equal(trainer.reference_window, split.X_test[:, 0])
+    # Predictions are in original units (the series lives around 1000, not around 0).
+    assert 800 < np.mean(snap.test_pred) < 1400
+
+
+def test_stop_keeps_partial_model_and_takes_final_snapshot(split):
+    trainer = Trainer(split, small_cfg(epochs=50, max_snapshots=2))
+    trainer.step()
+    trainer.step()
+    trainer.step()
+    kept = weights(trainer.model)
+    trainer.stop()
+    assert trainer.status == "stopped" and trainer.epochs_done == 3
+    assert trainer.step() is None and trainer.run_for(1.0) == []
+    for before, after in zip(kept, weights(trainer.model)):
+        np.testing.assert_array_equal(before, after)
+    assert trainer.history[-1].snapshot is not None and trainer.snapshots[-1].epoch == 3
+    assert [s.epoch for s in trainer.snapshots] == [1, 3]
+    key, params = trainer.status_message()
+    assert key == "training.status.stopped" and "3" in tr(key, "zh", **params)
+
+
+def test_nan_in_data_diverges_at_once_and_keeps_initial_weights():
+    values = seasonal_series()
+    values[30] = np.nan
+    split = split_series(values, window=SEASON, test_size=SEASON)
+    trainer = Trainer(split, small_cfg())
+    initial = weights(trainer.model)
+    assert trainer.step() is None
+    assert trainer.status == "diverged" and trainer.diverged_at == 1 and trainer.epochs_done == 0
+    for before, after in zip(initial, weights(trainer.model)):
+        np.testing.assert_array_equal(before, after)
+    key, params = trainer.status_message()
+    assert key == "training.status.diverged" and "NaN" in tr(key, "en", **params)
+
+
+def test_divergence_restores_last_good_weights(split):
+    trainer = Trainer(split, small_cfg(epochs=10))
+    trainer.run_for(60.0, max_epochs=3)
+    good = weights(trainer.model)
+    with torch.no_grad():
+        trainer.model.head.weight.fill_(float("inf"))  # blow the model up mid-run
+    assert trainer.step() is None
+    assert trainer.status == "diverged" and trainer.diverged_at == 4 and trainer.epochs_done == 3
+    for before, after in zip(good, weights(trainer.model)):
+        np.testing.assert_array_equal(before, after)
+        assert np.isfinite(after).all()
+    assert trainer.history[-1].snapshot is not None  # final snapshot of the kept model
+    assert trainer.step() is None
+
+
+def test_huge_learning_rate_never_leaves_non_finite_weights(split):
+    trainer = Trainer(split, small_cfg(lr=1.0, epochs=5))
+    list(trainer)
+    assert trainer.status in ("done", "diverged")
+    assert all(np.isfinite(w).all() for w in weights(trainer.model))
+    assert all(math.isfinite(r.train_loss) for r in trainer.history)
+
+
+def test_run_for_respects_time_and_epoch_limits(split):
+    trainer = Trainer(split, small_cfg(epochs=5000, hidden_size=4, max_snapshots=2))
+    assert len(trainer.run_for(60.0, max_epochs=3)) == 3
+    started = time.perf_counter()
+    reports = trainer.run_for(0.2)
+    took = time.perf_counter() - started
+    assert 1 <= len(reports) < 4997 and took < 2.0
+    assert trainer.status == "running"
+    assert [r.epoch for r in reports] == list(range(4, 4 + len(reports)))
+    # A zero time slice still makes progress: one epoch.
+    assert len(trainer.run_for(0.0)) == 1
+
+
+def test_budget_refused_with_cost_and_budget(split, monkeypatch):
+    m_train = split.X_train.shape[1]
+    cfg = small_cfg(epochs=100, hidden_size=10, num_layers=2)
+    cost = 100 * m_train * 10 * 2
+    assert check_budget(cfg, m_train) == cost
+    monkeypatch.setattr(config_module, "COMPUTE_BUDGET", cost - 1)
+    with pytest.raises(LensError) as err:
+        Trainer(split, cfg)
+    assert err.value.key == "config.budget"
+    assert err.value.params == {"cost": cost, "budget": cost - 1}
+    # The default budget refuses the largest settings on a long series.
+    monkeypatch.undo()
+    long_split = split_series(seasonal_series(3000), window=SEASON, test_size=SEASON)
+    with pytest.raises(LensError, match="units of work"):
+        Trainer(long_split, Config(hidden_size=512, epochs=5000))
+
+
+def test_bad_settings_refused(split):
+    with pytest.raises(LensError) as err:
+        Trainer(split, small_cfg(lr=5.0))
+    assert err.value.key == "config.range"
+    with pytest.raises(LensError) as err:
+        Trainer(split, small_cfg(window=6))
+    assert err.value.key == "training.window"
+
+
+def test_thread_count_set_during_work_and_restored(split):
+    before = torch.get_num_threads()
+    trainer = Trainer(split, small_cfg(epochs=2, num_threads=2))
+    seen: list[int] = []
+    trainer.model.register_forward_hook(lambda *_: seen.append(torch.get_num_threads()))
+    trainer.step()
+    trainer.run_for(1.0)
+    assert seen and set(seen) == {2}
+    assert torch.get_num_threads() == before
+    with torch_threads(None):
+        assert torch.get_num_threads() == before
+
+
+def test_existing_model_keeps_training(split):
+    first = Trainer(split, small_cfg(epochs=3))
+    list(first)
+    second = Trainer(split, small_cfg(epochs=3), model=first.model)
+    assert second.model is first.model
+    list(second)
+    assert second.history[-1].train_loss < first.history[0].train_loss
