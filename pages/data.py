@@ -1,0 +1,188 @@
+"""Data: pick a sample or upload a file, choose its columns, see it, and set the test part and horizon."""
+from pages.ui.nav import open_page
+
+ws, lang = open_page()
+
+import streamlit as st  # noqa: E402
+
+from lstm_viz import workspace as wsm  # noqa: E402
+from lstm_viz.data import freq_label_key  # noqa: E402
+from lstm_viz.errors import LensError  # noqa: E402
+from lstm_viz.samples import SAMPLES  # noqa: E402
+from pages.ui import charts  # noqa: E402
+from pages.ui.state import flash, flash_error, md_escape, show_error, show_flash, t, workspace  # noqa: E402
+
+NONE = "\u2063none"  # a value no column can be named: "no time column" / "no series column"
+PICKERS = ("data.time_column", "data.target", "data.series_column", "data.series_name")
+
+st.title(t("page.data.title"))
+st.caption(t("page.data.intro"))
+
+
+# -- callbacks: they change the workspace, or leave it as it was and queue the reason ---------------
+
+
+def load_sample() -> None:
+    current = workspace()
+    try:
+        dataset = wsm.load_sample(current, st.session_state["data.sample"])
+    except LensError as err:
+        flash_error(err)
+    else:
+        flash("success", "page.data.loaded", name=dataset.label, n=dataset.n_points)
+
+
+def apply_columns() -> None:
+    """A column picker changed: read the series again; on a refusal put the pickers back."""
+    current = workspace()
+    state = st.session_state
+    picked = [None if state.get(k) == NONE else state.get(k) for k in PICKERS]
+    time_column, target, series_column, series_name = picked
+    try:
+        wsm.choose_columns(current, target, time_column, series_column, series_name)
+    except LensError as err:
+        flash_error(err)
+        _sync_pickers(current.dataset, force=True)
+
+
+def apply_split() -> None:
+    current = workspace()
+    try:
+        wsm.set_split(current, st.session_state["data.test_size"], st.session_state["data.horizon"])
+    except LensError as err:
+        flash_error(err)
+        _sync_split(current.dataset, force=True)
+
+
+def _sync_pickers(dataset, force: bool = False) -> None:
+    """Point the pickers at the current data set's columns (once per data set, or when forced)."""
+    fresh = st.session_state.get("data.synced") == dataset.data_id if dataset is not None else True
+    if dataset is None or (not force and fresh and all(k in st.session_state for k in PICKERS[:3])):
+        return
+    st.session_state["data.synced"] = dataset.data_id
+    values = (dataset.time_column, dataset.target, dataset.series_column, dataset.series_name)
+    for key, value in zip(PICKERS, values):
+        st.session_state[key] = NONE if value is None else value
+
+
+def _sync_split(dataset, force: bool = False) -> None:
+    fresh = st.session_state.get("data.split_synced") == dataset.data_id if dataset is not None else True
+    keys = ("data.test_size", "data.horizon")
+    if dataset is None or (not force and fresh and all(k in st.session_state for k in keys)):
+        return
+    st.session_state["data.split_synced"] = dataset.data_id
+    st.session_state["data.test_size"] = dataset.test_size
+    st.session_state["data.horizon"] = dataset.horizon
+
+
+def _label(value) -> str:
+    return t("page.data.none") if value == NONE else str(value)
+
+
+# -- choose a file --------------------------------------------------------------------------------
+
+sample_col, upload_col = st.columns(2, gap="large")
+with sample_col:
+    st.subheader(t("page.data.samples"))
+    keys = list(SAMPLES)
+    if st.session_state.get("data.sample") not in keys:
+        current_sample = ws.dataset.name if ws.dataset is not None and ws.dataset.source == "sample" else None
+        st.session_state["data.sample"] = current_sample if current_sample in keys else wsm.DEFAULT_SAMPLE
+    chosen = st.selectbox(t("page.data.sample"), keys, key="data.sample",
+                          format_func=lambda k: t(f"sample.{k}.title"))
+    st.caption(t(f"sample.{chosen}.about"))
+    st.button(t("page.data.load_sample"), key="data.load_sample", on_click=load_sample,
+              icon=":material/dataset:", type="primary" if ws.dataset is None else "secondary")
+
+with upload_col:
+    st.subheader(t("page.data.upload"))
+    uploaded = st.file_uploader(t("page.data.upload_label"), type=["csv", "tsv", "txt"], key="data.upload",
+                                help=t("page.data.upload_help"))
+    if uploaded is not None and uploaded.file_id != st.session_state.get("data.upload_seen"):
+        st.session_state["data.upload_seen"] = uploaded.file_id
+        st.session_state.pop("data.upload_error", None)
+        try:
+            dataset = wsm.load_upload(ws, uploaded.getvalue(), uploaded.name)
+        except LensError as err:
+            st.session_state["data.upload_error"] = (uploaded.file_id, err)
+        else:
+            flash("success", "page.data.loaded", name=dataset.label, n=dataset.n_points)
+    failed = st.session_state.get("data.upload_error")
+    if failed is not None and uploaded is not None and failed[0] == uploaded.file_id:
+        show_error(failed[1])
+        if ws.dataset is not None:
+            st.caption(t("page.data.kept", name=md_escape(ws.dataset.label)))
+    st.caption(t("page.data.upload_tips"))
+
+show_flash()
+
+dataset = ws.dataset
+if dataset is None:
+    st.info(t("page.data.nothing"), icon=":material/info:")
+    st.stop()
+
+# -- columns --------------------------------------------------------------------------------------
+
+_sync_pickers(dataset)
+_sync_split(dataset)
+table = dataset.table
+st.subheader(t("page.data.columns", name=md_escape(dataset.name)))
+c1, c2, c3, c4 = st.columns(4)
+time_options = [NONE, *table.time_columns]
+target_options = [c for c in table.numeric_columns]
+series_options = [NONE, *table.series_columns]
+for key, options in (("data.time_column", time_options), ("data.target", target_options),
+                     ("data.series_column", series_options)):
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = options[0] if options else NONE
+c1.selectbox(t("page.data.time_column"), time_options, key="data.time_column", format_func=_label,
+             on_change=apply_columns, help=t("page.data.time_column.help"))
+c2.selectbox(t("page.data.target"), target_options, key="data.target", format_func=_label,
+             on_change=apply_columns, help=t("page.data.target.help"))
+c3.selectbox(t("page.data.series_column"), series_options, key="data.series_column", format_func=_label,
+             on_change=apply_columns, help=t("page.data.series_column.help"))
+if dataset.series_column is not None:
+    names = wsm.series_names(table, dataset.series_column)
+    if st.session_state.get("data.series_name") not in names:
+        st.session_state["data.series_name"] = dataset.series_name if dataset.series_name in names else names[0]
+    c4.selectbox(t("page.data.series_name"), names, key="data.series_name", on_change=apply_columns,
+                 help=t("page.data.series_name.help"))
+
+# -- the series -----------------------------------------------------------------------------------
+
+charts.series_preview(dataset, lang)
+
+report = dataset.series.report
+freq_key = freq_label_key(dataset.series.freq)
+m1, m2, m3, m4 = st.columns(4)
+m1.metric(t("page.data.points"), f"{report.n_points:,}")
+m2.metric(t("page.data.freq"), t(freq_key) if freq_key else (dataset.series.freq or t("page.data.no_freq")))
+m3.metric(t("page.data.filled"), f"{report.n_missing_filled:,}")
+m4.metric(t("page.data.resorted"), t("page.data.yes") if report.resorted else t("page.data.no"))
+with st.container(border=True):
+    st.markdown(f"**{t('page.data.report')}**")
+    facts = [
+        ("page.data.fact.duplicates", report.n_duplicates),
+        ("page.data.fact.gaps", report.n_gaps),
+        ("page.data.fact.dropped_ends", report.n_dropped_ends),
+        ("page.data.fact.non_numeric", report.n_non_numeric),
+    ]
+    lines = [t(key, n=n) for key, n in facts if n]
+    lines += [t(key, **{k: md_escape(v) if isinstance(v, str) else v for k, v in params.items()})
+              for key, params in report.notes]
+    if dataset.season:
+        lines.append(t("page.data.fact.season", season=dataset.season))
+    for line in lines or [t("page.data.fact.clean")]:
+        st.markdown(f"- {line}")
+
+# -- split and horizon ----------------------------------------------------------------------------
+
+st.subheader(t("page.data.split"))
+s1, s2 = st.columns(2)
+max_test = wsm.max_test_size(dataset)
+st.session_state["data.test_size"] = int(min(max(1, st.session_state["data.test_size"]), max_test))
+s1.number_input(t("page.data.test_size"), 1, max_test, step=1, key="data.test_size", on_change=apply_split,
+                help=t("page.data.test_size.help"))
+s2.number_input(t("page.data.horizon"), 1, 1000, step=1, key="data.horizon", on_change=apply_split,
+                help=t("page.data.horizon.help"))
+st.caption(t("page.data.split_note", n_train=dataset.n_points - dataset.test_size, test=dataset.test_size))

@@ -1,0 +1,101 @@
+"""Downloads: predictions, gate traces, the model (and loading it back), and the gates animation for slides."""
+from pages.ui.nav import open_page
+
+ws, lang = open_page()
+
+import re  # noqa: E402
+
+import streamlit as st  # noqa: E402
+
+from lstm_viz import export, figures  # noqa: E402
+from lstm_viz import workspace as wsm  # noqa: E402
+from lstm_viz.data import future_index  # noqa: E402
+from lstm_viz.errors import LensError  # noqa: E402
+from pages.ui.state import show_error, t  # noqa: E402
+
+st.title(t("page.downloads.title"))
+st.caption(t("page.downloads.intro"))
+
+# -- load a model back (works without a trained model) -------------------------------------------
+
+with st.container(border=True):
+    st.subheader(t("page.downloads.load"))
+    st.caption(t("page.downloads.load_help"))
+    model_upload = st.file_uploader(t("page.downloads.load_label"), type=["pt"], key="downloads.model_upload")
+    if model_upload is not None and model_upload.file_id != st.session_state.get("downloads.model_seen"):
+        st.session_state["downloads.model_seen"] = model_upload.file_id
+        st.session_state.pop("downloads.model_error", None)
+        try:
+            loaded = wsm.load_model_file(ws, model_upload.getvalue())
+        except LensError as err:
+            st.session_state["downloads.model_error"] = (model_upload.file_id, err)
+        else:
+            st.session_state["downloads.model_ok"] = model_upload.file_id
+    failed = st.session_state.get("downloads.model_error")
+    if failed is not None and model_upload is not None and failed[0] == model_upload.file_id:
+        show_error(failed[1])
+    elif model_upload is not None and st.session_state.get("downloads.model_ok") == model_upload.file_id and ws.run:
+        st.success(t("page.downloads.loaded", hidden=ws.run.cfg.hidden_size, layers=ws.run.cfg.num_layers,
+                     window=ws.run.cfg.window), icon=":material/check_circle:")
+
+run = ws.run
+if run is None:
+    st.info(t("page.downloads.no_model"), icon=":material/info:")
+    st.stop()
+
+stem = re.sub(r"[^A-Za-z0-9_-]+", "_", str(run.dataset.label)).strip("_")[:40] or "series"
+series, split = run.dataset.series, run.split
+
+
+def predictions() -> bytes:
+    view = wsm.forecast(ws, lang=lang)
+    result = view.result
+    return export.predictions_csv(
+        series.axis(), split.values, split.n_train, split.window, result.fitted, result.test_one_step,
+        result.test_recursive, future_index(series, view.horizon), result.future, result.baselines)
+
+
+def whole_trace():
+    view = wsm.gate_trace(ws, "series", run=run)
+    return view.trace, view.axis
+
+
+def traces_csv() -> bytes:
+    return export.trace_long_csv(*whole_trace())
+
+
+def traces_npz() -> bytes:
+    return export.trace_npz(*whole_trace())
+
+
+# The figure on the Gates page if it was opened, else the default one (top layer, first test window).
+# Read now: the download callables run outside this script run, where session state is not at hand.
+gates_seen = st.session_state.get("_figures", {}).get("gates.time")
+
+
+def gates_html() -> bytes:
+    hit = gates_seen
+    if hit is not None and hit[0][:2] == (run.run_id, run.epochs_done):
+        fig = hit[1]
+    else:
+        view = wsm.gate_trace(ws, 0, run=run)
+        fig = figures.gates_figure(view.trace.layer(-1), view.inputs, time=view.axis, lang=lang)
+    return export.figure_html(fig)
+
+
+files = [
+    ("predictions", predictions, f"{stem}_predictions.csv", "text/csv", ":material/table_view:"),
+    ("traces_csv", traces_csv, f"{stem}_gates_long.csv", "text/csv", ":material/view_list:"),
+    ("traces_npz", traces_npz, f"{stem}_gates.npz", "application/octet-stream", ":material/data_array:"),
+    ("model", lambda: wsm.model_file(run), f"{stem}_lstm.pt", "application/octet-stream", ":material/neurology:"),
+    ("config", lambda: export.config_json(run.cfg), f"{stem}_config.json", "application/json", ":material/settings:"),
+    ("html", gates_html, f"{stem}_gates.html", "text/html", ":material/slideshow:"),
+]
+left, right = st.columns(2, gap="large")
+for k, (name, make, file_name, mime, icon) in enumerate(files):
+    with (left if k % 2 == 0 else right), st.container(border=True):
+        st.markdown(f"**{t(f'page.downloads.{name}')}**")
+        st.caption(t(f"page.downloads.{name}.help"))
+        st.download_button(t("page.downloads.button", file=file_name), data=make, file_name=file_name, mime=mime,
+                           key=f"downloads.{name}", on_click="ignore", icon=icon)
+st.caption(t("page.downloads.privacy"))

@@ -1,0 +1,74 @@
+"""Forecast: the model against the data and the simple baselines, with scores and a verdict in words."""
+from pages.ui.nav import open_page
+
+ws, lang = open_page()
+
+import numpy as np  # noqa: E402
+import streamlit as st  # noqa: E402
+
+from lstm_viz import figures  # noqa: E402
+from lstm_viz import workspace as wsm  # noqa: E402
+from lstm_viz.data import future_index  # noqa: E402
+from lstm_viz.i18n import tr  # noqa: E402
+from lstm_viz.metrics import display_name  # noqa: E402
+from pages.ui import charts  # noqa: E402
+from pages.ui.nav import page_path  # noqa: E402
+from pages.ui.state import md_escape, t  # noqa: E402
+
+st.title(t("page.forecast.title"))
+st.caption(t("page.forecast.intro"))
+
+run = ws.run
+if run is None:
+    st.info(t("page.forecast.no_model"), icon=":material/info:")
+    st.page_link(page_path("train.py"), label=t("page.forecast.go_train"), icon=":material/model_training:")
+    st.stop()
+
+if ws.dataset is not None and ws.dataset.data_id != run.dataset.data_id:
+    st.info(t("page.forecast.other_data", name=md_escape(run.dataset.label)), icon=":material/info:")
+
+c1, c2 = st.columns([1, 2])
+show_baselines = c1.toggle(t("page.forecast.baselines"), value=True, key="forecast.baselines",
+                           help=t("page.forecast.baselines.help"))
+mode = c2.segmented_control(t("page.forecast.mode"), ["recursive", "one_step"], key="forecast.mode",
+                            default="recursive", required=True, format_func=lambda m: t(f"page.forecast.mode.{m}"),
+                            help=t("page.forecast.mode.help"))
+recursive = mode != "one_step"
+view = wsm.forecast(ws, recursive=recursive, lang=lang)
+result, split, series = view.result, run.split, run.dataset.series
+
+fig = figures.forecast_figure(
+    series.axis(), split.values, split.n_train,
+    fitted=result.fitted, test_pred=result.test_one_step, test_recursive=result.test_recursive,
+    future_x=future_index(series, view.horizon), future=result.future,
+    baselines=result.baselines if recursive else result.baselines_one_step,
+    show_baselines=show_baselines, window=split.window, lang=lang,
+)
+charts.plot(fig, "forecast.chart")
+
+# -- the verdict --------------------------------------------------------------------------------------
+
+key, params = view.verdict
+text = tr(key, lang, **params)
+if key == "metrics.verdict.beats":
+    st.success(text, icon=":material/emoji_events:")
+elif key in ("metrics.verdict.loses", "metrics.verdict.unknown"):
+    st.warning(text, icon=":material/lightbulb:")
+else:
+    st.info(text)
+if view.flat:
+    st.warning(tr("metrics.flat", lang, pct=view.flat_pct), icon=":material/horizontal_rule:")
+
+# -- the scores -----------------------------------------------------------------------------------------
+
+st.subheader(t("page.forecast.scores"))
+table = view.table.copy()
+table.index = [display_name(name, lang) for name in table.index]
+table.index.name = t("page.forecast.model")
+st.dataframe(table.replace([np.inf, -np.inf], np.nan), width="stretch",
+             column_config={c: st.column_config.NumberColumn(format="%.3f") for c in table.columns})
+st.caption(t("page.forecast.scores_help." + ("recursive" if recursive else "one_step"),
+             n=split.test_size, season=run.dataset.season or "–"))
+with st.expander(t("page.forecast.kinds"), icon=":material/school:"):
+    for kind in ("fitted", "one_step", "recursive", "future", "baselines", "metrics"):
+        st.markdown(t(f"page.forecast.kind.{kind}"))

@@ -1,0 +1,99 @@
+"""Gates: every gate and state as units × time, animated through time and through training."""
+from pages.ui.nav import open_page
+
+ws, lang = open_page()
+
+import streamlit as st  # noqa: E402
+
+from lstm_viz import figures  # noqa: E402
+from lstm_viz import workspace as wsm  # noqa: E402
+from lstm_viz.figures import UNIT_ORDERS  # noqa: E402
+from pages.ui import charts  # noqa: E402
+from pages.ui.nav import page_path  # noqa: E402
+from pages.ui.state import t  # noqa: E402
+
+st.title(t("page.gates.title"))
+st.caption(t("page.gates.intro"))
+
+run = ws.run
+if run is None:
+    st.info(t("page.gates.no_model"), icon=":material/info:")
+    st.page_link(page_path("train.py"), label=t("page.gates.go_train"), icon=":material/model_training:")
+    st.stop()
+
+with st.expander(t("page.gates.howto"), expanded=False, icon=":material/school:"):
+    for name in ("f", "i", "g", "o", "c", "h"):
+        st.markdown(t(f"page.gates.explain.{name}"))
+    st.markdown(t("page.gates.read_heatmap"))
+
+# -- what to show ---------------------------------------------------------------------------------
+
+n_windows = wsm.n_test_windows(run)
+segments = ["series", *range(n_windows)]
+axis = wsm.series_axis(run.dataset.series)
+
+
+def segment_label(segment) -> str:
+    if segment == "series":
+        return t("page.gates.segment.series", n=min(len(axis), wsm.MAX_SERIES_STEPS))
+    first = run.split.n_train - run.split.window + segment
+    return t("page.gates.segment.window", k=segment + 1, start=str(axis[first])[:10],
+             end=str(axis[first + run.split.window - 1])[:10], target=str(axis[first + run.split.window])[:10])
+
+
+layers = list(range(run.cfg.num_layers))
+for key, options, fallback in (("gates.layer", layers, layers[-1]), ("gates.order", list(UNIT_ORDERS), "index"),
+                               ("gates.segment", segments, 0)):
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = fallback
+c1, c2, c3 = st.columns([1, 2, 3])
+layer = c1.selectbox(t("page.gates.layer"), layers, key="gates.layer", format_func=lambda k: t("page.gates.layer_n", n=k + 1),
+                     help=t("page.gates.layer.help"))
+order = c2.segmented_control(t("page.gates.order"), list(UNIT_ORDERS), key="gates.order", required=True,
+                             format_func=lambda o: t(f"page.gates.order.{o}"), help=t("page.gates.order.help"))
+segment = c3.selectbox(t("page.gates.segment"), segments, key="gates.segment", format_func=segment_label,
+                       help=t("page.gates.segment.help"))
+
+view = wsm.gate_trace(ws, segment)
+layer_trace = view.trace.layer(layer)
+if view.truncated:
+    st.caption(t("page.gates.truncated", n=len(view.positions)))
+
+# -- (a) through time ---------------------------------------------------------------------------------
+
+st.subheader(t("page.gates.time"))
+st.caption(t("page.gates.time_help"))
+fig_time = charts.cached("gates.time", (run.run_id, run.epochs_done, layer, order, segment, lang),
+                         lambda: figures.gates_figure(layer_trace, view.inputs, time=view.axis,
+                                                      unit_order=order, lang=lang))
+charts.plot(fig_time, "gates.time_chart")
+
+# -- (b) through training -------------------------------------------------------------------------------
+
+st.subheader(t("page.gates.training"))
+snapshots = run.snapshots
+if len(snapshots) < 2:
+    st.info(t("page.gates.few_snapshots"), icon=":material/info:")
+else:
+    st.caption(t("page.gates.training_help", n=len(snapshots)))
+    reference = wsm.gate_trace(ws, 0)  # the snapshots were recorded on the first test window
+    fig_training = charts.cached(
+        "gates.training", (run.run_id, len(snapshots), layer, order, lang),
+        lambda: figures.gates_training_figure([(s.epoch, s.trace.layer(layer)) for s in snapshots],
+                                              reference.inputs, time=reference.axis, unit_order=order, lang=lang))
+    charts.plot(fig_training, "gates.training_chart")
+
+# -- saturation ----------------------------------------------------------------------------------------
+
+st.subheader(t("page.gates.saturation"))
+left, right = st.columns([3, 2])
+with left:
+    charts.plot(figures.saturation_figure(layer_trace, lang=lang), "gates.saturation_chart")
+with right:
+    table = figures.saturation_table(layer_trace)
+    table["state"] = [t(f"page.gates.gate.{name}") for name in table["state"]]
+    table = table.rename(columns={"state": t("page.gates.sat.gate"), "low": t("page.gates.sat.low"),
+                                  "middle": t("page.gates.sat.middle"), "high": t("page.gates.sat.high")})
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={c: st.column_config.NumberColumn(format="percent") for c in table.columns[1:]})
+    st.caption(t("page.gates.sat_help"))

@@ -1,0 +1,52 @@
+"""Home: what an LSTM is, the cell as a picture and as equations, and one button to start."""
+from pages.ui.nav import open_page
+
+ws, lang = open_page()
+
+import streamlit as st  # noqa: E402
+
+from lstm_viz import workspace as wsm  # noqa: E402
+from lstm_viz.errors import LensError  # noqa: E402
+from pages.ui import settings  # noqa: E402
+from pages.ui.diagram import lstm_cell_svg  # noqa: E402
+from pages.ui.nav import page_path  # noqa: E402
+from pages.ui.state import show_error, t  # noqa: E402
+
+EQUATIONS = r"""
+\begin{aligned}
+i_t &= \sigma\left(W_{ii}\,x_t + b_{ii} + W_{hi}\,h_{t-1} + b_{hi}\right) \\
+f_t &= \sigma\left(W_{if}\,x_t + b_{if} + W_{hf}\,h_{t-1} + b_{hf}\right) \\
+g_t &= \tanh\left(W_{ig}\,x_t + b_{ig} + W_{hg}\,h_{t-1} + b_{hg}\right) \\
+o_t &= \sigma\left(W_{io}\,x_t + b_{io} + W_{ho}\,h_{t-1} + b_{ho}\right) \\
+c_t &= f_t \odot c_{t-1} + i_t \odot g_t \\
+h_t &= o_t \odot \tanh\left(c_t\right)
+\end{aligned}
+"""
+
+st.title(t("page.home.title"))
+st.markdown(t("page.home.tagline"))
+
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.subheader(t("page.home.what"))
+    st.markdown(t("page.home.what_text"))
+    st.image(lstm_cell_svg(), caption=t("page.home.diagram_caption"), width="stretch")
+with right:
+    st.subheader(t("page.home.equations"))
+    st.latex(EQUATIONS)
+    st.markdown(t("page.home.symbols"))
+    for name in ("f", "i", "g", "o", "c", "h"):
+        st.markdown(t(f"page.home.state.{name}"))
+
+st.divider()
+st.subheader(t("page.home.start"))
+st.markdown(t("page.home.start_text"))
+if st.button(t("page.home.start_button"), type="primary", key="home.start", icon=":material/flight_takeoff:"):
+    try:
+        wsm.load_sample(ws, "airline")
+    except LensError as err:
+        show_error(err)
+    else:
+        settings.apply(wsm.recommended_config(ws.dataset))
+        st.switch_page(page_path("train.py"))
+st.caption(t("page.home.steps"))

@@ -1,0 +1,115 @@
+"""Route between the pages with ``st.navigation``, and draw what every page shares.
+
+Adding a page is one line in :data:`PAGES` (plus the page file and its title)::
+
+    1. write pages/one_cell.py, starting with
+           from pages.ui.nav import open_page
+           ws, lang = open_page()
+    2. add   Page("one_cell.py", "nav.one_cell", ":material/calculate:", "learn"),   to PAGES
+    3. put "nav.one_cell" (EN and ZH) in your i18n area module.
+
+Why every page starts with :func:`open_page`: the ``pages/`` folder makes
+Streamlit 1.67 start each server in its older multipage mode, which on the
+first run executes the requested page file *directly*, without ``app.py``.
+``open_page`` notices that the router did not run and runs it, which calls
+``st.navigation`` (switching the server to the new mode for good) and renders
+the page inside it, with the sidebar, so a page URL opened directly never shows
+"Page not found". URL paths are the file names (``/train``, ``/gates`` …), the
+same in both modes.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from lstm_viz.workspace import Workspace
+from pages.ui import sidebar
+from pages.ui.state import lang, show_flash, t, workspace
+
+PAGES_DIR = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Page:
+    """One entry of the navigation.
+
+    Parameters
+    ----------
+    file : str
+        File name inside ``pages/``; its stem is the URL path.
+    title : str
+        i18n key of the title shown in the navigation.
+    icon : str
+        A Material icon (``":material/name:"``) or an emoji.
+    section : str
+        Navigation group: ``"learn"`` or ``"lab"`` (i18n key ``nav.section.<section>``).
+    default : bool
+        The page shown at ``/``.
+    trains_itself : bool
+        The page advances a run in flight on its own (the Train page's live
+        fragment); elsewhere the sidebar does it, so training never pauses.
+    """
+
+    file: str
+    title: str
+    icon: str
+    section: str = "lab"
+    default: bool = False
+    trains_itself: bool = False
+
+
+PAGES: list[Page] = [
+    Page("home.py", "nav.home", ":material/home:", "learn", default=True),
+    Page("data.py", "nav.data", ":material/table_chart:"),
+    Page("train.py", "nav.train", ":material/model_training:", trains_itself=True),
+    Page("gates.py", "nav.gates", ":material/grid_view:"),
+    Page("forecast.py", "nav.forecast", ":material/trending_up:"),
+    Page("downloads.py", "nav.downloads", ":material/download:"),
+]
+SECTIONS: tuple[str, ...] = ("learn", "lab")
+
+_local = threading.local()  # each session's script runs in its own thread
+
+
+def _routing() -> bool:
+    return getattr(_local, "depth", 0) > 0
+
+
+def page_path(file: str) -> str:
+    """Return the path ``st.switch_page`` and ``st.page_link`` want for a page file."""
+    return f"pages/{file}"
+
+
+def run_app() -> None:
+    """Build the navigation in the current language, draw the sidebar, and run the chosen page."""
+    st.set_page_config(page_title="LSTM Lens", page_icon=":material/visibility:", layout="wide")
+    ws = workspace()
+    sections: dict[str, list] = {}
+    by_path: dict[str, Page] = {}
+    for spec in PAGES:
+        page = st.Page(PAGES_DIR / spec.file, title=t(spec.title), icon=spec.icon, default=spec.default)
+        sections.setdefault(t(f"nav.section.{spec.section}"), []).append(page)
+        by_path[page.url_path] = spec
+    current = st.navigation(sections)
+    spec = by_path.get(current.url_path)
+    sidebar.draw(ws, advance_here=not (spec and spec.trains_itself))
+    _local.depth = getattr(_local, "depth", 0) + 1
+    try:
+        current.run()
+    finally:
+        _local.depth -= 1
+
+
+def open_page() -> tuple[Workspace, str]:
+    """Start a page: route through :func:`run_app` if needed; return (workspace, language).
+
+    Call it first in every page file.
+    """
+    if not _routing():
+        run_app()  # renders this very page inside the router
+        st.stop()
+    show_flash()
+    return workspace(), lang()

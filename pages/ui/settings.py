@@ -1,0 +1,87 @@
+"""The Train page's settings widgets: one per :class:`~lstm_viz.config.Config` field, bounded by ``LIMITS``.
+
+Widget keys are ``train.<field>``; they persist for the whole session, so a
+visit to another page keeps them. :func:`apply` fills them from a Config
+(the Home button's "good defaults"), :func:`read` turns them back into one.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from lstm_viz.config import LIMITS, Config
+from pages.ui.state import t
+
+FIELDS: tuple[str, ...] = ("hidden_size", "num_layers", "dropout", "window", "epochs", "lr", "batch_size", "seed")
+HIDDEN_SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
+BATCH_SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096]
+LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
+MAX_WINDOW_SLIDER = 128
+
+
+def key(name: str) -> str:
+    """Return the widget key of a Config field."""
+    return f"train.{name}"
+
+
+def apply(cfg: Config) -> None:
+    """Set every settings widget to ``cfg`` (call before the widgets are drawn in this run)."""
+    for name in FIELDS:
+        st.session_state[key(name)] = getattr(cfg, name)
+
+
+def _nearest(options: list, value) -> object:
+    return min(options, key=lambda option: abs(option - value))
+
+
+def _prepare(cfg: Config, max_window: int) -> None:
+    """Start missing widgets from ``cfg`` and snap kept values onto the widgets' options and bounds."""
+    for name in FIELDS:
+        st.session_state.setdefault(key(name), getattr(cfg, name))
+    for name, options in (("hidden_size", HIDDEN_SIZES), ("batch_size", BATCH_SIZES), ("lr", LEARNING_RATES)):
+        if st.session_state[key(name)] not in options:
+            st.session_state[key(name)] = _nearest(options, st.session_state[key(name)])
+    low, high = LIMITS["window"]
+    st.session_state[key("window")] = int(min(max(st.session_state[key("window")], low), max_window))
+
+
+def draw(cfg: Config, max_window: int) -> None:
+    """Draw the eight settings in two columns, each with a one-sentence help text."""
+    max_window = int(max(LIMITS["window"][0] + 1, min(max_window, MAX_WINDOW_SLIDER)))
+    _prepare(cfg, max_window)
+    persist = {"persist_state": "session"}
+    left, right = st.columns(2)
+    with left:
+        st.select_slider(t("page.train.hidden_size"), HIDDEN_SIZES, key=key("hidden_size"),
+                         help=t("page.train.hidden_size.help"), **persist)
+        st.slider(t("page.train.window"), int(LIMITS["window"][0]), max_window, key=key("window"),
+                  help=t("page.train.window.help"), **persist)
+        st.number_input(t("page.train.epochs"), int(LIMITS["epochs"][0]), int(LIMITS["epochs"][1]), step=10,
+                        key=key("epochs"), help=t("page.train.epochs.help"), **persist)
+        st.select_slider(t("page.train.lr"), LEARNING_RATES, key=key("lr"), format_func=lambda v: f"{v:g}",
+                         help=t("page.train.lr.help"), **persist)
+    with right:
+        st.select_slider(t("page.train.batch_size"), BATCH_SIZES, key=key("batch_size"),
+                         help=t("page.train.batch_size.help"), **persist)
+        st.slider(t("page.train.num_layers"), int(LIMITS["num_layers"][0]), int(LIMITS["num_layers"][1]),
+                  key=key("num_layers"), help=t("page.train.num_layers.help"), **persist)
+        st.slider(t("page.train.dropout"), float(LIMITS["dropout"][0]), float(LIMITS["dropout"][1]), step=0.05,
+                  key=key("dropout"), help=t("page.train.dropout.help"), **persist)
+        st.number_input(t("page.train.seed"), int(LIMITS["seed"][0]), int(LIMITS["seed"][1]), step=1,
+                        key=key("seed"), help=t("page.train.seed.help"), **persist)
+
+
+def read(base: Config) -> Config:
+    """Return ``base`` with the eight settings taken from the widgets (LSTM cell, one torch thread)."""
+    values = {name: st.session_state.get(key(name), getattr(base, name)) for name in FIELDS}
+    return base.replace(
+        cell="lstm",
+        hidden_size=int(values["hidden_size"]),
+        num_layers=int(values["num_layers"]),
+        dropout=float(values["dropout"]),
+        window=int(values["window"]),
+        epochs=int(values["epochs"]),
+        lr=float(values["lr"]),
+        batch_size=int(values["batch_size"]),
+        seed=int(values["seed"]),
+        num_threads=1,
+    )

@@ -1,0 +1,91 @@
+"""Per-user state: the language, the one :class:`~lstm_viz.workspace.Workspace`, messages and kept widget values.
+
+Everything lives in ``st.session_state``, which belongs to one browser tab.
+Models are never put in ``st.cache_resource`` (that is shared by every user).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import streamlit as st
+
+from lstm_viz.errors import LensError
+from lstm_viz.i18n import LANGUAGES, tr
+from lstm_viz.workspace import Workspace
+
+LANG_KEY = "lang"
+WS_KEY = "ws"
+FLASH_KEY = "_flash"
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def md_escape(text: object) -> str:
+    """Escape Markdown in user text (file and column names) so it shows literally."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def lang() -> str:
+    """Return the language chosen in the sidebar ("en" or "zh")."""
+    value = st.session_state.get(LANG_KEY, "en")
+    return value if value in LANGUAGES else "en"
+
+
+def t(key: str, **params: Any) -> str:
+    """Translate ``key`` into the current language."""
+    return tr(key, lang(), **params)
+
+
+def workspace() -> Workspace:
+    """Return this user's workspace, creating an empty one on the first visit."""
+    if WS_KEY not in st.session_state:
+        st.session_state[WS_KEY] = Workspace()
+    return st.session_state[WS_KEY]
+
+
+def flash(kind: str, key: str, **params: Any) -> None:
+    """Queue a message for the next render of the page (callbacks cannot draw)."""
+    st.session_state.setdefault(FLASH_KEY, []).append((kind, key, params))
+
+
+def flash_error(err: LensError) -> None:
+    """Queue a LensError; it is shown in the reader's language when the page renders."""
+    flash("error", err.key, **err.params)
+
+
+def _literal(params: dict[str, Any]) -> dict[str, Any]:
+    """Escape Markdown in text parameters (file and column names come from students)."""
+    return {k: md_escape(v) if isinstance(v, str) else v for k, v in params.items()}
+
+
+def show_flash() -> None:
+    """Draw and forget the queued messages."""
+    for kind, key, params in st.session_state.pop(FLASH_KEY, []):
+        text = tr(key, lang(), **_literal(params))
+        {"error": st.error, "warning": st.warning, "success": st.success}.get(kind, st.info)(text)
+
+
+def show_error(err: LensError) -> None:
+    """Draw a refusal as a red box with the human message, never a traceback."""
+    st.error(LensError(err.key, **_literal(err.params)).message(lang()), icon=":material/error:")
+
+
+def default(key: str, value: Any) -> None:
+    """Give the widget ``key`` its starting value, once (never both value= and state)."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def clamp(key: str, low: Any, high: Any, fallback: Any) -> None:
+    """Pull a kept widget value back inside [low, high] before the widget is drawn with those bounds."""
+    value = st.session_state.get(key, fallback)
+    try:
+        st.session_state[key] = min(max(value, low), high)
+    except TypeError:
+        st.session_state[key] = fallback
+
+
+def choose(key: str, options: list, fallback: Any) -> None:
+    """Reset a kept selectbox value that is no longer among ``options``."""
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = fallback if fallback in options else (options[0] if options else None)
