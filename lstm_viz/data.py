@@ -308,8 +308,8 @@ class _Layout:
     separator: str
     skip: int  # physical lines before the table
     n_skipped: int  # of which not blank (the preamble a student would see)
-    n_fields: int  # fields per line in the table (trailing empty fields not counted)
-    max_fields: int  # the most fields a sniffed line has, trailing empties included
+    n_fields: int  # the usual number of fields per line
+    max_fields: int  # columns to read: short lines are padded up to it
     decimal: str
     thousands: str | None
 
@@ -319,14 +319,14 @@ def _parse(text: str, encoding: str, label: str) -> Table:
     notes: list[tuple[str, dict]] = []
     if layout.n_skipped:
         notes.append(("data.note.preamble", {"n": layout.n_skipped}))
-    raw = _read_csv(text, layout, label)
-    raw = raw.loc[~(raw.apply(lambda col: col.str.strip()) == "").all(axis=1)]  # lines of bare separators
+    raw = _read_csv(text, layout, label).apply(lambda col: col.str.strip())
+    raw = raw.loc[~(raw == "").all(axis=1)]  # lines of bare separators
     if raw.empty:
         raise LensError("data.empty", name=label)
 
     has_header = _has_header(raw, layout)
     if has_header:
-        given = [str(v).strip() for v in raw.iloc[0]]
+        given = list(raw.iloc[0])
         names = _unique_names(given)
         raw = raw.iloc[1:]
     else:
@@ -341,7 +341,7 @@ def _parse(text: str, encoding: str, label: str) -> Table:
     frame: dict[str, Any] = {}
     infos: dict[str, ColumnInfo] = {}
     for column, header in zip(names, given):
-        cells = raw[column].str.strip()
+        cells = raw[column]
         if not header and (cells == "").all():
             continue  # the empty column a trailing separator leaves behind
         frame[column], infos[column], note = _classify(column, cells, layout)
@@ -482,26 +482,26 @@ def _read_csv(text: str, layout: _Layout, label: str) -> pd.DataFrame:
 
 def _has_header(raw: pd.DataFrame, layout: _Layout) -> bool:
     """Say whether the first row names the columns: a text cell above numbers or times."""
-    if len(raw) == 1:
-        first = raw.iloc[0].str.strip()
-        return not any(_is_value(cell, layout) for cell in first if cell.lower() not in MISSING_TOKENS)
-    sample = raw.iloc[1:51]
-    for column in raw.columns:
-        top = str(raw[column].iloc[0]).strip()
-        if top.lower() in MISSING_TOKENS or _is_value(top, layout):
-            continue
-        below = [c.strip() for c in sample[column] if c.strip().lower() not in MISSING_TOKENS]
-        if below and sum(_is_value(c, layout) for c in below) >= NUMERIC_SHARE * len(below):
+    head = raw.iloc[:51]
+    top_is_value = []
+    for column in head.columns:
+        cells = head[column]
+        filled = ~cells.str.lower().isin(MISSING_TOKENS).to_numpy()
+        values = _looks_like_values(cells, layout)
+        top_is_value.append(bool(values[0]))
+        if filled[0] and not values[0] and filled[1:].any() and values[1:][filled[1:]].mean() >= NUMERIC_SHARE:
             return True
-    first = [str(v).strip() for v in raw.iloc[0]]
-    return all(c and not _is_value(c, layout) for c in first) and len(set(first)) == len(first)
+    # Nothing below to compare with (a one-line file): names are distinct text.
+    names = list(head.iloc[0])
+    return all(names) and not any(top_is_value) and len(set(names)) == len(names)
 
 
-def _is_value(cell: str, layout: _Layout) -> bool:
-    """Say whether one cell reads as a number or a time (so it is data, not a column name)."""
-    if not np.isnan(_numbers(pd.Series([cell], dtype=str), layout)[0]):
-        return True
-    return any(fmt.regex.fullmatch(cell) for fmt in _TEXT_TIME_FORMATS)
+def _looks_like_values(cells: pd.Series, layout: _Layout) -> np.ndarray:
+    """Say, per stripped cell, whether it reads as a number or a time (data rather than a column name)."""
+    values = ~np.isnan(_numbers(cells, layout))
+    for fmt in _TEXT_TIME_FORMATS:
+        values |= cells.str.fullmatch(fmt.pattern).to_numpy(dtype=bool)
+    return values
 
 
 def _unique_names(names: list[str]) -> list[str]:
@@ -527,32 +527,28 @@ def _classify(column: str, cells: pd.Series, layout: _Layout) -> tuple[pd.Series
     numbers = _numbers(cells, layout)
     bad = ~missing & np.isnan(numbers)
     share = 1.0 - bad.sum() / n_filled
-    example = str(cells[bad].iloc[0]) if bad.any() else None
-
     if share >= NUMERIC_SHARE:
-        fmt = _numeric_time_format(column, numbers)
-        if fmt is not None:
-            label, parse = fmt
+        found = _numeric_time_format(column, numbers)
+        if found is not None:
+            label, parse = found
             return pd.Series(parse(numbers)), ColumnInfo("time", label, share), None
+        example = str(cells[bad].iloc[0]) if bad.any() else None
         return pd.Series(numbers), ColumnInfo("numeric", None, share, example, bad), None
 
-    filled = cells[~missing]
+    sample = cells[~missing].head(500)
     for fmt in _TEXT_TIME_FORMATS:
-        if filled.head(500).str.fullmatch(f"(?:{fmt.regex.pattern})").mean() < TIME_SHARE:
-            continue
-        times, label, note = fmt.parse(cells.where(~missing), column)
+        if sample.str.fullmatch(fmt.pattern).mean() >= TIME_SHARE:
+            times, label, note = fmt.parse(fmt, cells.where(~missing), column)
+            break
+    else:
+        code = next((c for c in _NAMED_MONTH_FORMATS if _strptime(sample, c).notna().mean() >= TIME_SHARE), None)
+        times, label, note = (_strptime(cells.where(~missing), code), code, None) if code else (None, None, None)
+    if times is not None:
         unread = ~missing & times.isna().to_numpy()
         if unread.sum() <= (1 - TIME_SHARE) * n_filled:
-            bad_cell = str(cells[unread].iloc[0]) if unread.any() else None
-            return times, ColumnInfo("time", label, share, bad_cell), note
-    for fmt_code in _NAMED_MONTH_FORMATS:
-        times = _strptime(filled.head(500), fmt_code)
-        if times.notna().mean() >= TIME_SHARE:
-            times = _strptime(cells.where(~missing), fmt_code)
-            unread = ~missing & times.isna().to_numpy()
-            bad_cell = str(cells[unread].iloc[0]) if unread.any() else None
-            return times, ColumnInfo("time", fmt_code, share, bad_cell), None
-    return cells, ColumnInfo("text", None, share, str(filled.iloc[0])), None
+            example = str(cells[unread].iloc[0]) if unread.any() else None
+            return times, ColumnInfo("time", label, share, example), note
+    return cells, ColumnInfo("text", None, share, str(sample.iloc[0])), None
 
 
 def _numbers(cells: pd.Series, layout: _Layout) -> np.ndarray:
@@ -617,96 +613,68 @@ def _assemble(year: Any, month: Any = 1, day: Any = 1, hour: Any = 0, minute: An
     parts = pd.DataFrame(
         {"year": year, "month": month, "day": day, "hour": hour, "minute": minute, "second": second}
     )
-    parts = parts.apply(lambda col: pd.to_numeric(col, errors="coerce"))
-    return pd.to_datetime(parts, errors="coerce")
+    return pd.to_datetime(parts.apply(lambda col: pd.to_numeric(col, errors="coerce")), errors="coerce")
 
 
 @dataclass(frozen=True)
 class _TextTimeFormat:
+    """Times written one way: a regex (named groups ``year``, ``month``, ``day`` ...) and its parser."""
+
     label: str
-    regex: re.Pattern
-    parse: Callable[[pd.Series, str], tuple[pd.Series, str, tuple | None]]
+    pattern: str
+    parse: Callable[["_TextTimeFormat", pd.Series, str], tuple[pd.Series, str, tuple | None]]
 
 
-def _parse_iso(cells: pd.Series, column: str) -> tuple[pd.Series, str, None]:
+def _parse_iso(fmt: _TextTimeFormat, cells: pd.Series, column: str) -> tuple[pd.Series, str, None]:
     times = pd.to_datetime(cells.str.replace("/", "-", regex=False), format="ISO8601", errors="coerce", utc=True)
-    return times.dt.tz_localize(None), "ISO 8601", None
+    return times.dt.tz_localize(None), fmt.label, None  # offsets converted to UTC, then dropped
 
 
-def _parse_groups(regex: str, label: str) -> Callable[[pd.Series, str], tuple[pd.Series, str, None]]:
-    def parse(cells: pd.Series, column: str) -> tuple[pd.Series, str, None]:
-        parts = cells.str.extract(regex)
-        given = {k: parts[k] for k in ("year", "month", "day", "hour", "minute", "second") if k in parts}
-        if "quarter" in parts:
-            given["month"] = pd.to_numeric(parts["quarter"], errors="coerce") * 3 - 2
-        for k in ("day", "hour", "minute", "second"):
-            if k in given:
-                given[k] = given[k].fillna("1" if k == "day" else "0")
-        return _assemble(**given), label, None
-
-    return parse
+def _parse_groups(fmt: _TextTimeFormat, cells: pd.Series, column: str) -> tuple[pd.Series, str, None]:
+    parts = _extract_numbers(cells, fmt.pattern)
+    if "quarter" in parts:
+        parts["month"] = parts.pop("quarter") * 3 - 2
+    return _assemble(**parts.fillna({"day": 1, "hour": 0, "minute": 0, "second": 0})), fmt.label, None
 
 
-def _parse_slashed(cells: pd.Series, column: str) -> tuple[pd.Series, str, tuple | None]:
+def _parse_slashed(fmt: _TextTimeFormat, cells: pd.Series, column: str) -> tuple[pd.Series, str, tuple | None]:
     """Read ``a/b/yyyy``: day first if some ``a`` exceeds 12, else month first (and say it was a guess)."""
-    parts = cells.str.extract(_SLASHED)
-    a, b = pd.to_numeric(parts["a"], errors="coerce"), pd.to_numeric(parts["b"], errors="coerce")
+    parts = _extract_numbers(cells, fmt.pattern)
+    a, b = parts.pop("a"), parts.pop("b")
     day_first = bool((a > 12).any())
-    times = _assemble(
-        year=parts["year"],
-        month=b if day_first else a,
-        day=a if day_first else b,
-        hour=parts["hour"].fillna("0"),
-        minute=parts["minute"].fillna("0"),
-        second=parts["second"].fillna("0"),
-    )
+    parts["month"], parts["day"] = (b, a) if day_first else (a, b)
+    times = _assemble(**parts.fillna({"hour": 0, "minute": 0, "second": 0}))
     note = None
     if not day_first and not (b > 12).any() and times.notna().any():
         k = int(np.flatnonzero(times.notna().to_numpy())[0])
-        note = (
-            "data.note.ambiguous_dates",
-            {"column": column, "example": str(cells.iloc[k]), "parsed": times.iloc[k].strftime("%Y-%m-%d")},
-        )
+        parsed = times.iloc[k].strftime("%Y-%m-%d")
+        note = ("data.note.ambiguous_dates", {"column": column, "example": str(cells.iloc[k]), "parsed": parsed})
     return times, "%d/%m/%Y" if day_first else "%m/%d/%Y", note
 
 
+def _extract_numbers(cells: pd.Series, pattern: str) -> pd.DataFrame:
+    """Return the named groups of ``pattern`` in each cell as float columns (NaN where it does not match)."""
+    parts = cells.str.extract(f"^(?:{pattern})$")
+    return parts.apply(lambda col: pd.to_numeric(col, errors="coerce"))
+
+
 _CLOCK = r"(?:[ T]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
-_SLASHED = r"^(?P<a>\d{1,2})[/-](?P<b>\d{1,2})[/-](?P<year>\d{4})" + _CLOCK + "$"
 _TEXT_TIME_FORMATS: tuple[_TextTimeFormat, ...] = (
     _TextTimeFormat(
         "ISO 8601",
-        re.compile(
-            r"\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?"
-        ),
+        r"\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?",
         _parse_iso,
     ),
     _TextTimeFormat(
         "%Y年%m月%d日",
-        re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?"),
-        _parse_groups(r"^(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月(?:\s*(?P<day>\d{1,2})\s*日)?$", "%Y年%m月%d日"),
+        r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月(?:\s*(?P<day>\d{1,2})\s*日)?",
+        _parse_groups,
     ),
-    _TextTimeFormat(
-        "%Y-%m",
-        re.compile(r"\d{4}[-/.]\d{1,2}"),
-        _parse_groups(r"^(?P<year>\d{4})[-/.](?P<month>\d{1,2})$", "%Y-%m"),
-    ),
-    _TextTimeFormat(
-        "%d.%m.%Y",
-        re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}(?:[ T]+\d{1,2}:\d{2}(?::\d{2})?)?"),
-        _parse_groups(r"^(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})" + _CLOCK + "$", "%d.%m.%Y"),
-    ),
-    _TextTimeFormat(
-        "%m/%d/%Y",
-        re.compile(r"\d{1,2}[/-]\d{1,2}[/-]\d{4}(?:[ T]+\d{1,2}:\d{2}(?::\d{2})?)?"),
-        _parse_slashed,
-    ),
-    _TextTimeFormat(
-        "%Y-Q%q",
-        re.compile(r"\d{4}\s*[-_ ]?\s*[Qq][1-4]|\d{4}\s*年?\s*第?\s*[1-4]\s*季度?"),
-        _parse_groups(
-            r"^(?P<year>\d{4})\s*(?:[-_ ]?\s*[Qq]|年?\s*第?\s*)(?P<quarter>[1-4])\s*(?:季度?)?$", "%Y-Q%q"
-        ),
-    ),
+    _TextTimeFormat("%Y-%m", r"(?P<year>\d{4})[-/.](?P<month>\d{1,2})", _parse_groups),
+    _TextTimeFormat("%d.%m.%Y", r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})" + _CLOCK, _parse_groups),
+    _TextTimeFormat("%m/%d/%Y", r"(?P<a>\d{1,2})[/-](?P<b>\d{1,2})[/-](?P<year>\d{4})" + _CLOCK, _parse_slashed),
+    _TextTimeFormat("%Y-Q%q", r"(?P<year>\d{4})\s*[-_ ]?\s*[Qq](?P<quarter>[1-4])", _parse_groups),
+    _TextTimeFormat("%Y年第%q季度", r"(?P<year>\d{4})\s*年\s*第?\s*(?P<quarter>[1-4])\s*季度?", _parse_groups),
 )
 # Month names as Excel writes them (English only, as pandas parses them).
 _NAMED_MONTH_FORMATS = (
@@ -792,139 +760,179 @@ def prepare_series(
 def _prepare(
     table: Table, target: str, time_column: str | None, series_column: str | None, series_name: str | None
 ) -> Series:
-    frame, info = table.frame, table.columns[target]
+    _check_roles(table, target, time_column)
+    notes: list[tuple[str, dict]] = list(table.notes)
+    rows, name = _pick_rows(table, target, series_column, series_name, notes)
+    values, n_non_numeric, n_inf = _target_values(table, target, rows, notes)
+    if time_column is None:
+        notes.append(("data.note.no_time", {}))
+        timed = _Timed(None, values, np.zeros(values.shape[0], dtype=bool))
+    else:
+        timed = _on_time_grid(table, time_column, series_column, rows, values, notes)
+    if not np.isfinite(timed.values).any():
+        raise LensError("data.no_values", column=name)
+    values, time, n_missing_filled, n_dropped_ends = _fill_missing(timed, name, notes)
+
+    n = values.shape[0]
+    if n < MIN_POINTS:
+        raise LensError("data.too_few", column=name, n=n, min_points=MIN_POINTS)
+    if np.ptp(values) == 0:
+        raise LensError("data.constant", column=name, value=f"{values[0]:g}")
+    report = DataReport(
+        n_rows_read=rows.shape[0],
+        n_points=n,
+        n_missing_filled=n_missing_filled,
+        n_dropped_ends=n_dropped_ends,
+        n_non_numeric=n_non_numeric,
+        n_duplicates=timed.n_duplicates,
+        n_gaps=timed.n_gaps,
+        resorted=timed.resorted,
+        freq=timed.freq,
+        notes=tuple(notes),
+        n_inf=n_inf,
+        n_bad_time=timed.n_bad_time,
+        gaps_filled=timed.gaps_filled,
+    )
+    return Series(name, values, time, timed.freq, season_for(timed.freq), report)
+
+
+def _check_roles(table: Table, target: str, time_column: str | None) -> None:
+    """Refuse a target that is not numeric, or a time column that holds no times."""
+    info = table.columns[target]
     numeric = ", ".join(table.numeric_columns)
     if info.kind == "time":
         raise LensError("data.target_is_time", column=target, columns=numeric)
     if info.kind == "empty":
         raise LensError("data.no_values", column=target)
     if info.kind != "numeric":
-        raise LensError(
-            "data.not_numeric", column=target, share=info.numeric_share, example=info.example or "", columns=numeric
-        )
+        example = info.example or ""
+        raise LensError("data.not_numeric", column=target, share=info.numeric_share, example=example, columns=numeric)
     if time_column is not None and table.columns[time_column].kind != "time":
-        example = next((str(v) for v in frame[time_column] if str(v).strip()), "")
+        example = next((str(v) for v in table.frame[time_column] if str(v)), "")
         raise LensError("data.not_time", column=time_column, example=example, columns=", ".join(table.time_columns))
 
-    notes: list[tuple[str, dict]] = list(table.notes)
-    rows = np.arange(len(frame))
-    name = target
-    if series_column is not None:
-        labels = _labels(frame[series_column])
-        choices = list(pd.unique(labels[labels != ""]))
-        if series_name is None and choices:
-            series_name = choices[0]
-        if series_name is None or str(series_name) not in choices:
-            raise LensError(
-                "data.unknown_series", series=series_name, column=series_column, choices=_listing(choices)
-            )
-        series_name = str(series_name)
-        rows = rows[(labels == series_name).to_numpy()]
-        name = f"{target} ({series_name})"
-        notes.append(("data.note.series", {"series": series_name, "column": series_column, "n_series": len(choices)}))
 
-    values = frame[target].to_numpy(np.float64)[rows]
+def _pick_rows(
+    table: Table, target: str, series_column: str | None, series_name: str | None, notes: list
+) -> tuple[np.ndarray, str]:
+    """Return the row positions of the chosen series (all rows without a series column) and its display name."""
+    rows = np.arange(len(table.frame))
+    if series_column is None:
+        return rows, target
+    labels = _labels(table.frame[series_column])
+    choices = list(pd.unique(labels[labels != ""]))
+    if series_name is None and choices:
+        series_name = choices[0]
+    if series_name is None or str(series_name) not in choices:
+        raise LensError("data.unknown_series", series=series_name, column=series_column, choices=_listing(choices))
+    series_name = str(series_name)
+    notes.append(("data.note.series", {"series": series_name, "column": series_column, "n_series": len(choices)}))
+    return rows[(labels == series_name).to_numpy()], f"{target} ({series_name})"
+
+
+def _target_values(table: Table, target: str, rows: np.ndarray, notes: list) -> tuple[np.ndarray, int, int]:
+    """Return the target's values in ``rows`` (text cells and inf as NaN), the text cells and the infs."""
+    info = table.columns[target]
+    values = table.frame[target].to_numpy(np.float64)[rows]
     n_non_numeric = int(info.non_numeric[rows].sum()) if info.non_numeric is not None else 0
     n_numbers = int(np.count_nonzero(~np.isnan(values)))
-    if n_non_numeric and n_non_numeric > (1 - NUMERIC_SHARE) * (n_numbers + n_non_numeric):
+    if n_non_numeric > (1 - NUMERIC_SHARE) * (n_numbers + n_non_numeric):  # mostly text in this series
         share = n_numbers / (n_numbers + n_non_numeric)
-        raise LensError("data.not_numeric", column=target, share=share, example=info.example or "", columns=numeric)
+        columns = ", ".join(table.numeric_columns)
+        raise LensError("data.not_numeric", column=target, share=share, example=info.example or "", columns=columns)
     if n_non_numeric:
         notes.append(("data.note.non_numeric", {"n": n_non_numeric, "column": target, "example": info.example}))
     infinite = np.isinf(values)
     n_inf = int(infinite.sum())
     if n_inf:
-        values = np.where(infinite, np.nan, values)
         notes.append(("data.note.inf", {"n": n_inf, "column": target}))
-    if not np.isfinite(values).any():
-        raise LensError("data.no_values", column=target)
+    return np.where(infinite, np.nan, values), n_non_numeric, n_inf
 
-    time = None
-    freq = None
-    n_bad_time = n_duplicates = n_gaps = 0
-    resorted = gaps_filled = False
-    inserted = np.zeros(values.shape[0], dtype=bool)
-    if time_column is None:
-        notes.append(("data.note.no_time", {}))
-    else:
-        stamps = pd.DatetimeIndex(frame[time_column].to_numpy()[rows])
-        readable = ~stamps.isna()
-        n_bad_time = int((~readable).sum())
-        if n_bad_time:
-            example = table.columns[time_column].example or ""
-            notes.append(("data.note.bad_time", {"n": n_bad_time, "column": time_column, "example": example}))
-        stamps, values = stamps[readable], values[readable]
-        if not stamps.is_monotonic_increasing:
-            order = np.argsort(stamps.asi8, kind="stable")
-            stamps, values = stamps[order], values[order]
-            resorted = True
-            notes.append(("data.note.resorted", {"column": time_column}))
-        by_time = pd.Series(values, index=stamps).groupby(level=0, sort=True).mean()
-        n_duplicates = len(stamps) - len(by_time)
-        if n_duplicates:
-            column = _explaining_series_column(table, time_column) if series_column is None else None
-            if column is not None and n_duplicates * 2 >= len(stamps):
-                choices = list(pd.unique(_labels(frame[column])))
-                raise LensError("data.pick_series", column=column, choices=_listing(choices))
-            notes.append(("data.note.duplicates", {"n": n_duplicates}))
-        freq, n_gaps = _infer_freq(by_time.index)
-        if freq is None and len(by_time) > 2:
-            notes.append(("data.note.irregular", {}))
-        if n_gaps and n_gaps <= GAP_FILL_SHARE * len(by_time):
-            grid = pd.date_range(by_time.index[0], periods=len(by_time) + n_gaps, freq=freq)
-            inserted = ~grid.isin(by_time.index)
-            by_time = by_time.reindex(grid)
-            gaps_filled = True
-            notes.append(("data.note.gaps_filled", {"n": n_gaps}))
-        elif n_gaps:
-            inserted = np.zeros(len(by_time), dtype=bool)
-            notes.append(("data.note.gaps_kept", {"n": n_gaps}))
-        else:
-            inserted = np.zeros(len(by_time), dtype=bool)
-        time, values = pd.DatetimeIndex(by_time.index), by_time.to_numpy(np.float64)
 
+@dataclass(frozen=True)
+class _Timed:
+    """Values on their (sorted, unique, possibly gap-filled) time stamps; ``inserted`` marks filled gaps."""
+
+    time: pd.DatetimeIndex | None
+    values: np.ndarray
+    inserted: np.ndarray
+    n_bad_time: int = 0
+    resorted: bool = False
+    n_duplicates: int = 0
+    freq: str | None = None
+    n_gaps: int = 0
+    gaps_filled: bool = False
+
+
+def _on_time_grid(
+    table: Table, time_column: str, series_column: str | None, rows: np.ndarray, values: np.ndarray, notes: list
+) -> _Timed:
+    """Drop rows without a time, sort by time, average repeated stamps, and fill a few missing steps."""
+    stamps = pd.DatetimeIndex(table.frame[time_column].to_numpy()[rows])
+    readable = ~stamps.isna()
+    n_bad_time = int((~readable).sum())
+    if n_bad_time:
+        example = table.columns[time_column].example or ""
+        notes.append(("data.note.bad_time", {"n": n_bad_time, "column": time_column, "example": example}))
+    stamps, values = stamps[readable], values[readable]
+    resorted = not stamps.is_monotonic_increasing
+    if resorted:
+        order = np.argsort(stamps.asi8, kind="stable")
+        stamps, values = stamps[order], values[order]
+        notes.append(("data.note.resorted", {"column": time_column}))
+
+    by_time = pd.Series(values, index=stamps).groupby(level=0, sort=True).mean()
+    n_duplicates = len(stamps) - len(by_time)
+    if n_duplicates:
+        column = _explaining_series_column(table, time_column) if series_column is None else None
+        if column is not None and n_duplicates * 2 >= len(stamps):
+            choices = list(pd.unique(_labels(table.frame[column])))
+            raise LensError("data.pick_series", column=column, choices=_listing(choices))
+        notes.append(("data.note.duplicates", {"n": n_duplicates}))
+
+    freq, n_gaps = _infer_freq(by_time.index)
+    if freq is None and len(by_time) > 2:
+        notes.append(("data.note.irregular", {}))
+    gaps_filled = 0 < n_gaps <= GAP_FILL_SHARE * len(by_time)
+    inserted = np.zeros(len(by_time), dtype=bool)
+    if gaps_filled:
+        grid = pd.date_range(by_time.index[0], periods=len(by_time) + n_gaps, freq=freq)
+        inserted = ~grid.isin(by_time.index)
+        by_time = by_time.reindex(grid)
+        notes.append(("data.note.gaps_filled", {"n": n_gaps}))
+    elif n_gaps:
+        notes.append(("data.note.gaps_kept", {"n": n_gaps}))
+    on_grid = freq is not None and (n_gaps == 0 or gaps_filled)
+    time = pd.DatetimeIndex(by_time.index, freq=freq if on_grid else None)
+    return _Timed(
+        time, by_time.to_numpy(np.float64), inserted, n_bad_time, resorted, n_duplicates, freq, n_gaps, gaps_filled
+    )
+
+
+def _fill_missing(timed: _Timed, name: str, notes: list) -> tuple[np.ndarray, pd.DatetimeIndex | None, int, int]:
+    """Drop missing values at the ends and interpolate those inside (linearly, step by step).
+
+    Returns the values (N,), their times (or None), the missing values filled
+    (gap points not counted) and the points dropped at the ends.
+    """
+    values = timed.values
     known = np.flatnonzero(~np.isnan(values))
     first, last = int(known[0]), int(known[-1])
     n_dropped_ends = values.shape[0] - (last - first + 1)
     if n_dropped_ends:
         notes.append(("data.note.dropped_ends", {"n": n_dropped_ends}))
-    values, inserted = values[first : last + 1], inserted[first : last + 1]
-    if time is not None:
-        time = time[first : last + 1]
+    values, inserted = values[first : last + 1].copy(), timed.inserted[first : last + 1]
+    time = timed.time[first : last + 1] if timed.time is not None else None
     holes = np.isnan(values)
-    n_missing_filled = int((holes & ~inserted).sum())
-    n = values.shape[0]
-    if holes.sum() * 2 > n:
-        raise LensError("data.mostly_missing", column=name, n=n, n_filled=int(holes.sum()))
+    if 2 * holes.sum() > values.shape[0]:
+        raise LensError("data.mostly_missing", column=name, n=values.shape[0], n_filled=int(holes.sum()))
     if holes.any():
-        steps = np.arange(n)
-        values = values.copy()
+        steps = np.arange(values.shape[0])
         values[holes] = np.interp(steps[holes], steps[~holes], values[~holes])
+    n_missing_filled = int((holes & ~inserted).sum())
     if n_missing_filled:
         notes.append(("data.note.missing_filled", {"n": n_missing_filled}))
-    if n < MIN_POINTS:
-        raise LensError("data.too_few", column=name, n=n, min_points=MIN_POINTS)
-    if np.ptp(values) == 0:
-        raise LensError("data.constant", column=name, value=f"{values[0]:g}")
-    if time is not None and freq is not None and (gaps_filled or not n_gaps):
-        time = pd.DatetimeIndex(time, freq=freq)
-
-    report = DataReport(
-        n_rows_read=len(rows),
-        n_points=n,
-        n_missing_filled=n_missing_filled,
-        n_dropped_ends=n_dropped_ends,
-        n_non_numeric=n_non_numeric,
-        n_duplicates=n_duplicates,
-        n_gaps=n_gaps,
-        resorted=resorted,
-        freq=freq,
-        notes=tuple(notes),
-        n_inf=n_inf,
-        n_bad_time=n_bad_time,
-        gaps_filled=gaps_filled,
-    )
-    return Series(name=name, values=values, time=time, freq=freq, season=season_for(freq), report=report)
+    return values, time, n_missing_filled, n_dropped_ends
 
 
 def _explaining_series_column(table: Table, time_column: str) -> str | None:
@@ -954,7 +962,7 @@ def _listing(choices: list[str], limit: int = 12) -> str:
 
 _MONTH_NAMES = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
-_NS = {"D": 86_400 * 10**9, "h": 3_600 * 10**9, "min": 60 * 10**9, "s": 10**9}
+_US = {"D": 86_400 * 10**6, "h": 3_600 * 10**6, "min": 60 * 10**6, "s": 10**6}  # microseconds: years 1000..2200 overflow ns
 
 
 def _infer_freq(index: pd.DatetimeIndex) -> tuple[str | None, int]:
@@ -993,17 +1001,17 @@ def _infer_freq(index: pd.DatetimeIndex) -> tuple[str | None, int]:
                 freq = ("MS" if start else "ME") if step == 1 else f"{step}{'MS' if start else 'ME'}"
             expected = (months[-1] - months[0]) // step + 1
     else:
-        ns = index.as_unit("ns").asi8
-        steps = np.diff(ns)
+        us = index.as_unit("us").asi8
+        steps = np.diff(us)
         step = int(np.gcd.reduce(steps))
         if step > 0 and Counter(steps.tolist()).most_common(1)[0][0] == step:
             weekdays = index.day_of_week
-            if step == _NS["D"] and midnight and bool((weekdays < 5).all()) and bool((steps == 3 * step).any()):
+            if step == _US["D"] and midnight and bool((weekdays < 5).all()) and bool((steps == 3 * step).any()):
                 freq = "B"
                 expected = int(np.busday_count(index[0].date(), index[-1].date())) + 1
             else:
                 freq = _fixed_alias(step, int(weekdays[0]))
-                expected = (ns[-1] - ns[0]) // step + 1
+                expected = (us[-1] - us[0]) // step + 1
     if freq is None:
         return None, 0
     n_gaps = int(expected - n)
@@ -1015,12 +1023,12 @@ def _infer_freq(index: pd.DatetimeIndex) -> tuple[str | None, int]:
     return freq, n_gaps
 
 
-def _fixed_alias(step_ns: int, first_weekday: int) -> str | None:
-    if step_ns == 7 * _NS["D"]:
+def _fixed_alias(step_us: int, first_weekday: int) -> str | None:
+    if step_us == 7 * _US["D"]:
         return f"W-{_WEEKDAYS[first_weekday]}"
     for unit in ("D", "h", "min", "s"):
-        if step_ns % _NS[unit] == 0:
-            k = step_ns // _NS[unit]
+        if step_us % _US[unit] == 0:
+            k = step_us // _US[unit]
             return unit if k == 1 else f"{k}{unit}"
     return None
 
@@ -1073,8 +1081,8 @@ def future_index(series: Series, horizon: int) -> pd.DatetimeIndex | np.ndarray:
     last = series.time[-1]
     if series.freq is not None:
         return pd.date_range(last, periods=horizon + 1, freq=series.freq)[1:]
-    ns = series.time.as_unit("ns").asi8
-    step = pd.Timedelta(int(np.median(np.diff(ns)))) if n > 1 else pd.Timedelta(days=1)
+    us = series.time.as_unit("us").asi8
+    step = pd.Timedelta(int(np.median(np.diff(us))), unit="us") if n > 1 else pd.Timedelta(days=1)
     return pd.DatetimeIndex([last + step * k for k in range(1, horizon + 1)])
 
 

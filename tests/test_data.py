@@ -144,6 +144,14 @@ def test_single_column_of_numbers():
     assert ("data.note.no_time", {}) in series.report.notes
 
 
+def test_empty_cells_in_the_last_column_keep_the_table_shape():
+    cells = ["1", "", "", "4", "5", "", "7", "8", "9", "10", "", "12"]
+    lines = ["date,sales"] + [f"{d},{c}" for d, c in zip(MONTHS, cells)]
+    series = prepare_series(read_table(csv_bytes(lines)), "sales", "date")
+    np.testing.assert_array_equal(series.values, np.arange(1.0, 13.0))
+    assert series.report.n_missing_filled == 4
+
+
 def test_preamble_lines_and_trailing_separators_are_skipped():
     lines = ["Monthly sales", "Source: the shop", "", "date;sales;"] + [
         f"{d};{str(v).replace('.', ',')};" for d, v in zip(MONTHS, VALUES)
@@ -191,7 +199,7 @@ def test_reads_paths_file_objects_and_uploaded_files(tmp_path):
         (["1949年1月1日", "1949年1月2日", "1949年1月3日"], "%Y年%m月%d日", "1949-01-01", "D"),
         (["13/01/2020", "14/01/2020", "15/01/2020"], "%d/%m/%Y", "2020-01-13", "D"),
         (["2020Q1", "2020Q2", "2020Q3"], "%Y-Q%q", "2020-01-01", "QS-JAN"),
-        (["2020年第1季度", "2020年第2季度", "2020年第3季度"], "%Y-Q%q", "2020-01-01", "QS-JAN"),
+        (["2020年第1季度", "2020年第2季度", "2020年第3季度"], "%Y年第%q季度", "2020-01-01", "QS-JAN"),
         (["Jan-49", "Feb-49", "Mar-49"], "%b-%y", "1949-01-01", "MS"),
         (["06/01/2020", "06/08/2020", "06/15/2020"], "%m/%d/%Y", "2020-06-01", "W-MON"),
     ],
@@ -203,6 +211,39 @@ def test_time_formats(cells, label, first, freq):
     assert table.columns["when"].time_format == label
     assert table.frame["when"].iloc[0] == pd.Timestamp(first)
     assert data._infer_freq(pd.DatetimeIndex(table.frame["when"]))[0] == freq
+
+
+@pytest.mark.parametrize(
+    ("column", "cells", "label", "first"),
+    [
+        ("date", ["20200131", "20200201", "20200202"], "%Y%m%d", "2020-01-31"),
+        ("period", ["194901", "194902", "194903"], "%Y%m", "1949-01-01"),
+        ("Month", ["Jan 2020", "Feb 2020", "Mar 2020"], "%b %Y", "2020-01-01"),
+        ("day", ["5 March 2021", "6 March 2021", "7 March 2021"], "%d %B %Y", "2021-03-05"),
+    ],
+)
+def test_more_time_spellings(column, cells, label, first):
+    table = read_table(csv_bytes([f"{column},value"] + [f"{c},{k}.5" for k, c in enumerate(cells)]))
+    assert table.time_columns == [column] and table.columns[column].time_format == label
+    assert table.frame[column].iloc[0] == pd.Timestamp(first)
+    assert table.numeric_columns == ["value"]
+
+
+@pytest.mark.parametrize(
+    ("stamps", "freq", "season", "after"),
+    [
+        (pd.date_range("2020-01-31", periods=12, freq="QE"), "QE-DEC", 4, "2023-03-31"),
+        (pd.date_range("2020-01-05", periods=12, freq="W-SUN"), "W-SUN", 52, "2020-03-29"),
+        (pd.bdate_range("2020-01-01", periods=12), "B", 5, "2020-01-17"),  # Thursday 16th, then Friday
+        (pd.date_range("2020-01-01", periods=12, freq="15min"), "15min", None, "2020-01-01 03:00"),
+        (pd.date_range("1200-01-01", periods=12, freq="YS", unit="s"), "YS-JAN", None, "1212-01-01"),  # no ns
+    ],
+)
+def test_inferred_time_steps(stamps, freq, season, after):
+    lines = ["t,v"] + [f"{s:%Y-%m-%d %H:%M},{k % 5}" for k, s in enumerate(stamps)]
+    series = prepare_series(read_table(csv_bytes(lines)), "v", "t")
+    assert (series.freq, series.season, series.report.n_gaps) == (freq, season, 0)
+    assert future_index(series, 1)[0] == pd.Timestamp(after)
 
 
 def test_ambiguous_month_day_dates_are_read_month_first_and_noted():
@@ -259,6 +300,14 @@ def test_long_format_series_column():
     # load_series picks the series column itself, and the first series unless told.
     np.testing.assert_array_equal(load_series(csv_bytes(LONG)).values, np.arange(1, 13))
     np.testing.assert_array_equal(load_series(csv_bytes(LONG), series_name="MSFT").values, msft.values)
+
+
+def test_a_numeric_column_can_name_the_series():
+    lines = ["store,week,sold"] + [f"{store},{w + 1},{w * store}" for store in (7, 8) for w in range(12)]
+    table = read_table(csv_bytes(lines))
+    series = prepare_series(table, "sold", series_column="store", series_name=8)
+    assert series.name == "sold (8)"
+    np.testing.assert_array_equal(series.values, np.arange(12) * 8.0)
 
 
 def test_long_format_without_a_series_choice_is_refused():
