@@ -1,0 +1,439 @@
+"""The two gate animations: through time (a cursor walks the steps) and through training (epochs).
+
+Both stack the input series above one heatmap per state (units × time) on one
+shared time axis. Frames carry only what changes, named by ``go.Frame.traces``:
+through time, the cursor and the bar charts of the vectors at step t (the
+heatmaps are sent once); through training, the heatmaps' ``z`` per snapshot.
+"""
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+import plotly.io as pio
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from lstm_viz.errors import LensError
+from lstm_viz.figures.gates import (
+    bar_marker, bar_range, check_step, order_units, state_heatmap, state_names, state_title,
+    unit_numbers, unit_ticks, unit_time,
+)
+from lstm_viz.figures.style import (
+    COLOURS, ROW_GAP_PX, cell_edges, f32, style_figure, time_axis, time_labels, value_colours,
+    when_word,
+)
+from lstm_viz.i18n import tr
+from lstm_viz.recorder import SIGMOID_STATES, LayerTrace
+
+MAX_TIME_FRAMES = 200
+# The training animation's JSON stays under this; beyond it, snapshots are thinned evenly.
+MAX_TRAINING_BYTES = 5_000_000
+INPUT_ROW_PX = 130
+MARGIN_TOP_PX, MARGIN_BOTTOM_PX, MARGIN_BOTTOM_STATIC_PX = 92, 180, 72
+
+
+# ---------------------------------------------------------------- shared layout
+
+def _refs(fig: go.Figure, row: int, col: int) -> tuple[str, str]:
+    """Return the layout names of the x and y axes of one subplot, e.g. ("xaxis3", "yaxis3")."""
+    sub = fig.get_subplot(row, col)
+    return sub.xaxis.plotly_name, sub.yaxis.plotly_name
+
+
+def _short(axis_name: str) -> str:
+    return axis_name.replace("axis", "")  # "xaxis3" -> "x3", as traces and `matches` refer to it
+
+
+def _gate_grid(names, row_px: int, bars: bool, title: str, controls: bool,
+               edges, is_datetime: bool, lang: str) -> go.Figure:
+    """Return the styled empty grid: the input row, one row per state, and an optional bar column.
+
+    The left column shares one time axis spanning exactly the cells
+    (``edges``: n+1 cell edges), labelled on the bottom row only.
+    """
+    n = len(names)
+    plot_px = INPUT_ROW_PX + n * row_px + n * ROW_GAP_PX
+    specs = [[{}, None]] + [[{}, {}] for _ in range(n)] if bars else [[{}] for _ in range(n + 1)]
+    fig = make_subplots(
+        rows=n + 1, cols=2 if bars else 1, specs=specs,
+        row_heights=[INPUT_ROW_PX] + [row_px] * n,
+        column_widths=[0.8, 0.2] if bars else None,
+        vertical_spacing=ROW_GAP_PX / plot_px, horizontal_spacing=0.03 if bars else None,
+    )
+    bottom = MARGIN_BOTTOM_PX if controls else MARGIN_BOTTOM_STATIC_PX
+    style_figure(fig, title, height=plot_px + MARGIN_TOP_PX + bottom, legend=False)
+    fig.update_layout(margin=dict(t=MARGIN_TOP_PX, b=bottom, r=104), hovermode="closest", bargap=0.08)
+    fig.update_xaxes(showgrid=False)
+    bottom_x, _ = _refs(fig, n + 1, 1)
+    for row in range(1, n + 1):
+        x_name, _ = _refs(fig, row, 1)
+        fig.layout[x_name].update(matches=_short(bottom_x), showticklabels=False)
+    fig.layout[bottom_x].update(range=[edges[0], edges[-1]],
+                                title_text=tr(f"fig.axis.{when_word(is_datetime)}", lang))
+    return fig
+
+
+def _row_title(fig: go.Figure, row: int, col: int, text: str, size: int = 13) -> None:
+    x_name, y_name = _refs(fig, row, col)
+    fig.add_annotation(text=text, xref="paper", yref="paper", x=fig.layout[x_name].domain[0],
+                       y=fig.layout[y_name].domain[1], xanchor="left", yanchor="bottom",
+                       showarrow=False, font=dict(size=size), align="left")
+
+
+def _input_row(fig: go.Figure, xs, x_input: np.ndarray, is_datetime: bool, lang: str) -> list[float]:
+    """Draw the input series in row 1 and return its fixed y range (the cursor needs it)."""
+    hover = tr(f"fig.hover.{when_word(is_datetime)}", lang, x="%{x}") + "<br><b>x = %{y:.4f}</b>"
+    for k in range(x_input.shape[1]):
+        fig.add_trace(go.Scatter(
+            x=xs, y=x_input[:, k], mode="lines", showlegend=False,
+            name=tr("fig.gates.input_feature", lang, k=k) if x_input.shape[1] > 1 else "x",
+            line=dict(color=COLOURS["actual"], width=1.5), hovertemplate=hover + "<extra></extra>",
+        ), row=1, col=1)
+    lo, hi = float(np.nanmin(x_input)), float(np.nanmax(x_input))
+    pad = 0.08 * (hi - lo) or 0.5
+    y_range = [lo - pad, hi + pad]
+    fig.update_yaxes(range=y_range, row=1, col=1)
+    _row_title(fig, 1, 1, f"<b>{tr('fig.gates.input', lang)}</b>")
+    return y_range
+
+
+def _colourbars(fig: go.Figure, names, heatmap_rows: dict[str, int], heat_traces: dict[str, int],
+                lang: str) -> None:
+    """Show one colour bar per kind (gates 0…1, values −1…1) beside the rows of that kind."""
+    kinds = {"gate": [n for n in names if n in SIGMOID_STATES],
+             "tanh": [n for n in names if n not in SIGMOID_STATES]}
+    spans = {}
+    for kind, members in kinds.items():
+        if members:
+            domains = [fig.layout[_refs(fig, heatmap_rows[m], 1)[1]].domain for m in members]
+            spans[kind] = (min(d[0] for d in domains), max(d[1] for d in domains))
+    if len(spans) == 2 and not (spans["gate"][1] <= spans["tanh"][0] or spans["tanh"][1] <= spans["gate"][0]):
+        top, bottom = max(s[1] for s in spans.values()), min(s[0] for s in spans.values())
+        middle = (top + bottom) / 2  # interleaved rows: split the column between the two bars
+        spans = {"gate": (middle, top), "tanh": (bottom, middle)}
+    titles = {"gate": tr("fig.gates.cbar_gate", lang),
+              "tanh": tr("fig.gates.cbar_tanh_c" if "c" in names else "fig.gates.cbar_tanh", lang)}
+    for kind, (y0, y1) in spans.items():
+        fig.data[heat_traces[kinds[kind][0]]].update(showscale=True, colorbar=dict(
+            x=1.01, xanchor="left", xref="paper", y=(y0 + y1) / 2, yanchor="middle", len=y1 - y0,
+            lenmode="fraction", thickness=12, outlinewidth=0, tickfont=dict(size=11),
+            tickvals=[0, 0.5, 1] if kind == "gate" else [-1, -0.5, 0, 0.5, 1],
+            title=dict(text=titles[kind], side="right", font=dict(size=12)),
+        ))
+
+
+def _heatmap_rows(fig, layer, names, order, xs, is_datetime, lang, batch) -> dict[str, int]:
+    """Draw one heatmap per state (rows 2…) and return state -> trace index."""
+    positions, labels = unit_ticks(order)
+    traces = {}
+    for k, name in enumerate(names):
+        z = unit_time(layer, name, batch)[:, order].T  # (H, T), rows in display order
+        fig.add_trace(state_heatmap(z, xs, order, name, is_datetime, lang), row=k + 2, col=1)
+        traces[name] = len(fig.data) - 1
+        fig.update_yaxes(tickvals=positions, ticktext=labels, autorange="reversed", showgrid=False,
+                         title=dict(text=tr("fig.axis.unit", lang), font=dict(size=11)),
+                         row=k + 2, col=1)
+        _row_title(fig, k + 2, 1, state_title(name, lang))
+    return traces
+
+
+def _controls(fig: go.Figure, frame_names, labels, prefix: str, frame_ms: int, redraw: bool,
+              lang: str, active: int = 0, transition_ms: int = 0) -> None:
+    """Add play / pause buttons and a slider whose steps jump to the named frames.
+
+    With ``redraw=False`` (the fast path: only scatter and bar traces change)
+    ``transition_ms`` must be positive: Plotly re-applies bar colours only at
+    the end of a transition, and a frame must last at least its transition.
+    """
+    hop = dict(frame=dict(duration=max(transition_ms, 0), redraw=redraw),
+               transition=dict(duration=transition_ms, easing="cubic-in-out"), mode="immediate")
+    play = dict(frame=dict(duration=max(frame_ms, transition_ms), redraw=redraw),
+                transition=dict(duration=transition_ms, easing="cubic-in-out"),
+                fromcurrent=True, mode="immediate")
+    stop = dict(frame=dict(duration=0, redraw=redraw), transition=dict(duration=0), mode="immediate")
+    fig.update_layout(
+        updatemenus=[dict(
+            type="buttons", direction="left", x=0.0, xanchor="left", y=0.0, yanchor="top",
+            pad=dict(t=96, r=8), showactive=False, bgcolor="white", bordercolor="#c9c9d2",
+            font=dict(size=12),
+            buttons=[dict(label=tr("fig.play", lang), method="animate", args=[None, play]),
+                     dict(label=tr("fig.pause", lang), method="animate", args=[[None], stop])],
+        )],
+        sliders=[dict(
+            active=active, x=0.17, xanchor="left", len=0.83, y=0.0, yanchor="top",
+            pad=dict(t=84, b=8), ticklen=3, minorticklen=0, tickcolor="#c9c9d2",
+            bordercolor="#c9c9d2", bgcolor="#f1f1f5", activebgcolor=COLOURS["lstm"],
+            # Dozens of tick labels would overlap; the current value above says where we are.
+            font=dict(size=10, color="#6b6b76" if len(labels) <= 15 else "rgba(0,0,0,0)"),
+            currentvalue=dict(prefix=prefix, xanchor="left", font=dict(size=14, color="#2b2b33")),
+            transition=dict(duration=0),
+            steps=[dict(method="animate", label=label, args=[[name], hop])
+                   for name, label in zip(frame_names, labels)],
+        )],
+    )
+
+
+def _prepare_input(x_input, n_steps: int) -> np.ndarray:
+    x_input = f32(x_input)
+    x_input = x_input.reshape(len(x_input), -1)
+    if len(x_input) != n_steps:
+        raise LensError("figures.length", what="x_input", got=len(x_input), expected=n_steps)
+    return x_input
+
+
+def frame_steps(n_steps: int, max_frames: int = MAX_TIME_FRAMES) -> np.ndarray:
+    """Return the steps that get a frame: all of them, or ``max_frames`` evenly spaced (first and last kept)."""
+    if n_steps <= max_frames:
+        return np.arange(n_steps)
+    return np.unique(np.linspace(0, n_steps - 1, max_frames).round().astype(int))
+
+
+# ---------------------------------------------------------------- (a) through time
+
+def _box(x0, x1, y0: float, y1: float) -> tuple[list, list]:
+    """Return the corners of a closed rectangle, for a scatter trace."""
+    return [x0, x1, x1, x0, x0], [y0, y0, y1, y1, y0]
+
+
+def gates_figure(
+    layer: LayerTrace,
+    x_input,
+    time=None,
+    names=None,
+    unit_order: str = "index",
+    lang: str = "en",
+    animate: bool = True,
+    step: int = 0,
+    max_frames: int = MAX_TIME_FRAMES,
+    frame_ms: int = 120,
+    row_height: int = 160,
+    batch: int = 0,
+) -> go.Figure:
+    """Draw every state as units × time under the input, with a cursor walking through the steps.
+
+    Left: the input series, then one heatmap per state on the same time axis.
+    Right: one bar chart per state showing its vector at the cursor's step,
+    coloured like the heatmap and aligned with its rows. With ``animate``,
+    play / pause and a slider move the cursor; frames carry only the cursor
+    and the bars.
+
+    Parameters
+    ----------
+    layer : LayerTrace
+        Arrays of shape (T, H) (or (T, B, H); sample ``batch`` is shown).
+    x_input : array of shape (T,) or (T, input_size)
+        What the layer read at each step.
+    time : array of length T or pd.DatetimeIndex, optional
+        Times of the steps; None means integer steps 0 … T−1.
+    names : sequence of str, optional
+        States to show, top to bottom (default f, i, o, g, c, h for an LSTM).
+    unit_order : {"index", "mean", "variance"}
+        Unit order for every heatmap, by the first state shown, largest on top.
+    lang : str
+        ``"en"`` or ``"zh"``.
+    animate : bool
+        Add frames, play / pause and a slider; otherwise a still at ``step``.
+    step : int
+        Step the cursor starts at.
+    max_frames : int
+        At most this many frames; long series are subsampled evenly.
+    frame_ms : int
+        Milliseconds per frame when playing.
+    row_height : int
+        Pixels per heatmap row.
+
+    Returns
+    -------
+    go.Figure
+    """
+    names = state_names(layer, names)
+    n_steps, n_units = unit_time(layer, names[0], batch).shape
+    step = check_step(step, n_steps)
+    x_input = _prepare_input(x_input, n_steps)
+    xs, is_datetime = time_axis(time, n_steps)
+    edges = cell_edges(xs, is_datetime)
+    order = order_units(layer, names, unit_order, batch)
+    states = {name: unit_time(layer, name, batch)[:, order] for name in names}  # (T, H) display order
+
+    fig = _gate_grid(names, row_height, True, tr("fig.gates.title", lang, cell=layer.cell.upper()),
+                     animate, edges, is_datetime, lang)
+    y_range = _input_row(fig, xs, x_input, is_datetime, lang)
+    heat = _heatmap_rows(fig, layer, names, order, xs, is_datetime, lang, batch)
+
+    # The cursor: a band and a dot on the input, an outlined column on each heatmap.
+    def cursor(t: int) -> list[dict]:
+        band_x, band_y = _box(edges[t], edges[t + 1], *y_range)
+        parts = [dict(x=band_x, y=band_y), dict(x=[xs[t]] * x_input.shape[1], y=x_input[t])]
+        col_x, _ = _box(edges[t], edges[t + 1], 0, 0)
+        parts += [dict(x=col_x) for _ in names]
+        return parts
+
+    first = cursor(step)
+    fig.add_trace(go.Scatter(**first[0], mode="lines", fill="toself", line=dict(width=0),
+                             fillcolor=COLOURS["cursor_band"], hoverinfo="skip", showlegend=False),
+                  row=1, col=1)
+    fig.add_trace(go.Scatter(**first[1], mode="markers", hoverinfo="skip", showlegend=False,
+                             marker=dict(size=8, color=COLOURS["cursor"],
+                                         line=dict(color="white", width=1.5))), row=1, col=1)
+    cursor_traces = [len(fig.data) - 2, len(fig.data) - 1]
+    for k, name in enumerate(names):
+        _, col_y = _box(0, 0, -0.5, n_units - 0.5)
+        fig.add_trace(go.Scatter(**first[k + 2], y=col_y, mode="lines", hoverinfo="skip",
+                                 showlegend=False, line=dict(color=COLOURS["cursor"], width=1.5)),
+                      row=k + 2, col=1)
+        cursor_traces.append(len(fig.data) - 1)
+
+    # The vectors at the cursor: horizontal bars that line up with the heatmap rows.
+    bar_traces = []
+    for k, name in enumerate(names):
+        vec = states[name][step]
+        fig.add_trace(go.Bar(
+            x=vec, y=np.arange(n_units, dtype=np.int32), orientation="h", marker=bar_marker(name, vec),
+            customdata=unit_numbers(order), showlegend=False, name=name,
+            hovertemplate=tr("fig.hover.unit", lang, u="%{customdata}") + f"<br><b>{name} = %{{x:.4f}}</b>"
+                          "<extra></extra>",
+        ), row=k + 2, col=2)
+        bar_traces.append(len(fig.data) - 1)
+        x_name, y_name = _refs(fig, k + 2, 2)
+        heat_y = _refs(fig, k + 2, 1)[1]
+        fig.layout[y_name].update(matches=_short(heat_y), showticklabels=False, showgrid=False)
+        zero = 0.5 if name in SIGMOID_STATES else 0.0
+        fig.layout[x_name].update(range=bar_range(layer, name, batch), tickfont=dict(size=10),
+                                  nticks=3, showgrid=False)
+        fig.add_vline(x=zero, line=dict(color="#c9c9d2", width=1, dash="dot"), row=k + 2, col=2)
+    _row_title(fig, 2, 2, f"<b>{tr('fig.gates.bars', lang)}</b>", size=12)
+    _colourbars(fig, names, {n: k + 2 for k, n in enumerate(names)}, heat, lang)
+
+    if not animate:
+        return fig
+
+    steps = frame_steps(n_steps, max_frames)
+    frame_names = [f"t{t}" for t in steps]
+    # Plain dicts: validated once, on assignment (go.Frame objects would be validated twice).
+    fig.frames = [
+        dict(
+            name=frame_name,
+            data=[dict(type="scatter", **part) for part in cursor(t)]
+            + [dict(type="bar", x=states[name][t], marker=dict(color=value_colours(name, states[name][t])))
+               for name in names],
+            traces=cursor_traces + bar_traces,
+        )
+        for frame_name, t in zip(frame_names, steps)
+    ]
+    active = int(np.searchsorted(steps, step))
+    _controls(fig, frame_names, time_labels(xs[steps], is_datetime),
+              tr(f"fig.slider.{when_word(is_datetime)}", lang), frame_ms, redraw=False, lang=lang,
+              active=min(active, len(steps) - 1), transition_ms=max(20, frame_ms // 2))
+    return fig
+
+
+# ---------------------------------------------------------------- (b) through training
+
+def _json_bytes(values: np.ndarray) -> int:
+    """Return the JSON size of a float32 array as ``plotly.io.to_json`` writes it (base64).
+
+    That writer escapes every "/" as "\\u002f" (six characters), and how many
+    "/" a float32 array's base64 holds depends on its values, so count them.
+    """
+    text = base64.b64encode(f32(values).tobytes())
+    return len(text) + 5 * text.count(b"/")
+
+
+def thin_snapshots(n_snapshots: int, keep: int) -> np.ndarray:
+    """Return indices of ``keep`` snapshots spread evenly, always the first and the last."""
+    if keep >= n_snapshots:
+        return np.arange(n_snapshots)
+    return np.unique(np.linspace(0, n_snapshots - 1, max(2, keep)).round().astype(int))
+
+
+def gates_training_figure(
+    snapshots,
+    x_input,
+    time=None,
+    names=None,
+    unit_order: str = "index",
+    lang: str = "en",
+    max_bytes: int | None = MAX_TRAINING_BYTES,
+    frame_ms: int = 350,
+    row_height: int = 160,
+    batch: int = 0,
+) -> go.Figure:
+    """Animate the gate heatmaps over training snapshots, so the gates can be watched organising.
+
+    Each frame replaces the ``z`` of every heatmap with that epoch's values;
+    the slider is labelled with the epoch. Units are ordered once, by the
+    last snapshot, so a unit keeps its row for the whole animation.
+
+    Parameters
+    ----------
+    snapshots : list of (int, LayerTrace)
+        (epoch, trace of the same layer over the same input), oldest first.
+        Arrays of shape (T, H) (or (T, B, H); sample ``batch`` is shown).
+    x_input : array of shape (T,) or (T, input_size)
+        The input the snapshots were recorded on.
+    time : array of length T or pd.DatetimeIndex, optional
+        Times of the steps; None means integer steps.
+    names : sequence of str, optional
+        States to show, top to bottom (default f, i, o, g, c, h for an LSTM).
+    unit_order : {"index", "mean", "variance"}
+        Unit order, computed on the last snapshot.
+    lang : str
+        ``"en"`` or ``"zh"``.
+    max_bytes : int or None
+        Keep the figure's JSON under about this size by showing an evenly
+        spread subset of snapshots (first and last always; the subtitle says
+        so). None keeps every snapshot.
+    frame_ms : int
+        Milliseconds per frame when playing.
+    row_height : int
+        Pixels per heatmap row.
+
+    Returns
+    -------
+    go.Figure
+    """
+    if not snapshots:
+        raise LensError("figures.snapshots")
+    last = snapshots[-1][1]
+    names = state_names(last, names)
+    n_steps, n_units = unit_time(last, names[0], batch).shape
+    x_input = _prepare_input(x_input, n_steps)
+    xs, is_datetime = time_axis(time, n_steps)
+    order = order_units(last, names, unit_order, batch)
+
+    fig = _gate_grid(names, row_height, False, tr("fig.gates.training_title", lang, cell=last.cell.upper()),
+                     True, cell_edges(xs, is_datetime), is_datetime, lang)
+    _input_row(fig, xs, x_input, is_datetime, lang)
+
+    def z_of(trace: LayerTrace, name: str) -> np.ndarray:  # (H, T), rows in display order
+        return f32(unit_time(trace, name, batch)[:, order].T)
+
+    heat = _heatmap_rows(fig, snapshots[0][1], names, order, xs, is_datetime, lang, batch)
+    _colourbars(fig, names, {n: k + 2 for k, n in enumerate(names)}, heat, lang)
+
+    keep = np.arange(len(snapshots))
+    if max_bytes is not None:
+        # Measure, don't guess: the still figure, then the largest frame plus its slider step.
+        still = len(pio.to_json(fig, validate=False)) + 2_000  # + buttons, subtitle
+        per_frame = max(sum(_json_bytes(z_of(trace, name)) + 100 for name in names)
+                        for _, trace in snapshots) + 300
+        keep = thin_snapshots(len(snapshots), int((max_bytes - still) // per_frame))
+    shown = [snapshots[k] for k in keep]
+    if len(shown) < len(snapshots):
+        fig.update_layout(title_subtitle=dict(
+            text=tr("fig.gates.thinned", lang, shown=len(shown), total=len(snapshots)),
+            font=dict(size=12, color=COLOURS["muted_text"])),
+            margin=dict(t=MARGIN_TOP_PX + 18))
+
+    frame_names = [f"e{k}" for k in keep]
+    heat_traces = [heat[name] for name in names]
+    fig.frames = [
+        dict(name=frame_name,
+             data=[dict(type="heatmap", z=z_of(trace, name)) for name in names],
+             traces=heat_traces)
+        for frame_name, (epoch, trace) in zip(frame_names, shown)
+    ]
+    _controls(fig, frame_names, [str(epoch) for epoch, _ in shown], tr("fig.slider.epoch", lang),
+              frame_ms, redraw=True, lang=lang)
+    return fig
