@@ -22,6 +22,7 @@ import csv
 import io
 import os
 import re
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,7 @@ GAP_FILL_SHARE = 0.25  # fill gaps by interpolation only while they add at most 
 SNIFF_CHARS = 65_536  # characters of the file's head used to guess its layout
 SEPARATORS = ("\t", ";", "|", ",")  # on a tie the comma loses: it may be a decimal mark
 WHITESPACE = " "  # Table.separator of a file whose columns are separated by runs of spaces
+# Table.separator is "" for a file of one column.
 
 # Cells meaning "no value" (compared lower-case, after stripping spaces).
 MISSING_TOKENS = frozenset(
@@ -97,7 +99,7 @@ class Table:
         Text columns that look like series names of a long-format file
         (few distinct values, each repeated), e.g. ``symbol`` in ``date,symbol,price``.
     encoding, separator, decimal : str
-        What was sniffed (``separator == " "`` means runs of spaces).
+        What was sniffed (``separator`` is ``" "`` for runs of spaces, ``""`` for a single column).
     has_header : bool
         False when the first row was data; columns are then ``"column 1"``, ``"column 2"``, ...
     name : str
@@ -403,7 +405,21 @@ def _sniff(text: str) -> _Layout:
 
 
 def _pick_separator(lines: list[str]) -> tuple[str, list[list[str]]]:
-    """Return the separator giving the most consistent field count (at least 2), and the split lines."""
+    """Return the separator giving the most consistent field count (at least 2), and the split lines.
+
+    ``""`` means one column. A column of decimal-comma numbers (``1,5``) under
+    a header is one column, not two split at the comma.
+    """
+    # Only under a header without commas: "2001,5" lines alone are more likely a year and a value.
+    values = [line.strip() for line in lines[1:]]
+    if (
+        lines
+        and "," not in lines[0]
+        and values
+        and all(_ONE_DECIMAL_COMMA.fullmatch(v) for v in values)
+        and any(_DEC_COMMA.fullmatch(v) for v in values)
+    ):
+        return "", list(csv.reader(lines, delimiter="\x1f"))
     best: tuple[float, int, str, list[list[str]]] | None = None
     for rank, sep in enumerate(SEPARATORS):
         rows = list(csv.reader(lines, delimiter=sep))
@@ -416,7 +432,7 @@ def _pick_separator(lines: list[str]) -> tuple[str, list[list[str]]]:
     mode, share = _mode_share([len(row) for row in rows])
     if mode >= 2 and share >= 0.9:
         return WHITESPACE, rows
-    return ",", [[line] for line in lines]  # one column: any separator will do
+    return "", list(csv.reader(lines, delimiter="\x1f"))
 
 
 def _n_filled(row: list[str]) -> int:
@@ -434,6 +450,7 @@ def _mode_share(counts: list[int]) -> tuple[int, float]:
     return mode, hits / len(counts)
 
 
+_ONE_DECIMAL_COMMA = re.compile(r"[+-]?\d+(?:,\d+)?")
 _DEC_COMMA = re.compile(r"[+-]?(?:0,\d+|\d+,\d{1,2}|\d+,\d{4,}|\d{4,},\d+|\d{1,3}(?:\.\d{3})+,\d+)")
 _DEC_POINT = re.compile(r"[+-]?(?:0?\.\d+|\d+\.\d{1,2}|\d+\.\d{4,}|\d{4,}\.\d+|\d{1,3}(?:,\d{3})+\.\d+)")
 _GROUPS_COMMA = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
@@ -453,7 +470,7 @@ def _decimal_mark(cells: list[str]) -> tuple[str, str | None]:
 
 def _read_csv(text: str, layout: _Layout, label: str) -> pd.DataFrame:
     options: dict[str, Any] = dict(
-        sep=r"\s+" if layout.separator == WHITESPACE else layout.separator,
+        sep={WHITESPACE: r"\s+", "": "\x1f"}.get(layout.separator, layout.separator),  # \x1f: never splits
         header=None,
         names=list(range(layout.max_fields)),  # short lines are padded, not misread
         dtype=str,
@@ -465,8 +482,15 @@ def _read_csv(text: str, layout: _Layout, label: str) -> pd.DataFrame:
         nrows=MAX_ROWS + 2,  # header + one row too many, enough to refuse without reading a huge file
         engine="c",
     )
+    if layout.separator == WHITESPACE:
+        options["quoting"] = csv.QUOTE_NONE  # as str.split() saw the lines when sniffing
     try:
-        return pd.read_csv(io.StringIO(text), **options).fillna("")
+        with warnings.catch_warnings():
+            # "Length of header or names does not match": pandas would silently drop fields.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            return pd.read_csv(io.StringIO(text), **options).fillna("")
+    except pd.errors.ParserWarning as exc:
+        raise LensError("data.unreadable", name=label, detail=_brief(exc)) from exc
     except pd.errors.ParserError as exc:
         found = re.search(r"Expected \d+ fields in line (\d+), saw (\d+)", str(exc))
         if found:

@@ -152,6 +152,15 @@ def test_empty_cells_in_the_last_column_keep_the_table_shape():
     assert series.report.n_missing_filled == 4
 
 
+def test_one_column_of_decimal_commas_is_not_split_at_the_comma():
+    table = read_table(csv_bytes(["Umsatz"] + [str(v).replace(".", ",") for v in VALUES]))
+    assert (table.separator, table.decimal) == ("", ",")
+    np.testing.assert_array_equal(table.frame["Umsatz"], VALUES)
+    # Without a header, "2001,5" is a year and a value.
+    years = read_table(csv_bytes([f"{2001 + k},{v}" for k, v in enumerate([5, 7, 8])]))
+    assert years.separator == "," and years.frame["column 2"].tolist() == [5.0, 7.0, 8.0]
+
+
 def test_preamble_lines_and_trailing_separators_are_skipped():
     lines = ["Monthly sales", "Source: the shop", "", "date;sales;"] + [
         f"{d};{str(v).replace('.', ',')};" for d, v in zip(MONTHS, VALUES)
