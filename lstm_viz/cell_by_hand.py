@@ -23,6 +23,7 @@ result against the recorder and against ``nn.LSTM`` itself.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import torch
@@ -188,7 +189,8 @@ def explain_step(
     w_ih = getattr(core, "weight_ih" + sfx).detach().double().cpu().numpy()
     w_hh = getattr(core, "weight_hh" + sfx).detach().double().cpu().numpy()
     if core.bias:
-        b_all = (getattr(core, "bias_ih" + sfx) + getattr(core, "bias_hh" + sfx)).detach().double().cpu().numpy()
+        b_sum = getattr(core, "bias_ih" + sfx) + getattr(core, "bias_hh" + sfx)
+        b_all = b_sum.detach().double().cpu().numpy()
     else:
         b_all = np.zeros(4 * hidden)
 
@@ -300,7 +302,7 @@ def _focus(step: CellStep, unit: int | None) -> int | None:
 
 
 def _sum_of_products(w: np.ndarray, z: np.ndarray, digits: int, max_terms: int, lang: str) -> str:
-    """Write w·z as ``w1·(z1) + w2·(z2) …``; beyond ``max_terms`` keep the largest products, sum the rest."""
+    """Write w·z as ``w1·(z1) + w2·(z2) …``; past ``max_terms``, the largest products and the rest summed."""
     shown = np.arange(w.size)
     rest = ""
     if w.size > max_terms:
@@ -328,43 +330,41 @@ def worked_lines(
     decimals; the results are computed unrounded.
     """
     unit = _focus(step, unit)
+    num = partial(_num, digits=digits)
+    vec = partial(_vec, digits=digits)
     lines: list[tuple[str, str]] = []
-    z_tex = r"[h_{t-1},\ x_t]"
-    lines.append((
-        tr("teach.cell.line.concat", lang, H=step.hidden_size, D=step.input_size),
-        rf"z = {z_tex} = {_row_vec(step.z, digits)}",
-    ))
+    concat = tr("teach.cell.line.concat", lang, H=step.hidden_size, D=step.input_size)
+    lines.append((concat, rf"z = [h_{{t-1}},\ x_t] = {_row_vec(step.z, digits)}"))
     for name in GATES:
         gate = step.gates[name]
         act = r"\sigma" if gate.activation == "sigmoid" else r"\tanh"
         if unit is None:
-            pre = rf"a_{name} = W_{name} z + b_{name} = {_mat(gate.W, digits)} {_vec(step.z, digits)} + {_vec(gate.b, digits)} = {_vec(gate.a, digits)}"
-            post = rf"{_GATE_TEX[name]} = {act}(a_{name}) = {_vec(gate.value, digits)}"
+            product = rf"{_mat(gate.W, digits)} {vec(step.z)} + {vec(gate.b)}"
+            pre = rf"a_{name} = W_{name} z + b_{name} = {product} = {vec(gate.a)}"
+            post = rf"{_GATE_TEX[name]} = {act}(a_{name}) = {vec(gate.value)}"
         else:
             terms = _sum_of_products(gate.W[unit], step.z, digits, max_terms, lang)
-            pre = rf"a_{{{name},{unit}}} = {terms} {_signed(gate.b[unit], digits)} = {_num(gate.a[unit], digits)}"
-            post = rf"{name}_{{t,{unit}}} = {act}({_num(gate.a[unit], digits)}) = {_num(gate.value[unit], digits)}"
+            a_u = num(gate.a[unit])
+            pre = rf"a_{{{name},{unit}}} = {terms} {_signed(gate.b[unit], digits)} = {a_u}"
+            post = rf"{name}_{{t,{unit}}} = {act}({a_u}) = {num(gate.value[unit])}"
         lines.append((tr(f"teach.cell.line.pre_{name}", lang), pre))
         lines.append((tr(f"teach.cell.line.{name}", lang), post))
     i, f, g, o = (step.gates[name].value for name in GATES)
     if unit is None:
         c_line = (
-            rf"c_t = f_t \odot c_{{t-1}} + i_t \odot g_t = {_vec(f, digits)} \odot {_vec(step.c_prev, digits)}"
-            rf" + {_vec(i, digits)} \odot {_vec(g, digits)} = {_vec(step.c_t, digits)}"
+            rf"c_t = f_t \odot c_{{t-1}} + i_t \odot g_t = {vec(f)} \odot {vec(step.c_prev)}"
+            rf" + {vec(i)} \odot {vec(g)} = {vec(step.c_t)}"
         )
-        h_line = (
-            rf"h_t = o_t \odot \tanh(c_t) = {_vec(o, digits)} \odot \tanh{_vec(step.c_t, digits)}"
-            rf" = {_vec(step.h_t, digits)}"
-        )
+        h_line = rf"h_t = o_t \odot \tanh(c_t) = {vec(o)} \odot \tanh{vec(step.c_t)} = {vec(step.h_t)}"
     else:
         u = unit
         c_line = (
-            rf"c_{{t,{u}}} = f \cdot c_{{t-1}} + i \cdot g = {_num(f[u], digits)}\cdot({_num(step.c_prev[u], digits)})"
-            rf" + {_num(i[u], digits)}\cdot({_num(g[u], digits)}) = {_num(step.c_t[u], digits)}"
+            rf"c_{{t,{u}}} = f \cdot c_{{t-1}} + i \cdot g = {num(f[u])}\cdot({num(step.c_prev[u])})"
+            rf" + {num(i[u])}\cdot({num(g[u])}) = {num(step.c_t[u])}"
         )
         h_line = (
-            rf"h_{{t,{u}}} = o \cdot \tanh(c_t) = {_num(o[u], digits)} \cdot \tanh({_num(step.c_t[u], digits)})"
-            rf" = {_num(step.h_t[u], digits)}"
+            rf"h_{{t,{u}}} = o \cdot \tanh(c_t) = {num(o[u])} \cdot \tanh({num(step.c_t[u])})"
+            rf" = {num(step.h_t[u])}"
         )
     lines.append((tr("teach.cell.line.c", lang), c_line))
     lines.append((tr("teach.cell.line.h", lang), h_line))

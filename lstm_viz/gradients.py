@@ -29,7 +29,7 @@ from lstm_viz.windows import make_windows
 
 
 def _default_loss(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
-    """Per-sample output at the last step: a Forecaster's first prediction, or Σ_j h_{T-1, j} of a bare core."""
+    """Per-sample output at the last step: a Forecaster's first prediction, or Σ_j h_{T-1,j} of a core."""
     if isinstance(model, nn.RNNBase):
         out, _ = model(x)
         return out[-1].sum(dim=-1)
@@ -41,7 +41,7 @@ def grad_norm_by_lag(
     x: np.ndarray | torch.Tensor,
     loss_fn: Callable[[nn.Module, torch.Tensor], torch.Tensor] | None = None,
 ) -> np.ndarray:
-    r"""Return :math:`\lVert \partial \mathcal L / \partial x_{T-1-k} \rVert` for every lag ``k``, averaged over the batch.
+    r"""Return :math:`\lVert \partial \mathcal L / \partial x_{T-1-k} \rVert` for every lag ``k``, batch-averaged.
 
     Parameters
     ----------
