@@ -986,7 +986,8 @@ def _listing(choices: list[str], limit: int = 12) -> str:
 
 _MONTH_NAMES = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
-_US = {"D": 86_400 * 10**6, "h": 3_600 * 10**6, "min": 60 * 10**6, "s": 10**6}  # microseconds: years 1000..2200 overflow ns
+# Steps in microseconds: nanoseconds overflow before 1677, and students upload centuries of data.
+_US = {"D": 86_400 * 10**6, "h": 3_600 * 10**6, "min": 60 * 10**6, "s": 10**6}
 
 
 def _infer_freq(index: pd.DatetimeIndex) -> tuple[str | None, int]:
