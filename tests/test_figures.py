@@ -183,6 +183,8 @@ def test_datetime_time_axis():
     assert dot.startswith("2021-03-01")
     bottom = fig.get_subplot(7, 1).xaxis.plotly_name
     assert data["layout"][bottom]["range"][0].startswith("2020-12-16")  # half a month before
+    berlin = F.series_figure(dates.tz_localize("Europe/Berlin"), _series(24), 20)
+    assert json.loads(pio.to_json(berlin))["data"][0]["x"][0].startswith("2021-01-01T00:00:00")  # wall time
 
 
 @pytest.mark.parametrize("cell, core", [("gru", nn.GRU(1, 6)), ("rnn", nn.RNN(1, 6))])

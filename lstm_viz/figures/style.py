@@ -115,6 +115,8 @@ def time_axis(time, n: int, what: str = "time") -> tuple[np.ndarray | pd.Datetim
         return np.arange(n, dtype=np.int32), False
     if isinstance(time, pd.DatetimeIndex) or np.issubdtype(np.asarray(time).dtype, np.datetime64):
         x = pd.DatetimeIndex(time)
+        if x.tz is not None:  # Plotly draws wall-clock time; drop the zone so cell edges agree
+            x = x.tz_localize(None)
         is_datetime = True
     else:
         x = np.asarray(time)

@@ -153,7 +153,7 @@ ZH: dict[str, str] = {
     "fig.gates.cbar_tanh": "数值（−1 … 1）",
     "fig.gates.cbar_tanh_c": "数值（−1 … 1）；c 的颜色已截断",
     "fig.gates.clipped": "颜色截断在 ±1",
-    "fig.gates.bars_title": "{cell} 在 {when} 的各个向量",
+    "fig.gates.bars_title": "{cell} 的各个向量（{when}）",
     "fig.gates.thinned": "为保持页面轻快，显示 {total} 个快照中的 {shown} 个",
     "fig.play": "▶ 播放",
     "fig.pause": "❚❚ 暂停",
