@@ -41,6 +41,7 @@ from lstm_viz.training import torch_threads
 
 CHANCE_ACCURACY = 0.5
 MAX_TASK_LAG = 200  # longer sequences make one training run too slow for a classroom server
+MAX_TASK_STEPS = 3000  # about half a minute at lag 40 on one core
 _EVAL_SAMPLES = 512
 
 
@@ -221,6 +222,8 @@ def train_on_task(
     """
     if cell not in ("rnn", "gru", "lstm"):
         raise LensError("config.cell", value=cell)
+    if not 1 <= steps <= MAX_TASK_STEPS:
+        raise LensError("teach.task.steps", steps=int(steps), low=1, high=MAX_TASK_STEPS)
     held_out = spike_task(
         _EVAL_SAMPLES, lag, spread, noise, seed=np.random.default_rng(np.random.SeedSequence([seed, 1]))
     )

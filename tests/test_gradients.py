@@ -30,6 +30,9 @@ def test_spike_task_is_what_it_says(task) -> None:
     np.testing.assert_array_equal(spike_task(8, 10, seed=3).x, spike_task(8, 10, seed=3).x)
     with pytest.raises(LensError):
         spike_task(8, 0)
+    with pytest.raises(LensError) as err:
+        train_on_task("lstm", 10, steps=0)
+    assert err.value.key == "teach.task.steps"
 
 
 def test_grad_norm_matches_a_direct_autograd_computation() -> None:

@@ -3,6 +3,7 @@
 EN: dict[str, str] = {
     # -- refusals
     "teach.task.lag": "The lag must be between {low} and {high} steps (got {lag}).",
+    "teach.task.steps": "The number of training steps must be between {low} and {high} (got {steps}).",
     "teach.grad.shape": "The gradient measurement needs input of shape (time, batch, features); got {shape}.",
     "teach.cell.not_lstm": "Only an LSTM can be worked out gate by gate here; this model is a {kind}. Choose the LSTM cell.",
     "teach.cell.batched": "Pick one sequence: the worked step needs input of shape (time, features).",
@@ -69,6 +70,7 @@ EN: dict[str, str] = {
     "teach.grad.lstm": "In an LSTM the cell state offers a path on which the gradient is multiplied only by the forget gate; while that gate stays near 1, the gradient survives many steps.",
     "teach.grad.student": "Measured on windows of your own series, {length} steps long (longer than the training window on purpose).",
     "teach.grad.trained_note": "A trained model may also keep gradients small for inputs it has learned to ignore, such as noise: a small gradient is a problem only where the answer depends on that input.",
+    "teach.grad.student_caveat": "On a real series the picture is often less clean: a trained RNN may have grown recurrent weights large enough that its gradient hardly fades over a few dozen steps. The spike task below isolates the effect: there the answer lies far back, and only a cell that can keep a memory learns it.",
     "teach.grad.relative": "Relative to lag 0",
     # -- the spike task
     "teach.task.title": "A task that needs long memory: recall the spike",
@@ -129,6 +131,7 @@ EN: dict[str, str] = {
 ZH: dict[str, str] = {
     # -- refusals
     "teach.task.lag": "间隔必须在 {low} 到 {high} 步之间（当前为 {lag}）。",
+    "teach.task.steps": "训练步数必须在 {low} 到 {high} 之间（当前为 {steps}）。",
     "teach.grad.shape": "梯度测量需要形状为 (时间, 批次, 特征) 的输入；当前为 {shape}。",
     "teach.cell.not_lstm": "这里只能逐个门手算 LSTM；当前模型是 {kind}。请选择 LSTM 单元。",
     "teach.cell.batched": "请只选一条序列：手算这一步需要形状为 (时间, 特征) 的输入。",
@@ -195,6 +198,7 @@ ZH: dict[str, str] = {
     "teach.grad.lstm": "在 LSTM 中，细胞状态提供了一条通路，梯度沿着它每步只乘以遗忘门；只要遗忘门接近 1，梯度就能跨越很多步而不消失。",
     "teach.grad.student": "在你自己序列的窗口上测量，窗口长 {length} 步（有意比训练窗口更长）。",
     "teach.grad.trained_note": "训练好的模型也可能对它学会忽略的输入（比如噪声）保持很小的梯度：只有当答案依赖于那个输入时，梯度小才是问题。",
+    "teach.grad.student_caveat": "在真实序列上，情况往往没那么清楚：训练后的 RNN 可能把循环权重长得足够大，使梯度在几十步内几乎不衰减。下面的尖峰任务把这个效应单独拿出来：答案在很久以前，只有能保住记忆的单元才学得会。",
     "teach.grad.relative": "相对于滞后 0",
     # -- the spike task
     "teach.task.title": "一个需要长期记忆的任务：记住尖峰",
