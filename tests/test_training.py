@@ -241,3 +241,19 @@ def test_existing_model_keeps_training(split):
     assert second.model is first.model
     list(second)
     assert second.history[-1].train_loss < first.history[0].train_loss
+
+
+def test_bench_runs_small_and_prints_one_json_object(capsys):
+    import json
+
+    from lstm_viz import bench
+
+    result = bench.main(["--seed-epochs", "1", "--lens-epochs", "2"])
+    printed = json.loads(capsys.readouterr().out)
+    assert printed == result
+    for key in ("seed_loop_s_per_epoch", "lens_s_per_epoch", "speedup", "lens_300_epochs_s",
+                "lens_test_rmse", "seed_test_rmse", "seasonal_naive_test_rmse", "seed_epochs",
+                "gate_max_abs_err", "record_ms_T10000_H128", "torch", "threads"):
+        assert key in result
+    assert result["gate_max_abs_err"] <= 1e-5
+    assert result["seasonal_naive_test_rmse"] == pytest.approx(50.71, abs=0.01)  # 1959 repeated for 1960
