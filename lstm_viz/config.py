@@ -62,7 +62,7 @@ class Config:
     num_layers: int = 1
     dropout: float = 0.0
     window: int = 12
-    epochs: int = 200
+    epochs: int = 100
     lr: float = 0.01
     batch_size: int = 32
     seed: int = 0
