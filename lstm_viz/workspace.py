@@ -12,9 +12,14 @@ Two rules make the workspace hard to break:
   it last, so a bad upload or a bad setting leaves the previous data set and
   model in place.
 - **A new run replaces the old model only once it has one.** :func:`start_run`
-  creates a *candidate*; :func:`advance` trains it in small time slices (one
-  per fragment tick) and promotes it to ``ws.run`` after its first epoch.
+  creates a *candidate*; it is trained in time slices, either by the caller
+  (:func:`advance`) or by one background thread per workspace
+  (:func:`train_in_background`, what the app does so a page can redraw while
+  the model learns), and promoted to ``ws.run`` after its first epoch.
   Stopping a candidate that has finished no epoch keeps the old model.
+
+Everything that touches a model takes the workspace's lock, so a page reading
+the gates never sees a half-applied Adam step, and Stop waits at most one slice.
 """
 from __future__ import annotations
 
@@ -40,7 +45,8 @@ from lstm_viz.windows import MIN_TRAIN_WINDOWS, Split, make_windows, split_serie
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # a classroom CSV is kilobytes; this keeps a stray 1 GB file out
 MAX_SERIES_STEPS = 1500  # the "whole series" gate view replays at most this many recent steps
-TICK_SECONDS = 0.25  # training time per fragment tick: the page refreshes about 3 times a second
+TICK_SECONDS = 0.3  # the live charts redraw about 3 times a second
+BACKGROUND_SLICE_S = 0.1  # training time per lock hold: Stop waits at most this long
 DEFAULT_SAMPLE = "airline"
 
 _ids = itertools.count(1)
@@ -113,6 +119,7 @@ class Run:
     dataset: Dataset
     run_id: int = field(default_factory=lambda: next(_ids))
     loaded: bool = False  # True for a model loaded from a file rather than trained here
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     @property
     def model(self):
@@ -158,7 +165,9 @@ class Workspace:
     run: Run | None = None
     candidate: Run | None = None
     cfg: Config = field(default_factory=lambda: Config(num_threads=1, max_snapshots=30))
+    failure: tuple[str, dict] | None = None  # why the last background run ended early (i18n key, params)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
+    _worker: threading.Thread | None = field(default=None, repr=False, compare=False)
     _forecast_cache: tuple | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -377,7 +386,8 @@ def start_run(ws: Workspace, cfg: Config) -> Run:
         if ws.candidate is not None:
             stop_run(ws)
         ws.cfg = cfg
-        ws.candidate = Run(cfg=cfg, split=split, trainer=trainer, dataset=dataset)
+        ws.failure = None
+        ws.candidate = Run(cfg=cfg, split=split, trainer=trainer, dataset=dataset, lock=ws.lock)
         return ws.candidate
 
 
@@ -394,6 +404,48 @@ def advance(ws: Workspace, seconds: float = TICK_SECONDS) -> list[EpochReport]:
         reports = candidate.trainer.run_for(seconds)
         _settle(ws)
         return reports
+
+
+def train_in_background(ws: Workspace) -> threading.Thread | None:
+    """Train the candidate on a daemon thread until it is done, stopped or replaced.
+
+    Idempotent: returns the thread already training this candidate if there
+    is one, and None when nothing is in flight. The thread trains in slices of
+    :data:`BACKGROUND_SLICE_S` under ``ws.lock`` and lets go of it in between,
+    so pages can read the model and :func:`stop_run` takes effect within a slice.
+    """
+    with ws.lock:
+        run = ws.candidate
+        if run is None or run.trainer.finished:
+            return None
+        worker = ws._worker
+        if worker is not None and worker.is_alive() and getattr(worker, "run_id", None) == run.run_id:
+            return worker
+        worker = threading.Thread(target=_train_loop, args=(ws, run), name=f"lstm-lens-run-{run.run_id}",
+                                  daemon=True)
+        worker.run_id = run.run_id
+        ws._worker = worker
+        worker.start()
+        return worker
+
+
+def _train_loop(ws: Workspace, run: Run) -> None:
+    """Body of the background thread: slice after slice until the run is over or no longer the candidate."""
+    while True:
+        with ws.lock:
+            if ws.candidate is not run or run.trainer.finished:
+                return
+            try:
+                run.trainer.run_for(BACKGROUND_SLICE_S)
+            except Exception as exc:  # a crash must end the run visibly, never leave it "training" forever
+                ws.failure = (exc.key, exc.params) if isinstance(exc, LensError) else (
+                    "ws.train_failed", {"detail": f"{type(exc).__name__}: {exc}"[:200]})
+                run.trainer.stop()
+                _settle(ws)
+                ws.candidate = None
+                return
+            _settle(ws)
+        time.sleep(0.002)  # let a waiting page (or Stop) take the lock between slices
 
 
 def stop_run(ws: Workspace) -> bool:
@@ -453,8 +505,9 @@ class LivePredictions:
 def live_predictions(run: Run) -> LivePredictions:
     """Predict the training and test targets with the model as it is now (one batched pass each)."""
     split = run.split
-    fitted = split.scaler.inverse(predict_scaled(run.model, split.X_train))
-    test = split.scaler.inverse(predict_scaled(run.model, split.X_test))
+    with run.lock:
+        fitted = split.scaler.inverse(predict_scaled(run.model, split.X_train))
+        test = split.scaler.inverse(predict_scaled(run.model, split.X_test))
     return LivePredictions(fitted.astype(np.float32), test.astype(np.float32))
 
 
@@ -529,7 +582,8 @@ def gate_trace(ws: Workspace, segment: str | int = 0, run: Run | None = None) ->
         positions = np.arange(first, first + split.window)
         x = split.X_test[:, k]
         truncated = False
-    trace = record(run.model.core, np.ascontiguousarray(x, np.float32))
+    with run.lock:
+        trace = record(run.model.core, np.ascontiguousarray(x, np.float32))
     return GateView(trace, positions, split.values[positions], axis[positions], segment, truncated)
 
 
@@ -583,7 +637,8 @@ def forecast(ws: Workspace, recursive: bool = True, lang: str = "en") -> Forecas
     if ws._forecast_cache is not None and ws._forecast_cache[0] == key:
         result = ws._forecast_cache[1]
     else:
-        result = forecast_all(run.model, run.split, horizon, season)
+        with run.lock:
+            result = forecast_all(run.model, run.split, horizon, season)
         ws._forecast_cache = (key, result)
     split = run.split
     actual = split.test_values
@@ -692,7 +747,8 @@ def model_file(run: Run) -> bytes:
         "season": dataset.season,
         "epochs_done": run.epochs_done,
     }
-    return export.save_model(run.model, run.cfg, run.split.scaler, extra)
+    with run.lock:
+        return export.save_model(run.model, run.cfg, run.split.scaler, extra)
 
 
 def load_model_file(ws: Workspace, data: bytes) -> Run:
@@ -717,7 +773,7 @@ def load_model_file(ws: Workspace, data: bytes) -> Run:
         split = _split_with_scaler(split, loaded.scaler)
     # The trainer only holds the model here (one epoch planned, none run): it keeps the app's shape.
     trainer = Trainer(split, cfg.replace(epochs=1), model=loaded.model)
-    run = Run(cfg=cfg, split=split, trainer=trainer, dataset=dataset, loaded=True)
+    run = Run(cfg=cfg, split=split, trainer=trainer, dataset=dataset, loaded=True, lock=ws.lock)
     with ws.lock:
         if ws.candidate is not None:
             stop_run(ws)

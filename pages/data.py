@@ -8,6 +8,7 @@ import streamlit as st  # noqa: E402
 from lstm_viz import workspace as wsm  # noqa: E402
 from lstm_viz.data import freq_label_key  # noqa: E402
 from lstm_viz.errors import LensError  # noqa: E402
+from lstm_viz.i18n import tr  # noqa: E402
 from lstm_viz.samples import SAMPLES  # noqa: E402
 from pages.ui import charts  # noqa: E402
 from pages.ui.state import flash, flash_error, md_escape, show_error, show_flash, t, workspace  # noqa: E402
@@ -76,7 +77,7 @@ def _sync_split(dataset, force: bool = False) -> None:
 
 
 def _label(value) -> str:
-    return t("page.data.none") if value == NONE else str(value)
+    return tr("page.data.none", lang) if value == NONE else str(value)
 
 
 # -- choose a file --------------------------------------------------------------------------------
@@ -89,7 +90,7 @@ with sample_col:
         current_sample = ws.dataset.name if ws.dataset is not None and ws.dataset.source == "sample" else None
         st.session_state["data.sample"] = current_sample if current_sample in keys else wsm.DEFAULT_SAMPLE
     chosen = st.selectbox(t("page.data.sample"), keys, key="data.sample",
-                          format_func=lambda k: t(f"sample.{k}.title"))
+                          format_func=lambda k: tr(f"sample.{k}.title", lang))
     st.caption(t(f"sample.{chosen}.about"))
     st.button(t("page.data.load_sample"), key="data.load_sample", on_click=load_sample,
               icon=":material/dataset:", type="primary" if ws.dataset is None else "secondary")
@@ -126,7 +127,7 @@ if dataset is None:
 _sync_pickers(dataset)
 _sync_split(dataset)
 table = dataset.table
-st.subheader(t("page.data.columns", name=md_escape(dataset.name)))
+st.subheader(t("page.data.columns", name=md_escape(table.name)))
 c1, c2, c3, c4 = st.columns(4)
 time_options = [NONE, *table.time_columns]
 target_options = [c for c in table.numeric_columns]

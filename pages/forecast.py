@@ -31,7 +31,7 @@ c1, c2 = st.columns([1, 2])
 show_baselines = c1.toggle(t("page.forecast.baselines"), value=True, key="forecast.baselines",
                            help=t("page.forecast.baselines.help"))
 mode = c2.segmented_control(t("page.forecast.mode"), ["recursive", "one_step"], key="forecast.mode",
-                            default="recursive", required=True, format_func=lambda m: t(f"page.forecast.mode.{m}"),
+                            default="recursive", required=True, format_func=lambda m: tr(f"page.forecast.mode.{m}", lang),
                             help=t("page.forecast.mode.help"))
 recursive = mode != "one_step"
 view = wsm.forecast(ws, recursive=recursive, lang=lang)

@@ -8,6 +8,7 @@ import streamlit as st  # noqa: E402
 from lstm_viz import figures  # noqa: E402
 from lstm_viz import workspace as wsm  # noqa: E402
 from lstm_viz.figures import UNIT_ORDERS  # noqa: E402
+from lstm_viz.i18n import tr  # noqa: E402
 from pages.ui import charts  # noqa: E402
 from pages.ui.nav import page_path  # noqa: E402
 from pages.ui.state import t  # noqa: E402
@@ -34,10 +35,11 @@ axis = wsm.series_axis(run.dataset.series)
 
 
 def segment_label(segment) -> str:
+    # Format functions run again outside the page run (and in tests), so they take the language as made.
     if segment == "series":
-        return t("page.gates.segment.series", n=min(len(axis), wsm.MAX_SERIES_STEPS))
+        return tr("page.gates.segment.series", lang, n=min(len(axis), wsm.MAX_SERIES_STEPS))
     first = run.split.n_train - run.split.window + segment
-    return t("page.gates.segment.window", k=segment + 1, start=str(axis[first])[:10],
+    return tr("page.gates.segment.window", lang, k=segment + 1, start=str(axis[first])[:10],
              end=str(axis[first + run.split.window - 1])[:10], target=str(axis[first + run.split.window])[:10])
 
 
@@ -47,10 +49,10 @@ for key, options, fallback in (("gates.layer", layers, layers[-1]), ("gates.orde
     if st.session_state.get(key) not in options:
         st.session_state[key] = fallback
 c1, c2, c3 = st.columns([1, 2, 3])
-layer = c1.selectbox(t("page.gates.layer"), layers, key="gates.layer", format_func=lambda k: t("page.gates.layer_n", n=k + 1),
+layer = c1.selectbox(t("page.gates.layer"), layers, key="gates.layer", format_func=lambda k: tr("page.gates.layer_n", lang, n=k + 1),
                      help=t("page.gates.layer.help"))
 order = c2.segmented_control(t("page.gates.order"), list(UNIT_ORDERS), key="gates.order", required=True,
-                             format_func=lambda o: t(f"page.gates.order.{o}"), help=t("page.gates.order.help"))
+                             format_func=lambda o: tr(f"page.gates.order.{o}", lang), help=t("page.gates.order.help"))
 segment = c3.selectbox(t("page.gates.segment"), segments, key="gates.segment", format_func=segment_label,
                        help=t("page.gates.segment.help"))
 

@@ -10,7 +10,8 @@ from lstm_viz.errors import LensError  # noqa: E402
 from lstm_viz.workspace import MIN_TRAIN_WINDOWS  # noqa: E402
 from pages.ui import charts, settings  # noqa: E402
 from pages.ui.nav import page_path  # noqa: E402
-from pages.ui.state import flash, flash_error, md_escape, t, workspace  # noqa: E402
+from pages.ui.sidebar import rerun_when_training_ends  # noqa: E402
+from pages.ui.state import flash, flash_error, md_escape, show_error, t, workspace  # noqa: E402
 
 st.title(t("page.train.title"))
 st.caption(t("page.train.intro"))
@@ -36,35 +37,33 @@ def start() -> None:
         wsm.start_run(current, settings.read(current.cfg))
     except LensError as err:
         flash_error(err)
+    else:
+        wsm.train_in_background(current)
 
 
 def stop() -> None:
     """Stop button: keep the model trained so far (if it finished an epoch)."""
-    current = workspace()
-    if wsm.stop_run(current):
-        flash("success", "page.train.stopped_kept", epoch=current.run.epochs_done)
-    else:
+    if not wsm.stop_run(workspace()):  # when it kept a model, the status line below says so
         flash("warning", "page.train.stopped_empty")
 
 
-with st.container(border=True):
-    settings.draw(ws.cfg, max_window=dataset.n_points - dataset.test_size - MIN_TRAIN_WINDOWS)
-    go, halt, note = st.columns([1, 1, 4], vertical_alignment="center")
+controls, view = st.columns([1, 2.4], gap="large")
+with controls, st.container(border=True):
+    go, halt = st.columns(2)
     go.button(t("page.train.train"), type="primary", key="train.go", on_click=start,
               icon=":material/play_arrow:", width="stretch")
     halt.button(t("page.train.stop"), key="train.stop", on_click=stop, disabled=not ws.training,
                 icon=":material/stop:", width="stretch")
-    note.caption(t("page.train.note"))
+    st.caption(t("page.train.note"))
+    settings.draw(ws.cfg, max_window=dataset.n_points - dataset.test_size - MIN_TRAIN_WINDOWS)
 
 
 def live() -> None:
-    """Advance a run in flight by one time slice, then draw where it stands."""
+    """Draw where the run stands (it trains on its own thread); redraw the app once it ends."""
+    rerun_when_training_ends()
     current = workspace()
-    was_training = current.training
-    if was_training:
-        wsm.advance(current)
-    if was_training and not current.training:
-        st.rerun()  # finished: redraw the whole app (sidebar, other pages) and stop ticking
+    if current.failure is not None:
+        show_error(LensError(current.failure[0], **current.failure[1]))
     run = wsm.live_run(current)
     if run is None:
         st.info(t("page.train.no_model"), icon=":material/info:")
@@ -72,4 +71,5 @@ def live() -> None:
     charts.training_view(run, lang, live=current.training)
 
 
-st.fragment(live, run_every=wsm.TICK_SECONDS if ws.training else None)()
+with view:
+    st.fragment(live, run_every=wsm.TICK_SECONDS if ws.training else None)()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import time
 
 import numpy as np
 import streamlit as st
@@ -11,6 +12,7 @@ from lstm_viz import workspace as wsm
 from lstm_viz.i18n import tr
 from lstm_viz.workspace import Dataset, Run
 
+LIVE_GATES_EVERY_S = 1.0
 LIVE_ROW_PX = 62  # heatmap rows in the live view: small, so the whole cell fits on a laptop screen
 CHART_CONFIG = {"displaylogo": False}
 
@@ -38,7 +40,8 @@ def training_view(run: Run, lang: str, live: bool) -> None:
     trainer = run.trainer
     key, params = trainer.status_message()
     text = tr(key, lang, **params)
-    st.progress(min(1.0, trainer.progress), text=text if trainer.status in ("running", "ready") else None)
+    if live:
+        st.progress(min(1.0, trainer.progress), text=text)
     if trainer.status == "diverged":
         st.warning(text, icon=":material/warning:")
     elif trainer.status in ("done", "stopped") and not live:
@@ -66,10 +69,16 @@ def training_view(run: Run, lang: str, live: bool) -> None:
         fig = figures.forecast_figure(run.dataset.series.axis(), split.values, split.n_train,
                                       fitted=pred.fitted, test_pred=pred.test, window=split.window, lang=lang)
         plot(fig, "train.forecast_chart")
-    view = wsm.gate_trace(None, 0, run=run)
-    fig = figures.gates_figure(view.trace.layer(-1), view.inputs, time=view.axis, lang=lang,
-                               animate=False, row_height=LIVE_ROW_PX)
-    plot(fig, "train.gates_chart")
+
+    def gates_still():
+        view = wsm.gate_trace(None, 0, run=run)
+        return figures.gates_figure(view.trace.layer(-1), view.inputs, time=view.axis, lang=lang,
+                                    animate=False, row_height=LIVE_ROW_PX)
+
+    # The six heatmaps cost more to build than the other charts together: while training, once a second.
+    moment = int(time.monotonic() / LIVE_GATES_EVERY_S) if live else -1
+    plot(cached("train.gates", (run.run_id, run.epochs_done if not live else moment, lang), gates_still),
+         "train.gates_chart")
     st.caption(tr("page.train.gates_caption", lang))
 
 

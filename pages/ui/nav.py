@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
+import torch
 
 from lstm_viz.workspace import Workspace
 from pages.ui import sidebar
@@ -48,9 +49,6 @@ class Page:
         Navigation group: ``"learn"`` or ``"lab"`` (i18n key ``nav.section.<section>``).
     default : bool
         The page shown at ``/``.
-    trains_itself : bool
-        The page advances a run in flight on its own (the Train page's live
-        fragment); elsewhere the sidebar does it, so training never pauses.
     """
 
     file: str
@@ -58,13 +56,12 @@ class Page:
     icon: str
     section: str = "lab"
     default: bool = False
-    trains_itself: bool = False
 
 
 PAGES: list[Page] = [
     Page("home.py", "nav.home", ":material/home:", "learn", default=True),
     Page("data.py", "nav.data", ":material/table_chart:"),
-    Page("train.py", "nav.train", ":material/model_training:", trains_itself=True),
+    Page("train.py", "nav.train", ":material/model_training:"),
     Page("gates.py", "nav.gates", ":material/grid_view:"),
     Page("forecast.py", "nav.forecast", ":material/trending_up:"),
     Page("downloads.py", "nav.downloads", ":material/download:"),
@@ -72,6 +69,16 @@ PAGES: list[Page] = [
 SECTIONS: tuple[str, ...] = ("learn", "lab")
 
 _local = threading.local()  # each session's script runs in its own thread
+
+
+def _warm_up() -> None:
+    """Pay torch's one-off start-up costs (the first Adam imports torch._dynamo, 1–2 s) before anyone clicks Train."""
+    import torch
+
+    torch.optim.Adam([torch.zeros(1, requires_grad=True)])
+
+
+threading.Thread(target=_warm_up, name="lstm-lens-warm-up", daemon=True).start()
 
 
 def _routing() -> bool:
@@ -86,16 +93,16 @@ def page_path(file: str) -> str:
 def run_app() -> None:
     """Build the navigation in the current language, draw the sidebar, and run the chosen page."""
     st.set_page_config(page_title="LSTM Lens", page_icon=":material/visibility:", layout="wide")
+    # Students share the server's cores: every torch call of every session uses one thread.
+    if torch.get_num_threads() != 1:
+        torch.set_num_threads(1)
     ws = workspace()
     sections: dict[str, list] = {}
-    by_path: dict[str, Page] = {}
     for spec in PAGES:
         page = st.Page(PAGES_DIR / spec.file, title=t(spec.title), icon=spec.icon, default=spec.default)
         sections.setdefault(t(f"nav.section.{spec.section}"), []).append(page)
-        by_path[page.url_path] = spec
     current = st.navigation(sections)
-    spec = by_path.get(current.url_path)
-    sidebar.draw(ws, advance_here=not (spec and spec.trains_itself))
+    sidebar.draw(ws)
     _local.depth = getattr(_local, "depth", 0) + 1
     try:
         current.run()

@@ -12,7 +12,6 @@ from lstm_viz.config import LIMITS, Config
 from pages.ui.state import t
 
 FIELDS: tuple[str, ...] = ("hidden_size", "num_layers", "dropout", "window", "epochs", "lr", "batch_size", "seed")
-HIDDEN_SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
 BATCH_SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096]
 LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
 MAX_WINDOW_SLIDER = 128
@@ -37,31 +36,32 @@ def _prepare(cfg: Config, max_window: int) -> None:
     """Start missing widgets from ``cfg`` and snap kept values onto the widgets' options and bounds."""
     for name in FIELDS:
         st.session_state.setdefault(key(name), getattr(cfg, name))
-    for name, options in (("hidden_size", HIDDEN_SIZES), ("batch_size", BATCH_SIZES), ("lr", LEARNING_RATES)):
+    for name, options in (("batch_size", BATCH_SIZES), ("lr", LEARNING_RATES)):
         if st.session_state[key(name)] not in options:
             st.session_state[key(name)] = _nearest(options, st.session_state[key(name)])
     low, high = LIMITS["window"]
     st.session_state[key("window")] = int(min(max(st.session_state[key("window")], low), max_window))
+    for name in ("hidden_size", "epochs", "seed"):  # number inputs refuse a kept value outside their bounds
+        low, high = LIMITS[name]
+        st.session_state[key(name)] = int(min(max(st.session_state[key(name)], low), high))
 
 
 def draw(cfg: Config, max_window: int) -> None:
-    """Draw the eight settings in two columns, each with a one-sentence help text."""
+    """Draw the eight settings, each with a one-sentence help text (layers, dropout and seed folded away)."""
     max_window = int(max(LIMITS["window"][0] + 1, min(max_window, MAX_WINDOW_SLIDER)))
     _prepare(cfg, max_window)
     persist = {"persist_state": "session"}
-    left, right = st.columns(2)
-    with left:
-        st.select_slider(t("page.train.hidden_size"), HIDDEN_SIZES, key=key("hidden_size"),
-                         help=t("page.train.hidden_size.help"), **persist)
-        st.slider(t("page.train.window"), int(LIMITS["window"][0]), max_window, key=key("window"),
-                  help=t("page.train.window.help"), **persist)
-        st.number_input(t("page.train.epochs"), int(LIMITS["epochs"][0]), int(LIMITS["epochs"][1]), step=10,
-                        key=key("epochs"), help=t("page.train.epochs.help"), **persist)
-        st.select_slider(t("page.train.lr"), LEARNING_RATES, key=key("lr"), format_func=lambda v: f"{v:g}",
-                         help=t("page.train.lr.help"), **persist)
-    with right:
-        st.select_slider(t("page.train.batch_size"), BATCH_SIZES, key=key("batch_size"),
-                         help=t("page.train.batch_size.help"), **persist)
+    st.number_input(t("page.train.hidden_size"), int(LIMITS["hidden_size"][0]), int(LIMITS["hidden_size"][1]),
+                    step=4, key=key("hidden_size"), help=t("page.train.hidden_size.help"), **persist)
+    st.slider(t("page.train.window"), int(LIMITS["window"][0]), max_window, key=key("window"),
+              help=t("page.train.window.help"), **persist)
+    st.number_input(t("page.train.epochs"), int(LIMITS["epochs"][0]), int(LIMITS["epochs"][1]), step=10,
+                    key=key("epochs"), help=t("page.train.epochs.help"), **persist)
+    st.select_slider(t("page.train.lr"), LEARNING_RATES, key=key("lr"), format_func=lambda v: f"{v:g}",
+                     help=t("page.train.lr.help"), **persist)
+    st.select_slider(t("page.train.batch_size"), BATCH_SIZES, key=key("batch_size"),
+                     help=t("page.train.batch_size.help"), **persist)
+    with st.expander(t("page.train.more"), icon=":material/tune:"):
         st.slider(t("page.train.num_layers"), int(LIMITS["num_layers"][0]), int(LIMITS["num_layers"][1]),
                   key=key("num_layers"), help=t("page.train.num_layers.help"), **persist)
         st.slider(t("page.train.dropout"), float(LIMITS["dropout"][0]), float(LIMITS["dropout"][1]), step=0.05,

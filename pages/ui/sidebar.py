@@ -4,13 +4,17 @@ from __future__ import annotations
 import streamlit as st
 
 from lstm_viz import workspace as wsm
+from lstm_viz.data import freq_label_key
 from lstm_viz.i18n import LANGUAGES
 from lstm_viz.workspace import Workspace
 from pages.ui.state import LANG_KEY, md_escape, t, workspace
 
+SIDEBAR_REFRESH_S = 1.0
+SAW_TRAINING = "_saw_training"
 
-def draw(ws: Workspace, advance_here: bool) -> None:
-    """Draw the sidebar; ``advance_here`` makes its ticker train a run in flight."""
+
+def draw(ws: Workspace) -> None:
+    """Draw the sidebar: language, data set, and the model (refreshed every second while training)."""
     with st.sidebar:
         st.segmented_control(
             "Language · 语言",
@@ -18,31 +22,45 @@ def draw(ws: Workspace, advance_here: bool) -> None:
             format_func=LANGUAGES.get,
             key=LANG_KEY,
             default="en",
-            selection_mode="single",
+            required=True,
         )
         st.markdown(f"**{t('sidebar.data')}**")
         key, params = wsm.data_summary(ws)
         if "name" in params:
-            params = {**params, "name": md_escape(params["name"]), "freq": md_escape(params["freq"])}
+            freq_key = freq_label_key(ws.dataset.series.freq)
+            freq = t(freq_key) if freq_key else params["freq"]
+            params = {**params, "name": md_escape(params["name"]), "freq": md_escape(freq)}
         st.caption(t(key, **params))
         st.markdown(f"**{t('sidebar.model')}**")
-        every = wsm.TICK_SECONDS if ws.training else None
-        st.fragment(_model_box, run_every=every)(advance_here)
+        st.fragment(model_box, run_every=SIDEBAR_REFRESH_S if ws.training else None)()
 
 
-def _model_box(advance_here: bool) -> None:
-    """Show the current model; while a run is in flight, advance it (if asked) and show progress."""
+def rerun_when_training_ends() -> None:
+    """Redraw the whole app once after a run ends, so every page shows the new model and ticking stops.
+
+    Called by every fragment that refreshes while training; the first to see the end reruns the app.
+    """
     ws = workspace()
-    was_training = ws.training
-    if was_training and advance_here:
-        wsm.advance(ws)
-    if was_training and not ws.training:
-        st.rerun()  # the run ended: redraw everything with the new model and stop ticking
+    if ws.training:
+        wsm.train_in_background(ws)  # idempotent: makes sure a run in flight has its thread
+        st.session_state[SAW_TRAINING] = True
+    elif st.session_state.pop(SAW_TRAINING, False):
+        st.rerun()
+
+
+def model_box() -> None:
+    """Show the current model; while a run is in flight, its progress and loss."""
+    rerun_when_training_ends()
+    ws = workspace()
     if ws.training:
         cand = ws.candidate
-        st.progress(cand.trainer.progress, text=t("sidebar.training", epoch=cand.epochs_done, epochs=cand.cfg.epochs))
-        if ws.run is not cand:
-            st.caption(t("sidebar.warming"))
+        st.progress(min(1.0, cand.trainer.progress),
+                    text=t("sidebar.training", epoch=cand.epochs_done, epochs=cand.cfg.epochs))
+        if cand.last is not None:
+            st.caption(t("sidebar.loss", train_loss=cand.last.train_loss, val_loss=cand.last.val_loss))
+        if ws.run is cand:
+            return
+        st.caption(t("sidebar.warming"))
     key, params = wsm.model_summary(ws)
     if "data" in params:
         params = {**params, "data": md_escape(params["data"])}

@@ -1,0 +1,228 @@
+"""The per-user session logic, without Streamlit: data sets, runs, promotion, Stop, gate views, forecasts, files."""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from lstm_viz import workspace as wsm
+from lstm_viz.config import COMPUTE_BUDGET, Config
+from lstm_viz.errors import LensError
+from lstm_viz.samples import SAMPLES, sample_bytes
+from lstm_viz.training import compute_cost
+
+TINY = Config(hidden_size=4, window=12, epochs=3, lr=0.01, batch_size=32, seed=0, max_snapshots=3, num_threads=1)
+GOOD_CSV = "date,value\n" + "\n".join(f"2020-01-{d:02d},{np.sin(d / 3):.4f}" for d in range(1, 31))
+
+
+def airline() -> wsm.Workspace:
+    ws = wsm.Workspace()
+    wsm.load_sample(ws, "airline")
+    return ws
+
+
+def trained(epochs: int = 3) -> wsm.Workspace:
+    ws = airline()
+    wsm.train_to_end(ws, TINY.replace(epochs=epochs))
+    return ws
+
+
+# -- data sets -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", list(SAMPLES))
+def test_every_sample_loads_with_a_trainable_default(key):
+    ws = wsm.Workspace()
+    dataset = wsm.load_sample(ws, key)
+    assert ws.dataset is dataset and dataset.n_points >= wsm.min_points(dataset.window, dataset.test_size)
+    cfg = wsm.recommended_config(dataset)
+    assert cfg.validate() is cfg and cfg.num_threads == 1
+    n_windows = dataset.n_points - dataset.test_size - cfg.window
+    assert compute_cost(cfg, n_windows) <= COMPUTE_BUDGET
+
+
+def test_a_bad_upload_keeps_the_previous_data_set():
+    ws = airline()
+    before = ws.dataset
+    for data, name in [(b"", "empty.csv"), (b"\x00\x01\x02binary", "bad.csv"), (b"a,b\nx,y\nz,w\n", "text.csv"),
+                       (b"date,v\n2020-01-01,1\n2020-01-02,2\n", "short.csv")]:
+        with pytest.raises(LensError) as info:
+            wsm.load_upload(ws, data, name)
+        assert info.value.message("en") and info.value.message("zh")
+        assert ws.dataset is before
+
+
+def test_an_upload_too_large_is_refused_before_reading():
+    ws = airline()
+    with pytest.raises(LensError) as info:
+        wsm.load_upload(ws, b"0" * (wsm.MAX_UPLOAD_BYTES + 1), "huge.csv")
+    assert info.value.key == "ws.too_big" and ws.dataset.name == "airline"
+
+
+def test_a_good_upload_becomes_the_data_set_with_suggested_split():
+    ws = airline()
+    dataset = wsm.load_upload(ws, GOOD_CSV.encode(), "good.csv")
+    assert ws.dataset is dataset and dataset.source == "upload" and dataset.n_points == 30
+    assert dataset.time_column == "date" and dataset.target == "value"
+    assert 1 <= dataset.test_size and dataset.n_points >= wsm.min_points(dataset.window, dataset.test_size)
+
+
+def test_a_long_format_file_picks_a_series_and_can_switch():
+    ws = wsm.Workspace()
+    dataset = wsm.load_upload(ws, sample_bytes("stocks_long"), "stocks_long.csv")
+    assert dataset.series_column == "symbol" and dataset.series_name == "GOOG"
+    names = wsm.series_names(dataset.table, "symbol")
+    other = wsm.choose_columns(ws, dataset.target, dataset.time_column, "symbol", names[1])
+    assert other.series_name == names[1] and not np.allclose(other.series.values, dataset.series.values)
+
+
+def test_choosing_impossible_columns_keeps_the_series():
+    ws = airline()
+    before = ws.dataset
+    with pytest.raises(LensError):
+        wsm.choose_columns(ws, "no such column", "Month")
+    assert ws.dataset is before
+
+
+def test_set_split_checks_and_keeps_values_on_refusal():
+    ws = airline()
+    wsm.set_split(ws, 24, 6)
+    assert (ws.dataset.test_size, ws.dataset.horizon) == (24, 6)
+    with pytest.raises(LensError):
+        wsm.set_split(ws, 0, 6)
+    with pytest.raises(LensError):
+        wsm.set_split(ws, 500, 6)
+    assert (ws.dataset.test_size, ws.dataset.horizon) == (24, 6)
+
+
+# -- runs ------------------------------------------------------------------------------
+
+
+def test_a_new_run_replaces_the_model_only_after_its_first_epoch():
+    ws = trained()
+    old = ws.run
+    candidate = wsm.start_run(ws, TINY.replace(epochs=5, seed=1))
+    assert ws.run is old and ws.candidate is candidate and ws.training
+    wsm.advance(ws, 0.0)  # run_for always trains at least one epoch
+    assert ws.run is candidate and candidate.epochs_done >= 1
+
+
+def test_stop_before_the_first_epoch_keeps_the_old_model():
+    ws = trained()
+    old = ws.run
+    wsm.start_run(ws, TINY.replace(epochs=5, seed=1))
+    assert wsm.stop_run(ws) is False
+    assert ws.run is old and ws.candidate is None and not ws.training
+
+
+def test_stop_keeps_the_partial_model():
+    ws = airline()
+    wsm.start_run(ws, TINY.replace(epochs=2000))
+    wsm.advance(ws, 0.05)
+    assert wsm.stop_run(ws) is True
+    assert ws.run.status == "stopped" and 1 <= ws.run.epochs_done < 2000 and ws.candidate is None
+    assert ws.run.snapshots and ws.run.snapshots[-1].epoch == ws.run.epochs_done
+
+
+@pytest.mark.parametrize("changes", [dict(epochs=5000, hidden_size=512), dict(hidden_size=0), dict(lr=5.0),
+                                     dict(window=200)])
+def test_refused_settings_change_nothing(changes):
+    ws = trained()
+    old, cfg = ws.run, ws.cfg
+    with pytest.raises(LensError):
+        wsm.start_run(ws, TINY.replace(**changes))
+    assert ws.run is old and ws.candidate is None and ws.cfg == cfg
+
+
+def test_background_training_finishes_and_stop_is_quick():
+    ws = airline()
+    wsm.start_run(ws, TINY.replace(epochs=3))
+    worker = wsm.train_in_background(ws)
+    assert wsm.train_in_background(ws) is worker  # one thread per run
+    worker.join(30)
+    assert not ws.training and ws.run.status == "done" and ws.run.epochs_done == 3
+
+    wsm.start_run(ws, TINY.replace(epochs=5000, hidden_size=8))
+    wsm.train_in_background(ws)
+    deadline = time.perf_counter() + 20
+    while (ws.candidate is not None and ws.candidate.epochs_done < 2) and time.perf_counter() < deadline:
+        time.sleep(0.02)
+    started = time.perf_counter()
+    assert wsm.stop_run(ws)
+    assert time.perf_counter() - started < 1.0
+    assert ws.run.status == "stopped" and 2 <= ws.run.epochs_done < 5000
+
+
+def test_model_summary_follows_the_run():
+    ws = airline()
+    assert wsm.model_summary(ws)[0] == "ws.model.none"
+    wsm.train_to_end(ws, TINY)
+    key, params = wsm.model_summary(ws)
+    assert key == "ws.model.done" and params["epoch"] == 3 and np.isfinite(params["train_loss"])
+    assert wsm.data_summary(ws)[1]["n"] == 144
+
+
+# -- what the pages show -----------------------------------------------------------------
+
+
+def test_gate_trace_of_a_test_window_and_of_the_whole_series():
+    ws = trained()
+    view = wsm.gate_trace(ws, 0)
+    layer = view.trace.layer(-1)
+    assert layer["f"].shape == (12, 4) and view.inputs.shape == (12,) and len(view.axis) == 12
+    split = ws.run.split
+    # the first test window ends just before the first test point
+    assert view.positions[-1] == split.n_train - 1
+    np.testing.assert_allclose(view.inputs, split.values[split.n_train - 12 : split.n_train])
+    whole = wsm.gate_trace(ws, "series")
+    assert whole.trace.layer(0)["c"].shape == (144, 4) and not whole.truncated
+    last = wsm.gate_trace(ws, 999)  # clipped to the last test window
+    assert last.positions[-1] == 142
+
+
+def test_the_whole_series_view_is_capped(monkeypatch):
+    ws = trained()
+    monkeypatch.setattr(wsm, "MAX_SERIES_STEPS", 50)
+    view = wsm.gate_trace(ws, "series")
+    assert view.truncated and len(view.positions) == 50 and view.positions[-1] == 143
+
+
+def test_forecast_view_has_scores_a_verdict_and_is_cached():
+    ws = trained()
+    view = wsm.forecast(ws)
+    assert list(view.table.index[:1]) == ["LSTM"] and {"seasonal_naive", "last_value"} <= set(view.table.index)
+    assert view.verdict[0].startswith("metrics.verdict.") and view.horizon == 12
+    assert view.result.future.shape == (12,)
+    assert wsm.forecast(ws).result is view.result
+    wsm.set_split(ws, ws.dataset.test_size, 5)
+    assert wsm.forecast(ws).result.future.shape == (5,)
+
+
+def test_live_predictions_match_the_split():
+    ws = trained()
+    pred = wsm.live_predictions(ws.run)
+    split = ws.run.split
+    assert pred.fitted.shape == (split.n_train - split.window,) and pred.test.shape == (split.test_size,)
+
+
+# -- files -------------------------------------------------------------------------------
+
+
+def test_a_saved_model_loads_back_and_predicts_the_same():
+    ws = trained()
+    before = wsm.forecast(ws).result.test_one_step
+    data = wsm.model_file(ws.run)
+    other = airline()
+    run = wsm.load_model_file(other, data)
+    assert other.run is run and run.loaded and wsm.model_summary(other)[0] == "ws.model.loaded"
+    np.testing.assert_allclose(wsm.forecast(other).result.test_one_step, before, rtol=1e-5, atol=1e-3)
+
+
+def test_a_bad_model_file_changes_nothing():
+    ws = trained()
+    old = ws.run
+    for data in (b"", b"not a model", GOOD_CSV.encode()):
+        with pytest.raises(LensError):
+            wsm.load_model_file(ws, data)
+    assert ws.run is old
