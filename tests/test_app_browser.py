@@ -1,0 +1,111 @@
+"""The app in a real browser (Playwright driving Debian's chromium): direct page URLs and a first lesson.
+
+Streamlit 1.67 starts every server in its older multipage mode because of
+the ``pages/`` folder, and on that first run it executes the requested page
+file directly. These tests open each page's URL as the *first* request of a
+fresh server and check that no "Page not found" dialog appears and that the
+page arrives with its sidebar (``pages/ui/nav.py`` explains how).
+"""
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import pytest
+
+from pages.ui.nav import PAGES
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+if not Path(CHROMIUM).exists():
+    pytest.skip("no chromium installed (apt-get install chromium)", allow_module_level=True)
+sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def server():
+    """Start ``streamlit run app.py`` on a free port; yield its base URL."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.perf_counter() + 60
+        while time.perf_counter() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), 0.2).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def sidebar_text(page) -> str:
+    return page.locator('[data-testid="stSidebarUserContent"]').inner_text()
+
+
+def test_every_page_url_opens_directly_on_a_fresh_server(browser):
+    paths = ["" if spec.default else Path(spec.file).stem for spec in PAGES]
+    with ExitStack() as stack:
+        urls = [stack.enter_context(server()) for _ in paths]  # one fresh server per URL, started together
+        for base, path in zip(urls, paths):
+            page = browser.new_page()
+            page.goto(f"{base}/{path}")
+            page.locator('[data-testid="stSidebarUserContent"]').get_by_text("Language").wait_for(timeout=60_000)
+            page.locator("h1").first.wait_for(timeout=60_000)
+            page.wait_for_timeout(500)
+            body = page.inner_text("body")
+            assert "Page not found" not in body, path
+            assert not page.locator('[data-testid="stException"]').count(), path
+            nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+            assert "Gates" in nav and "Downloads" in nav, path  # our navigation, with translated titles
+            page.close()
+
+
+def test_a_first_lesson_in_the_browser(browser):
+    with server() as base:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(base)
+        page.get_by_role("button", name="Load airline passengers and go to training").click(timeout=60_000)
+        train = page.get_by_role("button", name="Train", exact=True)
+        train.wait_for(timeout=60_000)
+        page.wait_for_timeout(500)
+        started = time.perf_counter()
+        train.click()
+        page.get_by_text("Training loss").first.wait_for(timeout=30_000)
+        first_loss_s = time.perf_counter() - started
+        page.get_by_text("Training finished").first.wait_for(timeout=120_000)
+        assert first_loss_s < 10
+        for name in ("Gates", "Forecast", "Data", "Downloads", "Train"):
+            page.locator('[data-testid="stSidebarNav"]').get_by_text(name, exact=True).click()
+            page.locator("h1").get_by_text(name).wait_for(timeout=30_000)
+            page.wait_for_timeout(1000)
+            assert not page.locator('[data-testid="stException"]').count(), name
+            assert "Passengers" in sidebar_text(page), name  # same session: the data set is still there
+        page.close()
