@@ -484,7 +484,7 @@ def test_what_cannot_be_read_at_all_is_refused_not_raised(monkeypatch):
     def broken(index):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(data, "_infer_freq", broken)
+    monkeypatch.setattr(data.cleaning, "_infer_freq", broken)
     err = refused("data.unexpected", prepare_series, table, "sales", "date")
     assert "boom" in str(err)
 
@@ -504,7 +504,7 @@ def test_missing_path_is_refused(tmp_path):
 
 
 def test_size_cap(monkeypatch, tmp_path):
-    monkeypatch.setattr(data, "MAX_BYTES", 100)
+    monkeypatch.setattr(data.decode, "MAX_BYTES", 100)
     raw = csv_bytes(monthly())
     assert len(raw) > 100
     err = refused("data.too_large", read_table, raw)
@@ -516,10 +516,10 @@ def test_size_cap(monkeypatch, tmp_path):
 
 
 def test_row_cap(monkeypatch):
-    monkeypatch.setattr(data, "MAX_ROWS", 11)
+    monkeypatch.setattr(data.read, "MAX_ROWS", 11)
     err = refused("data.too_many_rows", read_table, csv_bytes(monthly()))
     assert "11" in str(err) and "shorter period" in str(err)
-    monkeypatch.setattr(data, "MAX_ROWS", 12)
+    monkeypatch.setattr(data.read, "MAX_ROWS", 12)
     assert len(read_table(csv_bytes(monthly())).frame) == 12
 
 

@@ -1,0 +1,79 @@
+"""Turn what a student gave (bytes, a path, an upload) into text, refusing what is not a text table.
+
+The first step of :func:`~lstm_viz.data.read_table`: read at most
+:data:`MAX_BYTES`, recognise spreadsheets and binary files, and decode the
+bytes as UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text") or
+GB18030 (a superset of the GBK that Chinese Excel writes).
+"""
+from __future__ import annotations
+
+import codecs
+import os
+from pathlib import Path
+from typing import Any
+
+from lstm_viz.errors import LensError
+
+MAX_BYTES: int = 20 * 1024 * 1024  # 20 MB: a few years of minute data, far more than a lesson needs
+
+
+def _source_name(source: Any) -> str:
+    if isinstance(source, (str, os.PathLike)):
+        return Path(source).name
+    found = getattr(source, "name", None)
+    return Path(found).name if isinstance(found, str) and found else "data"
+
+
+def _read_bytes(source: Any, label: str) -> bytes:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+        size = len(data)
+    elif isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        if not path.is_file():
+            raise LensError("data.not_found", name=label)
+        size = path.stat().st_size
+        data = path.read_bytes() if size <= MAX_BYTES else b""
+    elif hasattr(source, "read"):
+        if hasattr(source, "seek"):
+            source.seek(0)
+        data = source.read(MAX_BYTES + 1)
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        size = max(int(getattr(source, "size", 0) or 0), len(data))
+    else:
+        raise TypeError(f"cannot read a {type(source).__name__}")
+    if size > MAX_BYTES:
+        raise LensError("data.too_large", name=label, size_mb=size / 2**20, max_mb=MAX_BYTES / 2**20)
+    return data
+
+
+def _decode(raw: bytes, label: str) -> tuple[str, str]:
+    """Return the text and the encoding that decoded it."""
+    if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # zip (xlsx, ods) and OLE (xls) containers
+        raise LensError("data.spreadsheet", name=label)
+    if raw.startswith(codecs.BOM_UTF8):
+        candidates = [("utf-8-sig", raw[3:])]
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
+        candidates = [("utf-16", raw)]
+    elif b"\x00" in raw[:8192]:
+        raise LensError("data.binary", name=label)
+    else:
+        candidates = [("utf-8", raw), ("gb18030", raw)]  # GB18030 is a superset of GBK
+    for encoding, body in candidates:
+        try:
+            text = body.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if encoding == "utf-16":
+            text = text.lstrip("\ufeff")
+        head = text[:8192]
+        control = sum(1 for ch in head if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+        if control > 0.01 * max(len(head), 1):
+            raise LensError("data.binary", name=label)
+        if not text.strip():
+            raise LensError("data.empty", name=label)
+        return text, encoding
+    if not raw.strip():
+        raise LensError("data.empty", name=label)
+    raise LensError("data.encoding", name=label)
