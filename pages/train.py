@@ -58,18 +58,23 @@ with controls, st.container(border=True):
     settings.draw(ws.cfg, max_window=dataset.n_points - dataset.test_size - MIN_TRAIN_WINDOWS)
 
 
-def live() -> None:
-    """Draw where the run stands (it trains on its own thread); redraw the app once it ends."""
+def live_part(draw) -> None:
+    """One part of the live view: the run trains on its own thread, this only draws it."""
     rerun_when_training_ends()
     current = workspace()
-    if current.failure is not None:
-        show_error(LensError(current.failure[0], **current.failure[1]))
     run = wsm.live_run(current)
-    if run is None:
-        st.info(t("page.train.no_model"), icon=":material/info:")
-        return
-    charts.training_view(run, lang, live=current.training)
+    if run is not None:
+        draw(run, lang, live=current.training)
 
 
 with view:
-    st.fragment(live, run_every=wsm.TICK_SECONDS if ws.training else None)()
+    if ws.failure is not None:
+        show_error(LensError(ws.failure[0], **ws.failure[1]))
+    if wsm.live_run(ws) is None:
+        st.info(t("page.train.no_model"), icon=":material/info:")
+    status = st.container()
+    loss_col, forecast_col = st.columns(2)
+    gates_box = st.container()
+    for (name, draw, every), box in zip(charts.LIVE_PARTS, (status, loss_col, forecast_col, gates_box)):
+        with box:
+            st.fragment(live_part, run_every=every if ws.training else None)(draw)

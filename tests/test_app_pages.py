@@ -164,3 +164,24 @@ def test_a_run_over_the_budget_is_refused_and_the_model_stays(trained):
     assert at.error and "300,000,000" in at.error[0].value
     assert ws.run is model and not ws.training
     tiny_settings(at)
+
+
+def test_every_text_key_the_pages_use_exists_in_both_languages():
+    import ast
+    import re
+
+    pattern = re.compile(r"(?:page|nav|sidebar|ws)\.[a-z0-9_.]*[a-z0-9_]")
+    sources = [APP, *sorted((APP.parent / "pages").rglob("*.py")), APP.parent / "lstm_viz" / "workspace.py"]
+    keys = set()
+    for path in sources:
+        tree = ast.parse(path.read_text())
+        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                      if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and node.body
+                      and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+        keys |= {node.value for node in ast.walk(tree)
+                 if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+                 and pattern.fullmatch(node.value) and not node.value.endswith((".py", ".csv"))}
+    keys |= {spec.title for spec in PAGES} | {f"nav.section.{spec.section}" for spec in PAGES}
+    assert len(keys) > 150
+    missing = {lang: sorted(k for k in keys if k not in TABLES[lang]) for lang in ("en", "zh")}
+    assert missing == {"en": [], "zh": []}

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import html
-import time
 
 import numpy as np
 import streamlit as st
@@ -12,7 +11,6 @@ from lstm_viz import workspace as wsm
 from lstm_viz.i18n import tr
 from lstm_viz.workspace import Dataset, Run
 
-LIVE_GATES_EVERY_S = 1.0
 LIVE_ROW_PX = 62  # heatmap rows in the live view: small, so the whole cell fits on a laptop screen
 CHART_CONFIG = {"displaylogo": False}
 
@@ -35,16 +33,16 @@ def series_preview(dataset: Dataset, lang: str) -> None:
     plot(fig, "data.preview")
 
 
-def training_view(run: Run, lang: str, live: bool) -> None:
-    """Draw progress, the loss curves, the current forecast and the current gates of ``run``."""
+def status_view(run: Run, lang: str, live: bool) -> None:
+    """Draw where the run stands: progress (while live) or its outcome, and the latest numbers."""
     trainer = run.trainer
     key, params = trainer.status_message()
     text = tr(key, lang, **params)
     if live:
         st.progress(min(1.0, trainer.progress), text=text)
-    if trainer.status == "diverged":
+    elif trainer.status == "diverged":
         st.warning(text, icon=":material/warning:")
-    elif trainer.status in ("done", "stopped") and not live:
+    elif trainer.status in ("done", "stopped"):
         st.success(text, icon=":material/check_circle:")
     last = run.last
     if last is None:
@@ -59,27 +57,46 @@ def training_view(run: Run, lang: str, live: bool) -> None:
     d.metric(tr("page.train.m.speed", lang), f"{speed:.1f}" if np.isfinite(speed) else "–",
              help=tr("page.train.m.speed.help", lang))
 
-    left, right = st.columns(2)
-    with left:
-        epochs, train_loss, val_loss = trainer.losses()
+
+def loss_view(run: Run, lang: str, live: bool) -> None:
+    """Draw the training and validation loss per epoch."""
+    if run.last is not None:
+        epochs, train_loss, val_loss = run.trainer.losses()
         plot(figures.loss_figure(epochs, train_loss, val_loss, lang=lang), "train.loss_chart")
-    with right:
+
+
+def forecast_view(run: Run, lang: str, live: bool) -> None:
+    """Draw the series with the model's one-step predictions as they are now."""
+    if run.last is not None:
         split = run.split
         pred = wsm.live_predictions(run)
         fig = figures.forecast_figure(run.dataset.series.axis(), split.values, split.n_train,
                                       fitted=pred.fitted, test_pred=pred.test, window=split.window, lang=lang)
         plot(fig, "train.forecast_chart")
 
-    def gates_still():
+
+def gates_view(run: Run, lang: str, live: bool) -> None:
+    """Draw the top layer's gates and states on the first test window, as the model is now."""
+    if run.last is None:
+        return
+
+    def still():
         view = wsm.gate_trace(None, 0, run=run)
         return figures.gates_figure(view.trace.layer(-1), view.inputs, time=view.axis, lang=lang,
                                     animate=False, row_height=LIVE_ROW_PX)
 
-    # The six heatmaps cost more to build than the other charts together: while training, once a second.
-    moment = int(time.monotonic() / LIVE_GATES_EVERY_S) if live else -1
-    plot(cached("train.gates", (run.run_id, run.epochs_done if not live else moment, lang), gates_still),
-         "train.gates_chart")
+    plot(cached("train.gates", (run.run_id, run.epochs_done, lang), still), "train.gates_chart")
     st.caption(tr("page.train.gates_caption", lang))
+
+
+# How often each live part redraws while training. The cheap ones often; the six
+# heatmaps (the costliest figure to build) less, so drawing never starves training.
+LIVE_PARTS: tuple[tuple[str, object, float], ...] = (
+    ("status", status_view, 0.3),
+    ("loss", loss_view, 0.3),
+    ("forecast", forecast_view, 0.5),
+    ("gates", gates_view, 1.0),
+)
 
 
 def cached(name: str, key: tuple, build):

@@ -13,7 +13,7 @@ from pages.ui.state import t
 
 FIELDS: tuple[str, ...] = ("hidden_size", "num_layers", "dropout", "window", "epochs", "lr", "batch_size", "seed")
 BATCH_SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096]
-LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
+LEARNING_RATES = [0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0]
 MAX_WINDOW_SLIDER = 128
 
 
