@@ -27,7 +27,6 @@ import itertools
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -36,6 +35,7 @@ from lstm_viz import data as data_module
 from lstm_viz import export
 from lstm_viz import samples as samples_module
 from lstm_viz.config import LIMITS, Config
+from lstm_viz.data import Series, Table
 from lstm_viz.errors import LensError
 from lstm_viz.forecast import MODEL_NAME, ForecastResult, forecast_all, predict_scaled
 from lstm_viz.metrics import flatness, is_flat, metrics_table, verdict
@@ -45,7 +45,7 @@ from lstm_viz.windows import MIN_TRAIN_WINDOWS, Split, make_windows, split_serie
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # a classroom CSV is kilobytes; this keeps a stray 1 GB file out
 MAX_SERIES_STEPS = 1500  # the "whole series" gate view replays at most this many recent steps
-TICK_SECONDS = 0.3  # the live charts redraw about 3 times a second
+TICK_SECONDS = 0.3  # default time slice of advance()
 BACKGROUND_SLICE_S = 0.1  # training time per lock hold: Stop waits at most this long
 DEFAULT_SAMPLE = "airline"
 
@@ -81,8 +81,8 @@ class Dataset:
         Changes every time a new series is loaded.
     """
 
-    series: Any
-    table: Any
+    series: Series
+    table: Table
     source: str
     name: str
     target: str
@@ -358,6 +358,24 @@ def set_split(ws: Workspace, test_size: int, horizon: int) -> None:
 def max_test_size(dataset: Dataset) -> int:
     """Return the largest test part that still leaves room for a window of 2 and a few training windows."""
     return max(1, dataset.n_points - min_points(2, 0))
+
+
+def recommended_config(dataset: Dataset) -> Config:
+    """Return settings that train well on ``dataset`` in a few seconds: a first lesson's defaults.
+
+    :class:`Config`'s defaults (32 hidden units, one layer, 100 epochs of Adam
+    at lr 0.01, batches of 32), the data set's window (about one season), one
+    torch thread, and batches of 64 for long series so an epoch stays a few
+    dozen Adam steps.
+    """
+    n_windows = max(1, dataset.n_points - dataset.test_size - dataset.window)
+    base = Config()
+    return base.replace(
+        window=dataset.window,
+        batch_size=base.batch_size if n_windows < 500 else 64,
+        max_snapshots=30,
+        num_threads=1,
+    )
 
 
 # -- training -------------------------------------------------------------------
@@ -688,24 +706,6 @@ def data_summary(ws: Workspace) -> tuple[str, dict]:
     if dataset is None:
         return "ws.data.none", {}
     return "ws.data.some", {"name": dataset.label, "n": dataset.n_points, "freq": dataset.series.freq or "–"}
-
-
-def recommended_config(dataset: Dataset) -> Config:
-    """Return settings that train well on ``dataset`` in a few seconds: a first lesson's defaults.
-
-    :class:`Config`'s defaults (32 hidden units, one layer, 100 epochs of Adam
-    at lr 0.01, batches of 32), the data set's window (about one season), one
-    torch thread, and batches of 64 for long series so an epoch stays a few
-    dozen Adam steps.
-    """
-    n_windows = max(1, dataset.n_points - dataset.test_size - dataset.window)
-    base = Config()
-    return base.replace(
-        window=dataset.window,
-        batch_size=base.batch_size if n_windows < 500 else 64,
-        max_snapshots=30,
-        num_threads=1,
-    )
 
 
 # -- files ----------------------------------------------------------------------------

@@ -1,17 +1,16 @@
 """Data: pick a sample or upload a file, choose its columns, see it, and set the test part and horizon."""
+import streamlit as st
+
+from lstm_viz import workspace as wsm
+from lstm_viz.data import freq_label_key
+from lstm_viz.errors import LensError
+from lstm_viz.i18n import tr
+from lstm_viz.samples import SAMPLES
+from pages.ui import charts
 from pages.ui.nav import open_page
+from pages.ui.state import flash, flash_error, md_escape, show_error, show_flash, t, workspace
 
 ws, lang = open_page()
-
-import streamlit as st  # noqa: E402
-
-from lstm_viz import workspace as wsm  # noqa: E402
-from lstm_viz.data import freq_label_key  # noqa: E402
-from lstm_viz.errors import LensError  # noqa: E402
-from lstm_viz.i18n import tr  # noqa: E402
-from lstm_viz.samples import SAMPLES  # noqa: E402
-from pages.ui import charts  # noqa: E402
-from pages.ui.state import flash, flash_error, md_escape, show_error, show_flash, t, workspace  # noqa: E402
 
 NONE = "\u2063none"  # a value no column can be named: "no time column" / "no series column"
 PICKERS = ("data.time_column", "data.target", "data.series_column", "data.series_name")

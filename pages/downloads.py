@@ -1,17 +1,16 @@
 """Downloads: predictions, gate traces, the model (and loading it back), and the gates animation for slides."""
+import re
+
+import streamlit as st
+
+from lstm_viz import export, figures
+from lstm_viz import workspace as wsm
+from lstm_viz.data import future_index
+from lstm_viz.errors import LensError
 from pages.ui.nav import open_page
+from pages.ui.state import show_error, t
 
 ws, lang = open_page()
-
-import re  # noqa: E402
-
-import streamlit as st  # noqa: E402
-
-from lstm_viz import export, figures  # noqa: E402
-from lstm_viz import workspace as wsm  # noqa: E402
-from lstm_viz.data import future_index  # noqa: E402
-from lstm_viz.errors import LensError  # noqa: E402
-from pages.ui.state import show_error, t  # noqa: E402
 
 st.title(t("page.downloads.title"))
 st.caption(t("page.downloads.intro"))

@@ -1,19 +1,17 @@
 """Forecast: the model against the data and the simple baselines, with scores and a verdict in words."""
-from pages.ui.nav import open_page
+import numpy as np
+import streamlit as st
+
+from lstm_viz import figures
+from lstm_viz import workspace as wsm
+from lstm_viz.data import future_index
+from lstm_viz.i18n import tr
+from lstm_viz.metrics import display_name
+from pages.ui import charts
+from pages.ui.nav import open_page, page_path
+from pages.ui.state import md_escape, t
 
 ws, lang = open_page()
-
-import numpy as np  # noqa: E402
-import streamlit as st  # noqa: E402
-
-from lstm_viz import figures  # noqa: E402
-from lstm_viz import workspace as wsm  # noqa: E402
-from lstm_viz.data import future_index  # noqa: E402
-from lstm_viz.i18n import tr  # noqa: E402
-from lstm_viz.metrics import display_name  # noqa: E402
-from pages.ui import charts  # noqa: E402
-from pages.ui.nav import page_path  # noqa: E402
-from pages.ui.state import md_escape, t  # noqa: E402
 
 st.title(t("page.forecast.title"))
 st.caption(t("page.forecast.intro"))

@@ -1,17 +1,15 @@
 """Gates: every gate and state as units × time, animated through time and through training."""
-from pages.ui.nav import open_page
+import streamlit as st
+
+from lstm_viz import figures
+from lstm_viz import workspace as wsm
+from lstm_viz.figures import UNIT_ORDERS
+from lstm_viz.i18n import tr
+from pages.ui import charts
+from pages.ui.nav import open_page, page_path
+from pages.ui.state import t
 
 ws, lang = open_page()
-
-import streamlit as st  # noqa: E402
-
-from lstm_viz import figures  # noqa: E402
-from lstm_viz import workspace as wsm  # noqa: E402
-from lstm_viz.figures import UNIT_ORDERS  # noqa: E402
-from lstm_viz.i18n import tr  # noqa: E402
-from pages.ui import charts  # noqa: E402
-from pages.ui.nav import page_path  # noqa: E402
-from pages.ui.state import t  # noqa: E402
 
 st.title(t("page.gates.title"))
 st.caption(t("page.gates.intro"))

@@ -1,16 +1,14 @@
 """Home: what an LSTM is, the cell as a picture and as equations, and one button to start."""
-from pages.ui.nav import open_page
+import streamlit as st
+
+from lstm_viz import workspace as wsm
+from lstm_viz.errors import LensError
+from pages.ui import settings
+from pages.ui.diagram import lstm_cell_svg
+from pages.ui.nav import open_page, page_path
+from pages.ui.state import show_error, t
 
 ws, lang = open_page()
-
-import streamlit as st  # noqa: E402
-
-from lstm_viz import workspace as wsm  # noqa: E402
-from lstm_viz.errors import LensError  # noqa: E402
-from pages.ui import settings  # noqa: E402
-from pages.ui.diagram import lstm_cell_svg  # noqa: E402
-from pages.ui.nav import page_path  # noqa: E402
-from pages.ui.state import show_error, t  # noqa: E402
 
 EQUATIONS = r"""
 \begin{aligned}
@@ -26,6 +24,20 @@ h_t &= o_t \odot \tanh\left(c_t\right)
 st.title(t("page.home.title"))
 st.markdown(t("page.home.tagline"))
 
+with st.container(border=True):
+    text, action = st.columns([3, 2], vertical_alignment="center")
+    text.markdown(f"**{t('page.home.start')}** · {t('page.home.start_text')}")
+    start = action.button(t("page.home.start_button"), type="primary", key="home.start",
+                          icon=":material/flight_takeoff:", width="stretch")
+    if start:
+        try:
+            wsm.load_sample(ws, "airline")
+        except LensError as err:
+            show_error(err)
+        else:
+            settings.apply(wsm.recommended_config(ws.dataset))
+            st.switch_page(page_path("train.py"))
+
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.subheader(t("page.home.what"))
@@ -35,18 +47,7 @@ with right:
     st.subheader(t("page.home.equations"))
     st.latex(EQUATIONS)
     st.markdown(t("page.home.symbols"))
-    for name in ("f", "i", "g", "o", "c", "h"):
-        st.markdown(t(f"page.home.state.{name}"))
+    st.markdown("\n".join(t(f"page.home.state.{name}") for name in ("f", "i", "g", "o", "c", "h")))
 
 st.divider()
-st.subheader(t("page.home.start"))
-st.markdown(t("page.home.start_text"))
-if st.button(t("page.home.start_button"), type="primary", key="home.start", icon=":material/flight_takeoff:"):
-    try:
-        wsm.load_sample(ws, "airline")
-    except LensError as err:
-        show_error(err)
-    else:
-        settings.apply(wsm.recommended_config(ws.dataset))
-        st.switch_page(page_path("train.py"))
 st.caption(t("page.home.steps"))

@@ -1,17 +1,15 @@
 """Train: the settings, Train / Stop, and a live view (progress, losses, forecast, gates) while it learns."""
-from pages.ui.nav import open_page
+import streamlit as st
+
+from lstm_viz import workspace as wsm
+from lstm_viz.errors import LensError
+from lstm_viz.workspace import MIN_TRAIN_WINDOWS
+from pages.ui import charts, settings
+from pages.ui.nav import open_page, page_path
+from pages.ui.sidebar import rerun_when_training_ends
+from pages.ui.state import flash, flash_error, md_escape, show_error, t, workspace
 
 ws, lang = open_page()
-
-import streamlit as st  # noqa: E402
-
-from lstm_viz import workspace as wsm  # noqa: E402
-from lstm_viz.errors import LensError  # noqa: E402
-from lstm_viz.workspace import MIN_TRAIN_WINDOWS  # noqa: E402
-from pages.ui import charts, settings  # noqa: E402
-from pages.ui.nav import page_path  # noqa: E402
-from pages.ui.sidebar import rerun_when_training_ends  # noqa: E402
-from pages.ui.state import flash, flash_error, md_escape, show_error, t, workspace  # noqa: E402
 
 st.title(t("page.train.title"))
 st.caption(t("page.train.intro"))
