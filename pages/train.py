@@ -7,7 +7,7 @@ from lstm_viz.workspace import MIN_TRAIN_WINDOWS
 from pages.ui import charts, settings
 from pages.ui.nav import open_page, page_path
 from pages.ui.sidebar import rerun_when_training_ends
-from pages.ui.state import flash, flash_error, md_escape, show_error, t, workspace
+from pages.ui.state import flash, flash_error, guard, md_escape, show_error, t, workspace
 
 ws, lang = open_page()
 
@@ -62,7 +62,8 @@ def live_part(draw) -> None:
     current = workspace()
     run = wsm.live_run(current)
     if run is not None:
-        draw(run, lang, live=current.training)
+        with guard("train.live"):
+            draw(run, lang, live=current.training)
 
 
 with view:

@@ -185,3 +185,18 @@ def test_every_text_key_the_pages_use_exists_in_both_languages():
     assert len(keys) > 150
     missing = {lang: sorted(k for k in keys if k not in TABLES[lang]) for lang in ("en", "zh")}
     assert missing == {"en": [], "zh": []}
+
+
+def test_an_unexpected_error_shows_words_not_a_traceback(trained, monkeypatch):
+    from lstm_viz import workspace as wsm
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(wsm, "forecast", broken)
+    at = trained
+    at.switch_page("pages/forecast.py").run()
+    assert not at.exception
+    assert at.error and "RuntimeError" in at.error[0].value
+    assert at.session_state["ws"].run is not None  # the model is still there
+    assert at.sidebar.caption  # and the sidebar was drawn

@@ -28,7 +28,7 @@ import torch
 
 from lstm_viz.workspace import Workspace
 from pages.ui import sidebar
-from pages.ui.state import lang, show_flash, t, workspace
+from pages.ui.state import guard, lang, show_flash, t, workspace
 
 PAGES_DIR = Path(__file__).resolve().parent.parent
 
@@ -105,7 +105,8 @@ def run_app() -> None:
     sidebar.draw(ws)
     _local.depth = getattr(_local, "depth", 0) + 1
     try:
-        current.run()
+        with guard(current.url_path or "home"):
+            current.run()
     finally:
         _local.depth -= 1
 

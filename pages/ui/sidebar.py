@@ -7,7 +7,7 @@ from lstm_viz import workspace as wsm
 from lstm_viz.data import freq_label_key
 from lstm_viz.i18n import LANGUAGES
 from lstm_viz.workspace import Workspace
-from pages.ui.state import LANG_KEY, md_escape, t, workspace
+from pages.ui.state import LANG_KEY, guard, md_escape, t, workspace
 
 SIDEBAR_REFRESH_S = 1.0
 SAW_TRAINING = "_saw_training"
@@ -50,6 +50,11 @@ def rerun_when_training_ends() -> None:
 
 def model_box() -> None:
     """Show the current model; while a run is in flight, its progress and loss."""
+    with guard("sidebar"):
+        _model_lines()
+
+
+def _model_lines() -> None:
     rerun_when_training_ends()
     ws = workspace()
     if ws.training:

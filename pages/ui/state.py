@@ -5,8 +5,10 @@ Models are never put in ``st.cache_resource`` (that is shared by every user).
 """
 from __future__ import annotations
 
+import contextlib
+import logging
 import re
-from typing import Any
+from typing import Any, Iterator
 
 import streamlit as st
 
@@ -17,6 +19,7 @@ from lstm_viz.workspace import Workspace
 LANG_KEY = "lang"
 WS_KEY = "ws"
 FLASH_KEY = "_flash"
+_LOG = logging.getLogger("lstm_lens")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
 
@@ -89,3 +92,20 @@ def choose(key: str, options: list, fallback: Any) -> None:
     """Reset a kept selectbox value that is no longer among ``options``."""
     if st.session_state.get(key) not in options:
         st.session_state[key] = fallback if fallback in options else (options[0] if options else None)
+
+
+@contextlib.contextmanager
+def guard(where: str) -> Iterator[None]:
+    """Turn any error inside the block into a red box in words; the traceback goes to the server log.
+
+    A refusal (LensError) shows its own message. Anything else is a bug, but a
+    student should still see a sentence, not a stack trace, and keep their
+    work. Streamlit's st.rerun / st.stop are BaseExceptions and pass through.
+    """
+    try:
+        yield
+    except LensError as err:
+        show_error(err)
+    except Exception as exc:
+        _LOG.exception("unexpected error in %s", where)
+        st.error(t("ws.unexpected", what=type(exc).__name__), icon=":material/error:")
