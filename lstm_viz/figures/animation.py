@@ -30,7 +30,7 @@ MAX_TIME_FRAMES = 200
 # The training animation's JSON stays under this; beyond it, snapshots are thinned evenly.
 MAX_TRAINING_BYTES = 5_000_000
 INPUT_ROW_PX = 130
-MARGIN_TOP_PX, MARGIN_BOTTOM_PX, MARGIN_BOTTOM_STATIC_PX = 92, 180, 72
+MARGIN_TOP_PX, MARGIN_BOTTOM_PX, MARGIN_BOTTOM_STATIC_PX = 92, 206, 72
 
 
 # ---------------------------------------------------------------- shared layout
@@ -155,14 +155,15 @@ def _controls(fig: go.Figure, frame_names, labels, prefix: str, frame_ms: int, r
     fig.update_layout(
         updatemenus=[dict(
             type="buttons", direction="left", x=0.0, xanchor="left", y=0.0, yanchor="top",
-            pad=dict(t=96, r=8), showactive=False, bgcolor="white", bordercolor="#c9c9d2",
+            pad=dict(t=62, r=8), showactive=False, bgcolor="white", bordercolor="#c9c9d2",
             font=dict(size=12),
             buttons=[dict(label=tr("fig.play", lang), method="animate", args=[None, play]),
                      dict(label=tr("fig.pause", lang), method="animate", args=[[None], stop])],
         )],
         sliders=[dict(
-            active=active, x=0.17, xanchor="left", len=0.83, y=0.0, yanchor="top",
-            pad=dict(t=84, b=8), ticklen=3, minorticklen=0, tickcolor="#c9c9d2",
+            # Below the buttons, full width: beside them, its handle would slide under Pause on narrow screens.
+            active=active, x=0.0, xanchor="left", len=1.0, y=0.0, yanchor="top",
+            pad=dict(t=112, b=8), ticklen=3, minorticklen=0, tickcolor="#c9c9d2",
             bordercolor="#c9c9d2", bgcolor="#f1f1f5", activebgcolor=COLOURS["lstm"],
             # Dozens of tick labels would overlap; the current value above says where we are.
             font=dict(size=10, color="#6b6b76" if len(labels) <= 15 else "rgba(0,0,0,0)"),
