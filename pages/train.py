@@ -62,7 +62,9 @@ def live_part(draw) -> None:
     current = workspace()
     run = wsm.live_run(current)
     if run is not None:
-        with guard("train.live"):
+        # Draw while holding the run's lock: the training thread waits instead of fighting this
+        # thread for Python's GIL (small torch ops hand it over thousands of times an epoch).
+        with run.lock, guard("train.live"):
             draw(run, lang, live=current.training)
 
 

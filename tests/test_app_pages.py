@@ -130,6 +130,7 @@ def test_chinese_renders_every_page(trained):
     for page in PAGE_FILES:
         at.switch_page(page).run()
         assert not at.exception, page
+    at.switch_page("pages/downloads.py").run()
     assert TABLES["zh"]["page.downloads.title"] in text_of(at)
     at.segmented_control(key="lang").set_value("en").run()
 
