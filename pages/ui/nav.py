@@ -65,6 +65,9 @@ PAGES: list[Page] = [
     Page("gates.py", "nav.gates", ":material/grid_view:"),
     Page("forecast.py", "nav.forecast", ":material/trending_up:"),
     Page("downloads.py", "nav.downloads", ":material/download:"),
+    Page("one_cell.py", "nav.one_cell", ":material/calculate:", "deeper"),
+    Page("compare.py", "nav.compare", ":material/compare_arrows:", "deeper"),
+    Page("many_to_many.py", "nav.many_to_many", ":material/view_timeline:", "deeper"),
 ]
 SECTIONS: tuple[str, ...] = ("learn", "lab")
 
