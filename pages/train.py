@@ -73,9 +73,5 @@ with view:
         show_error(LensError(ws.failure[0], **ws.failure[1]))
     if wsm.live_run(ws) is None:
         st.info(t("page.train.no_model"), icon=":material/info:")
-    status = st.container()
-    loss_col, forecast_col = st.columns(2)
-    gates_box = st.container()
-    for (name, draw, every), box in zip(charts.LIVE_PARTS, (status, loss_col, forecast_col, gates_box)):
-        with box:
-            st.fragment(live_part, run_every=every if ws.training else None)(draw)
+    for name, draw, every in charts.LIVE_PARTS:
+        st.fragment(live_part, run_every=every if ws.training else None)(draw)

@@ -160,13 +160,21 @@ def _refresh_gates(fig, layer) -> bool:
     return True
 
 
-# How often each live part redraws while training. The cheap ones often; the six
-# heatmaps (the costliest figure to build) less, so drawing never starves training.
+def progress_view(run: Run, lang: str, live: bool) -> None:
+    """Draw the status, the loss curves and the forecast side by side (one fragment: one redraw)."""
+    status_view(run, lang, live)
+    left, right = st.columns(2)
+    with left:
+        loss_view(run, lang, live)
+    with right:
+        forecast_view(run, lang, live)
+
+
+# How often each live part redraws while training (seconds). Every redraw is a Streamlit fragment
+# run, so the cheap numbers share one; the heatmaps, bigger to send, come a little less often.
 LIVE_PARTS: tuple[tuple[str, object, float], ...] = (
-    ("status", status_view, 0.3),
-    ("loss", loss_view, 0.3),
-    ("forecast", forecast_view, 0.4),
-    ("gates", gates_view, 0.5),
+    ("progress", progress_view, 0.3),
+    ("gates", gates_view, 0.6),
 )
 
 

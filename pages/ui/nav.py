@@ -19,6 +19,7 @@ same in both modes.
 """
 from __future__ import annotations
 
+import gc
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,10 +76,18 @@ _local = threading.local()  # each session's script runs in its own thread
 
 
 def _warm_up() -> None:
-    """Pay torch's one-off start-up costs (the first Adam imports torch._dynamo, 1–2 s) before anyone clicks Train."""
-    import torch
+    """Pay the server's one-off start-up costs before anyone clicks Train.
+
+    The first Adam imports torch._dynamo (1–2 s). Then ``gc.freeze()``: Streamlit runs a full
+    ``gc.collect(2)`` after every script and fragment run, which walks the ~250,000 objects of
+    torch, plotly and pandas (about 90 ms, holding the GIL, several times a second while the
+    live view refreshes); frozen, those start-up objects are skipped and the collection costs ~0.
+    """
+    import lstm_viz.export  # noqa: F401  (the pages' heavier imports, so they are frozen too)
+    import lstm_viz.figures  # noqa: F401
 
     torch.optim.Adam([torch.zeros(1, requires_grad=True)])
+    gc.freeze()
 
 
 threading.Thread(target=_warm_up, name="lstm-lens-warm-up", daemon=True).start()
