@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
+from streamlit import config as st_config
 import torch
 
 from lstm_viz.workspace import Workspace
@@ -91,6 +92,13 @@ def _warm_up() -> None:
 
 
 threading.Thread(target=_warm_up, name="lstm-lens-warm-up", daemon=True).start()
+
+# Streamlit 1.67 sends an unchanged element (>= 10 kB) as a reference to the browser's cached copy.
+# The browser ages that cache by runs, and live fragments finish several runs a second, so a
+# reference could arrive after its copy was dropped: a "Cached ForwardMsg MISS" connection-error
+# dialog, seen here when a training run ended. Send elements whole (a deployment may choose otherwise).
+if not st_config.is_manually_set("global.minCachedMessageSize"):
+    st_config.set_option("global.minCachedMessageSize", 1e15)
 
 
 def _routing() -> bool:
