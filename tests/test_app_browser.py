@@ -107,5 +107,6 @@ def test_a_first_lesson_in_the_browser(browser):
             page.locator("h1").get_by_text(name).wait_for(timeout=30_000)
             page.wait_for_timeout(1000)
             assert not page.locator('[data-testid="stException"]').count(), name
+            assert "Connection error" not in page.inner_text("body"), name
             assert "Passengers" in sidebar_text(page), name  # same session: the data set is still there
         page.close()
