@@ -2,9 +2,8 @@
 
 Adding a page is one line in :data:`PAGES` (plus the page file and its title)::
 
-    1. write pages/one_cell.py, starting with
-           from pages.ui.nav import open_page
-           ws, lang = open_page()
+    1. write pages/one_cell.py; after its imports, before drawing anything:
+           ws, lang = open_page()            # from pages.ui.nav import open_page
     2. add   Page("one_cell.py", "nav.one_cell", ":material/calculate:", "learn"),   to PAGES
     3. put "nav.one_cell" (EN and ZH) in your i18n area module.
 
@@ -48,7 +47,8 @@ class Page:
     icon : str
         A Material icon (``":material/name:"``) or an emoji.
     section : str
-        Navigation group: ``"learn"`` or ``"lab"`` (i18n key ``nav.section.<section>``).
+        Navigation group, e.g. ``"learn"``, ``"lab"`` or ``"deeper"``; groups appear in the order
+        they first occur in :data:`PAGES`, titled by the i18n key ``nav.section.<section>``.
     default : bool
         The page shown at ``/``.
     """
@@ -71,7 +71,6 @@ PAGES: list[Page] = [
     Page("compare.py", "nav.compare", ":material/compare_arrows:", "deeper"),
     Page("many_to_many.py", "nav.many_to_many", ":material/view_timeline:", "deeper"),
 ]
-SECTIONS: tuple[str, ...] = ("learn", "lab")
 
 _local = threading.local()  # each session's script runs in its own thread
 
@@ -134,7 +133,7 @@ def run_app() -> None:
 def open_page() -> tuple[Workspace, str]:
     """Start a page: route through :func:`run_app` if needed; return (workspace, language).
 
-    Call it first in every page file.
+    Call it in every page file before drawing anything.
     """
     if not _routing():
         run_app()  # renders this very page inside the router
