@@ -8,12 +8,15 @@ from lstm_viz.i18n import tr
 from lstm_viz.samples import SAMPLES
 from pages.ui import charts
 from pages.ui.nav import open_page
-from pages.ui.state import flash, flash_error, md_escape, show_error, show_flash, t, workspace
+from pages.ui.state import (
+    flash, flash_error, md_escape, safe, show_error, show_flash, t, upload_callback, upload_outcome, workspace,
+)
 
 ws, lang = open_page()
 
 NONE = "\u2063none"  # a value no column can be named: "no time column" / "no series column"
 PICKERS = ("data.time_column", "data.target", "data.series_column", "data.series_name")
+UPLOAD = "data.upload"
 
 st.title(t("page.data.title"))
 st.caption(t("page.data.intro"))
@@ -22,6 +25,14 @@ st.caption(t("page.data.intro"))
 # -- callbacks: they change the workspace, or leave it as it was and queue the reason ---------------
 
 
+def load_file(current, data: bytes, name: str):
+    """Uploader callback: read the file; on success say so (a refusal is shown beside the uploader)."""
+    dataset = wsm.load_upload(current, data, name)
+    flash("success", "page.data.loaded", name=dataset.label, n=dataset.n_points)
+    return dataset
+
+
+@safe
 def load_sample() -> None:
     current = workspace()
     try:
@@ -32,6 +43,7 @@ def load_sample() -> None:
         flash("success", "page.data.loaded", name=dataset.label, n=dataset.n_points)
 
 
+@safe
 def apply_columns() -> None:
     """A column picker changed: read the series again; on a refusal put the pickers back."""
     current = workspace()
@@ -45,6 +57,7 @@ def apply_columns() -> None:
         _sync_pickers(current.dataset, force=True)
 
 
+@safe
 def apply_split() -> None:
     current = workspace()
     try:
@@ -96,20 +109,12 @@ with sample_col:
 
 with upload_col:
     st.subheader(t("page.data.upload"))
-    uploaded = st.file_uploader(t("page.data.upload_label"), type=["csv", "tsv", "txt"], key="data.upload",
-                                help=t("page.data.upload_help"))
-    if uploaded is not None and uploaded.file_id != st.session_state.get("data.upload_seen"):
-        st.session_state["data.upload_seen"] = uploaded.file_id
-        st.session_state.pop("data.upload_error", None)
-        try:
-            dataset = wsm.load_upload(ws, uploaded.getvalue(), uploaded.name)
-        except LensError as err:
-            st.session_state["data.upload_error"] = (uploaded.file_id, err)
-        else:
-            flash("success", "page.data.loaded", name=dataset.label, n=dataset.n_points)
-    failed = st.session_state.get("data.upload_error")
-    if failed is not None and uploaded is not None and failed[0] == uploaded.file_id:
-        show_error(failed[1])
+    # No type filter: a workbook or a photo gets the reader's own advice ("Save As CSV …") in words.
+    uploaded = st.file_uploader(t("page.data.upload_label"), key=UPLOAD, help=t("page.data.upload_help"),
+                                on_change=upload_callback(UPLOAD, load_file))
+    outcome = upload_outcome(UPLOAD, uploaded)
+    if isinstance(outcome, LensError):
+        show_error(outcome)
         if ws.dataset is not None:
             st.caption(t("page.data.kept", name=md_escape(ws.dataset.label)))
     st.caption(t("page.data.upload_tips"))

@@ -8,9 +8,16 @@ from lstm_viz import workspace as wsm
 from lstm_viz.data import future_index
 from lstm_viz.errors import LensError
 from pages.ui.nav import open_page
-from pages.ui.state import show_error, t
+from pages.ui.state import show_error, t, upload_callback, upload_outcome
 
 ws, lang = open_page()
+MODEL_UPLOAD = "downloads.model_upload"
+
+
+def load_model(current, data: bytes, name: str):
+    """Uploader callback: make the saved model in ``data`` the current model."""
+    return wsm.load_model_file(current, data)
+
 
 st.title(t("page.downloads.title"))
 st.caption(t("page.downloads.intro"))
@@ -20,22 +27,15 @@ st.caption(t("page.downloads.intro"))
 with st.container(border=True):
     st.subheader(t("page.downloads.load"))
     st.caption(t("page.downloads.load_help"))
-    model_upload = st.file_uploader(t("page.downloads.load_label"), type=["pt"], key="downloads.model_upload")
-    if model_upload is not None and model_upload.file_id != st.session_state.get("downloads.model_seen"):
-        st.session_state["downloads.model_seen"] = model_upload.file_id
-        st.session_state.pop("downloads.model_error", None)
-        try:
-            loaded = wsm.load_model_file(ws, model_upload.getvalue())
-        except LensError as err:
-            st.session_state["downloads.model_error"] = (model_upload.file_id, err)
-        else:
-            st.session_state["downloads.model_ok"] = model_upload.file_id
-    failed = st.session_state.get("downloads.model_error")
-    if failed is not None and model_upload is not None and failed[0] == model_upload.file_id:
-        show_error(failed[1])
-    elif model_upload is not None and st.session_state.get("downloads.model_ok") == model_upload.file_id and ws.run:
-        st.success(t("page.downloads.loaded", hidden=ws.run.cfg.hidden_size, layers=ws.run.cfg.num_layers,
-                     window=ws.run.cfg.window), icon=":material/check_circle:")
+    model_upload = st.file_uploader(t("page.downloads.load_label"), key=MODEL_UPLOAD,
+                                    on_change=upload_callback(MODEL_UPLOAD, load_model))
+    outcome = upload_outcome(MODEL_UPLOAD, model_upload)
+    if isinstance(outcome, LensError):
+        show_error(outcome)
+    elif outcome is not None:
+        cfg = outcome.cfg
+        st.success(t("page.downloads.loaded", hidden=cfg.hidden_size, layers=cfg.num_layers, window=cfg.window),
+                   icon=":material/check_circle:")
 
 run = ws.run
 if run is None:

@@ -7,7 +7,7 @@ from lstm_viz.workspace import MIN_TRAIN_WINDOWS
 from pages.ui import charts, settings
 from pages.ui.nav import open_page, page_path
 from pages.ui.sidebar import rerun_when_training_ends
-from pages.ui.state import flash, flash_error, guard, md_escape, show_error, t, workspace
+from pages.ui.state import flash, flash_error, guard, md_escape, safe, show_error, t, workspace
 
 ws, lang = open_page()
 
@@ -28,6 +28,7 @@ if st.session_state.get("train.synced_data") != dataset.data_id:
     st.session_state[settings.key("window")] = dataset.window
 
 
+@safe
 def start() -> None:
     """Train button: check the settings and start a candidate run (the current model stays meanwhile)."""
     current = workspace()
@@ -39,6 +40,7 @@ def start() -> None:
         wsm.train_in_background(current)
 
 
+@safe
 def stop() -> None:
     """Stop button: keep the model trained so far (if it finished an epoch)."""
     if not wsm.stop_run(workspace()):  # when it kept a model, the status line below says so

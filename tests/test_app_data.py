@@ -50,6 +50,7 @@ def test_a_good_upload_loads_and_a_bad_one_keeps_it():
     ws = at.session_state["ws"]
     assert ws.dataset.name == "sales.csv" and ws.dataset.n_points == 24
     assert at.selectbox(key="data.target").value == "sales"
+    assert any("sales: 24 points" in shown(c.value) for c in at.sidebar.caption)  # in the same render
 
     upload(at, "broken.csv", b"\x00\x01\x02\x03 not text at all \xff\xfe")
     assert not at.exception
@@ -119,3 +120,12 @@ def test_downloads_produce_files():
     assert export.trace_long_csv(view.trace, view.axis).startswith(b"layer,")
     assert export.trace_npz(view.trace, view.axis)[:2] == b"PK"
     assert time.perf_counter() - started < 10
+
+
+def test_a_workbook_gets_advice_in_words_not_an_exception():
+    at = data_page()
+    at.button(key="data.load_sample").click().run()
+    upload(at, "sales.xlsx", b"PK\x03\x04" + b"\x00" * 200 + b"xl/workbook.xml" + b"\x00" * 200)
+    assert not at.exception
+    assert at.error and "Save As" in shown(at.error[0].value)
+    assert at.session_state["ws"].dataset.name == "airline"

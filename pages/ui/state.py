@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import streamlit as st
 
@@ -109,3 +109,49 @@ def guard(where: str) -> Iterator[None]:
     except Exception as exc:
         _LOG.exception("unexpected error in %s", where)
         st.error(t("ws.unexpected", what=type(exc).__name__), icon=":material/error:")
+
+
+def upload_callback(key: str, load: Callable[[Any, bytes, str], Any]) -> Callable[[], None]:
+    """Return an ``on_change`` callback that reads the file in uploader ``key`` with ``load(ws, data, name)``.
+
+    Reading in the callback (before the script runs, so before the sidebar is drawn) makes
+    the sidebar name a new data set or model in the same render. The outcome, the loaded
+    object or the LensError, is kept per file for :func:`upload_outcome`.
+    """
+
+    def callback() -> None:
+        file = st.session_state.get(key)
+        if file is None:
+            return
+        try:
+            outcome = load(workspace(), file.getvalue(), file.name)
+        except LensError as err:
+            outcome = err
+        except Exception as exc:  # a bug, but the student sees a sentence and keeps their work
+            _LOG.exception("unexpected error reading an upload into %s", key)
+            outcome = LensError("ws.unexpected", what=type(exc).__name__)
+        st.session_state[f"{key}.outcome"] = (file.file_id, outcome)
+
+    return callback
+
+
+def safe(callback: Callable[[], None]) -> Callable[[], None]:
+    """Wrap a widget callback: callbacks run before the page, outside :func:`guard`, so guard them here."""
+
+    def guarded() -> None:
+        try:
+            callback()
+        except LensError as err:
+            flash_error(err)
+        except Exception as exc:
+            _LOG.exception("unexpected error in callback %s", getattr(callback, "__name__", callback))
+            flash("error", "ws.unexpected", what=type(exc).__name__)
+
+    guarded.__name__ = getattr(callback, "__name__", "callback")
+    return guarded
+
+
+def upload_outcome(key: str, file: Any) -> Any:
+    """Return what loading the file now in uploader ``key`` gave (an object or a LensError), or None."""
+    kept = st.session_state.get(f"{key}.outcome")
+    return kept[1] if kept is not None and file is not None and kept[0] == file.file_id else None
