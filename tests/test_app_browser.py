@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -58,19 +59,29 @@ def server():
         proc.wait(10)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
+def in_browser(check) -> None:
+    """Run ``check(browser)`` with its own Playwright, on a worker thread.
+
+    Playwright's sync API refuses a thread that already runs an asyncio loop, which another
+    browser suite's session fixture may have left on the main thread.
+    """
+    def body() -> None:
+        with sync_playwright() as p:
+            chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            try:
+                check(chromium)
+            finally:
+                chromium.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(body).result()
 
 
 def sidebar_text(page) -> str:
     return page.locator('[data-testid="stSidebarUserContent"]').inner_text()
 
 
-def test_every_page_url_opens_directly_on_a_fresh_server(browser):
+def every_page_url_opens_directly(browser) -> None:
     paths = ["" if spec.default else Path(spec.file).stem for spec in PAGES]
     with ExitStack() as stack:
         urls = [stack.enter_context(server()) for _ in paths]  # one fresh server per URL, started together
@@ -88,7 +99,7 @@ def test_every_page_url_opens_directly_on_a_fresh_server(browser):
             page.close()
 
 
-def test_a_first_lesson_in_the_browser(browser):
+def first_lesson(browser) -> None:
     with server() as base:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(base)
@@ -110,3 +121,11 @@ def test_a_first_lesson_in_the_browser(browser):
             assert "Connection error" not in page.inner_text("body"), name
             assert "Passengers" in sidebar_text(page), name  # same session: the data set is still there
         page.close()
+
+
+def test_every_page_url_opens_directly_on_a_fresh_server():
+    in_browser(every_page_url_opens_directly)
+
+
+def test_a_first_lesson_in_the_browser():
+    in_browser(first_lesson)
