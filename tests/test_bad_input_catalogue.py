@@ -296,19 +296,18 @@ UPLOADS = [
     Upload("gbk_chinese_header", "销售.csv", gbk_file, check=_chinese_header),
     Upload("utf16_excel_unicode_text", "unicode.txt", utf16_tabs),
     Upload("semicolon_decimal_comma", "umsatz.csv", decimal_comma),
-    # Known problems, kept failing (visible) until fixed.
-    # 1. A workbook dropped as it is should get the app's own bilingual "Save As CSV" advice. In the
-    #    browser Streamlit's uploader refuses ".xlsx" with its own English-only note; here (AppTest skips
-    #    the browser's filter) its server-side extension check raises and the page shows an exception.
+    # A workbook dropped as it is gets the app's own bilingual "Save As CSV" advice, not Streamlit's
+    # English-only "file type not allowed" (nor, past the browser's filter, an exception).
     Upload("excel_file_named_xlsx", "sales.xlsx", xlsx_like, ("data.spreadsheet",)),
-    # 2. A series typed across one row reads as one point of 600 columns; the advice "Use a longer
+    # Known problems, kept failing (visible) until fixed.
+    # 1. A series typed across one row reads as one point of 600 columns; the advice "Use a longer
     #    series" is wrong (it should say: one value per line). 20,000 values on one line keep the page
     #    busy for minutes (tests/load/wide_file_probe.py prints the timings).
     Upload("values_across_one_row", "row.csv", lambda: (",".join(str(100 + k % 17) for k in range(600)) + "\n").encode(),
            ("data.one_row", "data.too_many_columns", "data.wide")),
-    # 3. Windows-1252 (Excel's "CSV" on a European Windows) decodes as GB18030 into mojibake without a word.
+    # 2. Windows-1252 (Excel's "CSV" on a European Windows) decodes as GB18030 into mojibake without a word.
     Upload("windows_1252_header", "french.csv", latin1_file, check=_latin1_header),
-    # 4. Values near the float limit load silently; the scaler's range overflows (scale=inf), the model
+    # 3. Values near the float limit load silently; the scaler's range overflows (scale=inf), the model
     #    learns from zeros, and the Forecast page blames the learning rate.
     Upload("values_near_float_max", "extreme.csv",
            lambda: rows("t,v", [f"{k},{1e308 if k % 2 else -1e308}" for k in range(100)]),
