@@ -7,7 +7,7 @@ from lstm_viz import workspace as wsm
 from lstm_viz.data import freq_label_key
 from lstm_viz.i18n import LANGUAGES
 from lstm_viz.workspace import Workspace
-from pages.ui.state import LANG_KEY, guard, md_escape, t, workspace
+from pages.ui.state import LANG_KEY, LANG_SAVED_KEY, guard, lang, md_escape, t, workspace
 
 SIDEBAR_REFRESH_S = 1.0
 SAW_TRAINING = "_saw_training"
@@ -16,14 +16,16 @@ SAW_TRAINING = "_saw_training"
 def draw(ws: Workspace) -> None:
     """Draw the sidebar: language, data set, and the model (refreshed every second while training)."""
     with st.sidebar:
+        if LANG_KEY not in st.session_state:
+            st.session_state[LANG_KEY] = lang()  # restores the saved choice after a page switch
         st.segmented_control(
             "Language · 语言",
             options=list(LANGUAGES),
             format_func=LANGUAGES.get,
             key=LANG_KEY,
-            default="en",
             required=True,
         )
+        st.session_state[LANG_SAVED_KEY] = lang()
         st.markdown(f"**{t('sidebar.data')}**")
         key, params = wsm.data_summary(ws)
         if "name" in params:

@@ -17,6 +17,9 @@ from lstm_viz.i18n import LANGUAGES, tr
 from lstm_viz.workspace import Workspace
 
 LANG_KEY = "lang"
+# Streamlit forgets a widget's key when a page switch (st.switch_page) skips the widget for a run;
+# this plain key remembers the language across that.
+LANG_SAVED_KEY = "_lang_saved"
 WS_KEY = "ws"
 FLASH_KEY = "_flash"
 _LOG = logging.getLogger("lstm_lens")
@@ -30,7 +33,7 @@ def md_escape(text: object) -> str:
 
 def lang() -> str:
     """Return the language chosen in the sidebar ("en" or "zh")."""
-    value = st.session_state.get(LANG_KEY, "en")
+    value = st.session_state.get(LANG_KEY) or st.session_state.get(LANG_SAVED_KEY, "en")
     return value if value in LANGUAGES else "en"
 
 
