@@ -61,6 +61,9 @@ ADVICE = {
     "data.no_numeric": "check that the file uses one separator",
     "ws.no_numeric": "Upload a file with at least one numeric column",
     "data.constant": "Pick another column or series",
+    "data.one_row": "Transpose",
+    "data.too_many_columns": "Keep the time column",
+    "data.extreme": "rescale the column",
     "data.too_few": "Use a longer series",
     "ws.too_short": "Upload a longer series",
     "data.ragged": "Fix or delete that line",
@@ -299,16 +302,12 @@ UPLOADS = [
     # A workbook dropped as it is gets the app's own bilingual "Save As CSV" advice, not Streamlit's
     # English-only "file type not allowed" (nor, past the browser's filter, an exception).
     Upload("excel_file_named_xlsx", "sales.xlsx", xlsx_like, ("data.spreadsheet",)),
-    # Known problems, kept failing (visible) until fixed.
-    # 1. A series typed across one row reads as one point of 600 columns; the advice "Use a longer
-    #    series" is wrong (it should say: one value per line). 20,000 values on one line keep the page
-    #    busy for minutes (tests/load/wide_file_probe.py prints the timings).
+    # A series typed across one row: the advice is "one value per line" (transpose), not "a longer series".
     Upload("values_across_one_row", "row.csv", lambda: (",".join(str(100 + k % 17) for k in range(600)) + "\n").encode(),
            ("data.one_row", "data.too_many_columns", "data.wide")),
-    # 2. Windows-1252 (Excel's "CSV" on a European Windows) decodes as GB18030 into mojibake without a word.
+    # Windows-1252 (Excel's "CSV" on a European Windows) also decodes as GB18030; it must not become mojibake.
     Upload("windows_1252_header", "french.csv", latin1_file, check=_latin1_header),
-    # 3. Values near the float limit load silently; the scaler's range overflows (scale=inf), the model
-    #    learns from zeros, and the Forecast page blames the learning rate.
+    # Values near the float limit would overflow the scaler's range (scale=inf): refused up front.
     Upload("values_near_float_max", "extreme.csv",
            lambda: rows("t,v", [f"{k},{1e308 if k % 2 else -1e308}" for k in range(100)]),
            ("data.extreme", "data.overflow", "data.not_finite")),

@@ -62,6 +62,9 @@ ADVICE = {
     "data.no_values": "Pick another column or series",
     "data.too_few": "Use a longer series",
     "data.constant": "Pick another column or series",
+    "data.one_row": "Transpose",
+    "data.too_many_columns": "Keep the time column",
+    "data.extreme": "rescale the column",
     "data.mostly_missing": "Fill in the missing data",
     "data.horizon": "zero or more steps",
     "data.unexpected": "Check the file",
@@ -615,3 +618,26 @@ def test_message_tables_match_in_both_languages():
     for key in messages.EN:
         assert fields(messages.EN[key]) == fields(messages.ZH[key]), key
         assert re.search(r"[\u4e00-\u9fff]", messages.ZH[key]), f"{key} is not translated"
+
+
+def test_values_across_one_row_get_transpose_advice():
+    err = refused("data.one_row", lambda: prepare_series(
+        read_table((",".join(str(100 + k % 17) for k in range(60)) + "\n").encode(), "row.csv"), "column 1"))
+    assert err.params["n_columns"] == 60
+
+
+def test_thousands_of_columns_are_refused_before_typing_them():
+    body = ",".join(f"c{k}" for k in range(800)) + "\n" + "\n".join(",".join(["1"] * 800) for _ in range(5))
+    refused("data.too_many_columns", read_table, body.encode(), "wide.csv")
+
+
+def test_astronomical_values_are_refused():
+    body = "t,v\n" + "\n".join(f"{k},{1e308 if k % 2 else -1e308}" for k in range(30))
+    refused("data.extreme", lambda: prepare_series(read_table(body.encode()), "v"))
+
+
+def test_windows_1252_is_not_read_as_gb18030_mojibake():
+    raw = "température;pluie\n".encode("cp1252") + "".join(f"{k};{k % 7},5\n" for k in range(30)).encode()
+    table = read_table(raw, "meteo.csv")
+    assert table.encoding == "cp1252"
+    assert list(table.frame.columns)[0] == "température"

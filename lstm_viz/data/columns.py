@@ -114,7 +114,8 @@ def _strip_units(text: pd.Series) -> pd.Series:
 
 def _is_counter(values: np.ndarray) -> bool:
     """Say whether a numeric column just counts rows (1, 2, 3, ...), a poor default target."""
-    return values.size >= 3 and bool(np.all(np.diff(values) == 1))
+    with np.errstate(over="ignore", invalid="ignore"):  # huge values overflow; they are no counter
+        return values.size >= 3 and bool(np.all(np.diff(values) == 1))
 
 
 def _is_series_names(cells: pd.Series) -> bool:

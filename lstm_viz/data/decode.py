@@ -8,6 +8,7 @@ GB18030 (a superset of the GBK that Chinese Excel writes).
 from __future__ import annotations
 
 import codecs
+import re
 import os
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,9 @@ def _read_bytes(source: Any, label: str) -> bytes:
     return data
 
 
+_MOJIBAKE = re.compile(r"[A-Za-z][\u3400-\u9fff][A-Za-z]")
+
+
 def _decode(raw: bytes, label: str) -> tuple[str, str]:
     """Return the text and the encoding that decoded it."""
     if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # zip (xlsx, ods) and OLE (xls) containers
@@ -67,6 +71,13 @@ def _decode(raw: bytes, label: str) -> tuple[str, str]:
             continue
         if encoding == "utf-16":
             text = text.lstrip("\ufeff")
+        if encoding == "gb18030" and _MOJIBAKE.search(text):
+            # Windows-1252 (Excel's CSV on a European Windows) also decodes as GB18030, into
+            # "temp閞ature": a Chinese character inside a Latin word gives it away.
+            try:
+                text, encoding = body.decode("cp1252"), "cp1252"
+            except UnicodeDecodeError:
+                pass
         head = text[:8192]
         control = sum(1 for ch in head if ord(ch) < 32 and ch not in "\t\n\r\f\v")
         if control > 0.01 * max(len(head), 1):

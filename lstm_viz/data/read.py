@@ -34,6 +34,7 @@ from lstm_viz.data.layout import WHITESPACE, _Layout, _sniff
 from lstm_viz.data.times import _TEXT_TIME_FORMATS
 from lstm_viz.errors import LensError
 
+MAX_COLUMNS: int = 500  # a time series file has a few columns; thousands are a row typed sideways
 MAX_ROWS: int = 200_000  # data rows; more would make the pages sluggish on a classroom server
 
 
@@ -122,7 +123,12 @@ def _parse(text: str, encoding: str, label: str) -> Table:
     notes: list[tuple[str, dict]] = []
     if layout.n_skipped:
         notes.append(("data.note.preamble", {"n": layout.n_skipped}))
-    raw = _read_csv(text, layout, label).apply(lambda col: col.str.strip())
+    raw = _read_csv(text, layout, label)
+    if raw.shape[1] > MAX_COLUMNS:  # checked before typing each column, which is per-column work
+        if len(raw) <= 2:
+            raise LensError("data.one_row", n_columns=int(raw.shape[1]))
+        raise LensError("data.too_many_columns", name=label, n_columns=int(raw.shape[1]), max_columns=MAX_COLUMNS)
+    raw = raw.apply(lambda col: col.str.strip())
     raw = raw.loc[~(raw == "").all(axis=1)]  # lines of bare separators
     if raw.empty:
         raise LensError("data.empty", name=label)

@@ -26,6 +26,7 @@ from lstm_viz.data.freq import season_for
 from lstm_viz.data.read import Table, _brief, read_table
 from lstm_viz.errors import LensError
 
+MAX_ABS_VALUE: float = 1e100  # beyond this, differences of values overflow float64
 MIN_POINTS: int = 10  # fewer points cannot be split into training windows and a test part
 
 
@@ -168,6 +169,9 @@ def _prepare(
     notes: list[tuple[str, dict]] = list(table.notes)
     rows, name = _pick_rows(table, target, series_column, series_name, notes)
     values, n_non_numeric, n_inf = _target_values(table, target, rows, notes)
+    finite = np.abs(values[np.isfinite(values)])
+    if finite.size and finite.max() > MAX_ABS_VALUE:  # differences would overflow to inf
+        raise LensError("data.extreme", column=name, value=f"{finite.max():.3g}")
     if time_column is None:
         notes.append(("data.note.no_time", {}))
         timed = _Timed(None, values, np.zeros(values.shape[0], dtype=bool))
@@ -178,8 +182,11 @@ def _prepare(
     values, time, n_missing_filled, n_dropped_ends = _fill_missing(timed, name, notes)
 
     n = values.shape[0]
+    if n < MIN_POINTS and len(table.frame) <= 2 and table.frame.shape[1] >= MIN_POINTS:
+        raise LensError("data.one_row", n_columns=int(table.frame.shape[1]))
     if n < MIN_POINTS:
         raise LensError("data.too_few", column=name, n=n, min_points=MIN_POINTS)
+
     if np.ptp(values) == 0:
         raise LensError("data.constant", column=name, value=f"{values[0]:g}")
     report = DataReport(
