@@ -8,7 +8,7 @@ from lstm_viz.data import future_index
 from lstm_viz.i18n import tr
 from lstm_viz.metrics import display_name
 from pages.ui import charts
-from pages.ui.nav import open_page, page_path
+from pages.ui.nav import open_page, require_run
 from pages.ui.state import md_escape, t
 
 ws, lang = open_page()
@@ -16,11 +16,7 @@ ws, lang = open_page()
 st.title(t("page.forecast.title"))
 st.caption(t("page.forecast.intro"))
 
-run = ws.run
-if run is None:
-    st.info(t("page.forecast.no_model"), icon=":material/info:")
-    st.page_link(page_path("train.py"), label=t("page.forecast.go_train"), icon=":material/model_training:")
-    st.stop()
+run = require_run(ws, "forecast")
 
 if ws.dataset is not None and ws.dataset.data_id != run.dataset.data_id:
     st.info(t("page.forecast.other_data", name=md_escape(run.dataset.label)), icon=":material/info:")

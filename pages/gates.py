@@ -6,7 +6,7 @@ from lstm_viz import workspace as wsm
 from lstm_viz.figures import UNIT_ORDERS
 from lstm_viz.i18n import tr
 from pages.ui import charts
-from pages.ui.nav import open_page, page_path
+from pages.ui.nav import open_page, require_run
 from pages.ui.state import t
 
 ws, lang = open_page()
@@ -14,11 +14,7 @@ ws, lang = open_page()
 st.title(t("page.gates.title"))
 st.caption(t("page.gates.intro"))
 
-run = ws.run
-if run is None:
-    st.info(t("page.gates.no_model"), icon=":material/info:")
-    st.page_link(page_path("train.py"), label=t("page.gates.go_train"), icon=":material/model_training:")
-    st.stop()
+run = require_run(ws, "gates")
 
 with st.expander(t("page.gates.howto"), expanded=False, icon=":material/school:"):
     for name in ("f", "i", "g", "o", "c", "h"):

@@ -140,3 +140,15 @@ def open_page() -> tuple[Workspace, str]:
         st.stop()
     show_flash()
     return workspace(), lang()
+
+
+def require_run(ws: Workspace, page: str):
+    """Return the current run, or say that none is trained yet (with a link to Train) and stop the page.
+
+    ``page`` names the i18n keys ``page.<page>.no_model`` and ``page.<page>.go_train``.
+    """
+    if ws.run is None:
+        st.info(t(f"page.{page}.no_model"), icon=":material/info:")
+        st.page_link(page_path("train.py"), label=t(f"page.{page}.go_train"), icon=":material/model_training:")
+        st.stop()
+    return ws.run
