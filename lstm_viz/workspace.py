@@ -34,6 +34,7 @@ import pandas as pd
 from lstm_viz import data as data_module
 from lstm_viz import export
 from lstm_viz import samples as samples_module
+from lstm_viz import slots
 from lstm_viz.config import LIMITS, Config
 from lstm_viz.data import Series, Table
 from lstm_viz.errors import LensError
@@ -428,7 +429,8 @@ def train_in_background(ws: Workspace) -> threading.Thread | None:
     """Train the candidate on a daemon thread until it is done, stopped or replaced.
 
     Idempotent: returns the thread already training this candidate if there
-    is one, and None when nothing is in flight. The thread trains in slices of
+    is one, and None when nothing is in flight. The run first waits its turn in
+    the process's line (:data:`lstm_viz.slots.QUEUE`), then trains in slices of
     :data:`BACKGROUND_SLICE_S` under ``ws.lock`` and lets go of it in between,
     so pages can read the model and :func:`stop_run` takes effect within a slice.
     """
@@ -439,6 +441,7 @@ def train_in_background(ws: Workspace) -> threading.Thread | None:
         worker = ws._worker
         if worker is not None and worker.is_alive() and getattr(worker, "run_id", None) == run.run_id:
             return worker
+        slots.QUEUE.join(run.run_id)  # here, not on the thread: the page shows its place at once
         worker = threading.Thread(target=_train_loop, args=(ws, run), name=f"lstm-lens-run-{run.run_id}",
                                   daemon=True)
         worker.run_id = run.run_id
@@ -448,7 +451,15 @@ def train_in_background(ws: Workspace) -> threading.Thread | None:
 
 
 def _train_loop(ws: Workspace, run: Run) -> None:
-    """Body of the background thread: slice after slice until the run is over or no longer the candidate."""
+    """Body of the background thread: wait for a slot, then slice after slice until the run is over."""
+    try:
+        if slots.QUEUE.wait_turn(run.run_id, lambda: ws.candidate is run and not run.trainer.finished):
+            _train_slices(ws, run)
+    finally:
+        slots.QUEUE.leave(run.run_id)
+
+
+def _train_slices(ws: Workspace, run: Run) -> None:
     while True:
         with ws.lock:
             if ws.candidate is not run or run.trainer.finished:
@@ -466,6 +477,11 @@ def _train_loop(ws: Workspace, run: Run) -> None:
         time.sleep(0.002)  # let a waiting page (or Stop) take the lock between slices
 
 
+def queue_place(run: Run | None) -> int | None:
+    """Runs ahead of ``run`` in the server's line (0: next), or None when it is not waiting in it."""
+    return None if run is None else slots.QUEUE.ahead(run.run_id)
+
+
 def stop_run(ws: Workspace) -> bool:
     """Stop the run in flight. Return True if it had an epoch and is now the current model."""
     with ws.lock:
@@ -473,6 +489,7 @@ def stop_run(ws: Workspace) -> bool:
         if candidate is None:
             return False
         candidate.trainer.stop()
+        slots.QUEUE.leave(candidate.run_id)  # frees its place in line now, not at the waiter's next poll
         _settle(ws)
         ws.candidate = None
         return ws.run is candidate

@@ -15,6 +15,7 @@ EN: dict[str, str] = {
     "sidebar.training": "Training: epoch {epoch} of {epochs}",
     "sidebar.loss": "Loss {train_loss:.4f} (validation {val_loss:.4f})",
     "sidebar.warming": "A new model is training its first epoch; the current one stays until then.",
+    "sidebar.waiting": "Waiting to train: {ahead} ahead in line.",
     # -- workspace summaries and refusals
     "ws.data.none": "No data yet. Pick a sample or upload a file on the Data page.",
     "ws.data.some": "{name}: {n} points, step {freq}",
@@ -130,6 +131,8 @@ EN: dict[str, str] = {
     "page.train.stopped_empty": "Stopped before the first epoch finished; the previous model (if any) is kept.",
     "page.train.no_model": "No model yet: choose the settings and press Train.",
     "page.train.first_epoch": "The first epoch is running…",
+    "page.train.waiting": "Waiting for a free training place: {ahead} run(s) ahead of you. This server trains at most {slots} at a time so that every page stays quick. Yours starts on its own; keep this page open or explore the others, and your current model stays until the new one has trained an epoch.",
+    "page.train.waiting_next": "Your run is next: it starts as soon as a training place is free (this server trains at most {slots} at a time).",
     "page.train.loaded": "This model was loaded from a file, so it has no training history. Train a new one to watch it learn.",
     "page.train.m.epoch": "Epoch",
     "page.train.m.train_loss": "Training loss",
@@ -241,6 +244,7 @@ ZH: dict[str, str] = {
     "sidebar.training": "训练中：第 {epoch} 轮，共 {epochs} 轮",
     "sidebar.loss": "损失 {train_loss:.4f}（验证 {val_loss:.4f}）",
     "sidebar.warming": "新模型正在训练第一轮；在此之前保留当前模型。",
+    "sidebar.waiting": "排队等待训练：前面还有 {ahead} 个。",
     # -- workspace summaries and refusals
     "ws.data.none": "还没有数据。请在“数据”页选择示例或上传文件。",
     "ws.data.some": "{name}：{n} 个点，步长 {freq}",
@@ -355,6 +359,8 @@ ZH: dict[str, str] = {
     "page.train.stopped_empty": "在第一轮完成前停止；保留之前的模型（如果有的话）。",
     "page.train.no_model": "还没有模型：选好设置后点击“训练”。",
     "page.train.first_epoch": "第一轮训练进行中……",
+    "page.train.waiting": "正在等待空闲的训练位置：前面还有 {ahead} 个训练。本服务器一次最多训练 {slots} 个，好让每个页面都保持流畅。轮到你时会自动开始；可以留在本页或浏览其他页面，在新模型完成第一轮之前保留当前模型。",
+    "page.train.waiting_next": "下一个就是你：一有空闲的训练位置就立即开始（本服务器一次最多训练 {slots} 个）。",
     "page.train.loaded": "这个模型是从文件载入的，因此没有训练记录。训练一个新模型，就能看到它的学习过程。",
     "page.train.m.epoch": "轮次",
     "page.train.m.train_loss": "训练损失",

@@ -2,18 +2,16 @@
 from __future__ import annotations
 
 import html
-import time
 
 import numpy as np
 import streamlit as st
 
-from lstm_viz import figures
-from lstm_viz.figures.gates import bar_marker
+from lstm_viz import figures, slots
+from lstm_viz.figures.gates import bar_marker, bar_range
 from lstm_viz import workspace as wsm
 from lstm_viz.i18n import tr
 from lstm_viz.workspace import Dataset, Run
 
-GATES_REBUILD_S = 5.0
 LIVE_ROW_PX = 62  # heatmap rows in the live view: small, so the whole cell fits on a laptop screen
 CHART_CONFIG = {"displaylogo": False}
 
@@ -39,6 +37,11 @@ def series_preview(dataset: Dataset, lang: str) -> None:
 def status_view(run: Run, lang: str, live: bool) -> None:
     """Draw where the run stands: progress (while live) or its outcome, and the latest numbers."""
     trainer = run.trainer
+    ahead = wsm.queue_place(run) if live else None
+    if ahead is not None:
+        key = "page.train.waiting_next" if ahead == 0 else "page.train.waiting"
+        st.info(tr(key, lang, ahead=ahead, slots=slots.QUEUE.slots), icon=":material/hourglass_top:")
+        return
     key, params = trainer.status_message()
     text = tr(key, lang, **params)
     if live:
@@ -93,8 +96,9 @@ def gates_view(run: Run, lang: str, live: bool) -> None:
     layer = view.trace.layer(-1)
     build = lambda: figures.gates_figure(layer, view.inputs, time=view.axis, lang=lang,  # noqa: E731
                                          animate=False, row_height=LIVE_ROW_PX)
-    # Rebuilt now and then as well: the cell state's bar axis is sized by its largest value at build time.
-    key = (run.run_id, lang, int(time.monotonic() // GATES_REBUILD_S) if live else run.epochs_done)
+    # Built once per run while it trains (a build costs about 0.3 s of the server's one interpreter
+    # lock; a refresh a few ms), and once more when it ends.
+    key = (run.run_id, lang) if live else (run.run_id, lang, run.epochs_done)
     plot(live_figure("train.gates", key, build, lambda fig: _refresh_gates(fig, layer)), "train.gates_chart")
     st.caption(tr("page.train.gates_caption", lang))
 
@@ -157,6 +161,8 @@ def _refresh_gates(fig, layer) -> bool:
             vector = np.asarray(layer[name][0], np.float32)
             trace.x = vector
             trace.marker = bar_marker(name, vector)
+            # The cell state is unbounded: its bar axis follows it, as a fresh build would size it.
+            fig.layout[trace.xaxis.replace("x", "xaxis", 1)].range = bar_range(layer, name)
     return True
 
 
@@ -170,11 +176,13 @@ def progress_view(run: Run, lang: str, live: bool) -> None:
         forecast_view(run, lang, live)
 
 
-# How often each live part redraws while training (seconds). Every redraw is a Streamlit fragment
-# run, so the cheap numbers share one; the heatmaps, bigger to send, come a little less often.
-LIVE_PARTS: tuple[tuple[str, object, float], ...] = (
-    ("progress", progress_view, 0.3),
-    ("gates", gates_view, 0.6),
+# How often each live part redraws while training on a quiet server (seconds), and whether it
+# redraws while the run waits in line. Every redraw is a Streamlit fragment run, so the cheap
+# numbers share one; the heatmaps, bigger to send, come a little less often. A busy server
+# stretches these (lstm_viz.slots.refresh_interval).
+LIVE_PARTS: tuple[tuple[str, object, float, bool], ...] = (
+    ("progress", progress_view, 0.3, True),
+    ("gates", gates_view, 0.6, False),
 )
 
 

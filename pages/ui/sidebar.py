@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lstm_viz import slots
 from lstm_viz import workspace as wsm
 from lstm_viz.data import freq_label_key
 from lstm_viz.i18n import LANGUAGES
@@ -34,15 +35,37 @@ def draw(ws: Workspace) -> None:
             params = {**params, "name": md_escape(params["name"]), "freq": md_escape(freq)}
         st.caption(t(key, **params))
         st.markdown(f"**{t('sidebar.model')}**")
-        st.fragment(model_box, run_every=SIDEBAR_REFRESH_S if ws.training else None)()
+        st.fragment(model_box, run_every=live_interval(ws, SIDEBAR_REFRESH_S))()
 
 
-def rerun_when_training_ends() -> None:
+def live_phase(ws: Workspace) -> tuple | None:
+    """What live refresh rates depend on: None when idle, ("waiting",) in line, ("training", crowd level)."""
+    if not ws.training:
+        return None
+    if wsm.queue_place(ws.candidate) is not None:
+        return ("waiting",)
+    return ("training", slots.crowd_level(slots.QUEUE.load()))
+
+
+def live_interval(ws: Workspace, base_s: float, while_waiting: bool = True) -> float | None:
+    """Seconds between redraws of a live part (None: no redraws) for this student's run right now."""
+    phase = live_phase(ws)
+    if phase is None or (phase[0] == "waiting" and not while_waiting):
+        return None
+    return slots.refresh_interval(base_s, slots.QUEUE.load(), waiting=phase[0] == "waiting")
+
+
+def rerun_when_training_ends(registered: tuple | None = None) -> None:
     """Redraw the whole app once after a run ends, so every page shows the new model and ticking stops.
 
     Called by every fragment that refreshes while training; the first to see the end reruns the app.
+    A fragment that passes the :func:`live_phase` its refresh rate was set for also reruns the app
+    when that phase changes (the run left the line, or the server got busier or quieter), since a
+    fragment's rate is fixed when the whole page draws it.
     """
     ws = workspace()
+    if registered is not None and live_phase(ws) not in (registered, None):
+        st.rerun()
     if ws.training:
         wsm.train_in_background(ws)  # idempotent: makes sure a run in flight has its thread
         st.session_state[SAW_TRAINING] = True
@@ -61,13 +84,17 @@ def _model_lines() -> None:
     ws = workspace()
     if ws.training:
         cand = ws.candidate
-        st.progress(min(1.0, cand.trainer.progress),
-                    text=t("sidebar.training", epoch=cand.epochs_done, epochs=cand.cfg.epochs))
-        if cand.last is not None:
-            st.caption(t("sidebar.loss", train_loss=cand.last.train_loss, val_loss=cand.last.val_loss))
-        if ws.run is cand:
-            return
-        st.caption(t("sidebar.warming"))
+        ahead = wsm.queue_place(ws.candidate)
+        if ahead is not None:
+            st.caption(t("sidebar.waiting", ahead=ahead))
+        else:
+            st.progress(min(1.0, cand.trainer.progress),
+                        text=t("sidebar.training", epoch=cand.epochs_done, epochs=cand.cfg.epochs))
+            if cand.last is not None:
+                st.caption(t("sidebar.loss", train_loss=cand.last.train_loss, val_loss=cand.last.val_loss))
+            if ws.run is cand:
+                return
+            st.caption(t("sidebar.warming"))
     key, params = wsm.model_summary(ws)
     if "data" in params:
         params = {**params, "data": md_escape(params["data"])}

@@ -267,3 +267,34 @@ def test_gate_animation_slider_handle_is_not_under_its_buttons(app):
             f"first frame lies under the '{covered_by}' button (the buttons are wider than the 17 % the slider leaves "
             "them), so a student who grabs the handle presses the button instead. Repro: train on the airline sample, "
             "open /gates, look at the left end of either slider.")
+
+
+# -- 6. two students press Train at once: the second waits in line, sees its place, then trains ----------
+
+def test_second_student_waits_in_line_then_trains(new_app):
+    """The server trains one run at a time (lstm_viz.slots); whoever comes second is told so, and not forgotten."""
+    first, second = new_app(), new_app()
+    first.goto("/")
+    start_from_home(first)
+    first.set_number("Hidden size (units)", HIDDEN)
+    first.set_number("Epochs", 3000)
+    first.button("Train").click()
+    expect(first.sidebar()).to_contain_text(re.compile(r"Training: epoch \d+ of 3000"), timeout=TRAIN_TIMEOUT_MS)
+
+    second.goto("/")
+    start_from_home(second)
+    second.set_number("Hidden size (units)", HIDDEN)
+    second.set_number("Epochs", EPOCHS)
+    second.button("Train").click()
+    expect(second.alert("Info", "Your run is next")).to_be_visible()
+    expect(second.sidebar()).to_contain_text("Waiting to train: 0 ahead in line.")
+    expect(second.button("Stop")).to_be_enabled()
+
+    first.button("Stop").click()
+    expect(first.sidebar()).to_contain_text(re.compile(r"Stopped after \d+ of 3000 epochs"), timeout=30_000)
+    expect(second.sidebar()).to_contain_text(f"Trained: {EPOCHS} epochs, {HIDDEN} units", timeout=TRAIN_TIMEOUT_MS)
+    second.idle()
+    second.wait_for_plot("train.loss_chart", f"s.scatterPoints[0] === {EPOCHS}")
+    expect(second.alert("Info", "Your run is next")).to_have_count(0)
+    first.assert_clean()
+    second.assert_clean()

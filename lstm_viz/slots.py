@@ -1,0 +1,149 @@
+"""How many models train at once in one server process, who waits, and how often pages redraw.
+
+Every student's run trains on its own thread, but the threads of one Python
+process share one interpreter lock. Twenty runs training side by side finish no
+sooner than two at a time, each takes ten times as long, and the pages that
+draw them starve: measured with ``tests/load/load_test.py``, 20 at once on
+2 cores left 19 of them unfinished after 4 minutes. So a process trains at most
+``slots`` runs at once and the others wait in line, first come first served,
+and can see how many runs are ahead of them. Waiting in line, the average run
+also finishes sooner than under "everyone at once".
+
+The queue knows only run ids; :mod:`lstm_viz.workspace` joins it when a run is
+sent to the background and leaves it when the run ends or is stopped.
+"""
+from __future__ import annotations
+
+import collections
+import os
+import threading
+from dataclasses import dataclass
+from typing import Callable
+
+SLOTS_ENV = "LSTM_LENS_TRAINING_SLOTS"
+POLL_S = 0.2  # how often a waiting run checks whether its student still wants it
+
+
+@dataclass(frozen=True)
+class Load:
+    """Runs in this process: ``training`` hold a slot, ``waiting`` are in line for one."""
+
+    training: int
+    waiting: int
+    slots: int
+
+    @property
+    def in_flight(self) -> int:
+        return self.training + self.waiting
+
+
+def default_slots() -> int:
+    """Slots for this process: ``$LSTM_LENS_TRAINING_SLOTS`` if set, else 1.
+
+    One, because a process's training threads share one interpreter lock:
+    measured with 20 students on 2 cores (docs/CLASSROOM.md), one slot finished
+    every run sooner and answered clicks faster than two, and four missed the
+    3 s freeze target. A server with more cores runs more processes instead.
+    """
+    raw = os.environ.get(SLOTS_ENV, "").strip()
+    try:
+        return max(1, int(raw)) if raw else 1
+    except ValueError:
+        return 1
+
+
+class SlotQueue:
+    """A first-come, first-served line for ``slots`` training places.
+
+    Thread-safe. A run id joins once (:meth:`join`), waits on its own thread
+    (:meth:`wait_turn`) and leaves when done or stopped (:meth:`leave`); leaving
+    twice, or leaving without joining, is harmless.
+    """
+
+    def __init__(self, slots: int) -> None:
+        if slots < 1:
+            raise ValueError("a queue needs at least one slot")
+        self.slots = int(slots)
+        self._cond = threading.Condition()
+        self._training: set[int] = set()
+        self._waiting: collections.deque[int] = collections.deque()
+
+    def join(self, run_id: int) -> None:
+        """Put ``run_id`` at the end of the line (no-op if it is already in)."""
+        with self._cond:
+            if run_id not in self._training and run_id not in self._waiting:
+                self._waiting.append(run_id)
+
+    def wait_turn(self, run_id: int, wanted: Callable[[], bool], poll_s: float = POLL_S) -> bool:
+        """Block until ``run_id`` holds a slot (True), or leave the line once ``wanted()`` is False (False).
+
+        Only the head of the line takes a free slot, so nobody is overtaken.
+        """
+        with self._cond:
+            self.join(run_id)
+            while True:
+                if run_id in self._training:
+                    return True
+                if not wanted():
+                    self._drop(run_id)
+                    return False
+                if self._waiting and self._waiting[0] == run_id and len(self._training) < self.slots:
+                    self._waiting.popleft()
+                    self._training.add(run_id)
+                    self._cond.notify_all()  # the new head may take another free slot
+                    return True
+                self._cond.wait(poll_s)
+
+    def leave(self, run_id: int) -> None:
+        """Give up ``run_id``'s slot or place in line."""
+        with self._cond:
+            self._drop(run_id)
+
+    def ahead(self, run_id: int) -> int | None:
+        """Runs in line before ``run_id`` (0: it is next), or None when it is not waiting."""
+        with self._cond:
+            try:
+                return self._waiting.index(run_id)
+            except ValueError:
+                return None
+
+    def load(self) -> Load:
+        with self._cond:
+            return Load(len(self._training), len(self._waiting), self.slots)
+
+    def _drop(self, run_id: int) -> None:
+        self._training.discard(run_id)
+        try:
+            self._waiting.remove(run_id)
+        except ValueError:
+            pass
+        self._cond.notify_all()
+
+
+QUEUE = SlotQueue(default_slots())  # one line per server process, shared by every student
+
+
+# -- how often a page redraws a run ------------------------------------------------------------
+# Each redraw is a script run on the same interpreter lock as training. Pages of runs in line
+# only show their place, so they redraw slowly; pages of training runs redraw at their own
+# pace, slowed down once more runs are in flight than the process trains at once.
+
+WAITING_REFRESH_S = 1.5
+
+
+def refresh_interval(base_s: float, load: Load, waiting: bool) -> float:
+    """Seconds between redraws of a live part that would redraw every ``base_s`` on an idle server.
+
+    Returns :data:`WAITING_REFRESH_S` for a run in line; otherwise ``base_s``
+    times one step of the crowd factor ``crowd_level(load)`` (1, 2 or 3).
+    """
+    if waiting:
+        return WAITING_REFRESH_S
+    return round(base_s * crowd_level(load), 2)
+
+
+def crowd_level(load: Load) -> int:
+    """1 while no run waits, 2 with up to a full round waiting, 3 beyond: coarse, so pages rarely re-register."""
+    if load.waiting == 0:
+        return 1
+    return 2 if load.waiting <= load.slots * 2 else 3

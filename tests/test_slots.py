@@ -1,0 +1,174 @@
+"""The server's line for training places: first come first served, Stop leaves it, pages see their place."""
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lstm_viz import slots
+from lstm_viz import workspace as wsm
+from lstm_viz.config import Config
+from lstm_viz.slots import Load, SlotQueue
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+TINY = Config(hidden_size=4, window=12, epochs=3, lr=0.01, batch_size=32, seed=0, max_snapshots=3, num_threads=1)
+LONG = TINY.replace(epochs=5000, hidden_size=8)
+
+
+def until(check, seconds: float = 20.0) -> bool:
+    deadline = time.perf_counter() + seconds
+    while not check():
+        if time.perf_counter() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def waiter(queue: SlotQueue, run_id: int, wanted=lambda: True) -> tuple[threading.Thread, list]:
+    got: list = []
+    thread = threading.Thread(target=lambda: got.append(queue.wait_turn(run_id, wanted, poll_s=0.01)), daemon=True)
+    thread.start()
+    return thread, got
+
+
+@pytest.fixture
+def one_slot(monkeypatch) -> SlotQueue:
+    """The process-wide line with a single place, so a second run has to wait."""
+    queue = SlotQueue(1)
+    monkeypatch.setattr(slots, "QUEUE", queue)
+    return queue
+
+
+# -- the line itself -------------------------------------------------------------------------
+
+
+def test_the_line_is_first_come_first_served():
+    queue = SlotQueue(1)
+    assert queue.wait_turn(1, lambda: True)
+    for run_id in (2, 3, 4):
+        queue.join(run_id)
+    assert [queue.ahead(r) for r in (1, 2, 3, 4)] == [None, 0, 1, 2]
+    threads = {r: waiter(queue, r) for r in (4, 3, 2)}  # they start waiting in reverse order …
+    queue.leave(1)
+    assert until(lambda: threads[2][1] == [True])  # … and still take the place in line order
+    assert threads[3][1] == [] and threads[4][1] == [] and queue.ahead(3) == 0
+    assert queue.load() == Load(training=1, waiting=2, slots=1)
+    queue.leave(2)
+    assert until(lambda: threads[3][1] == [True]) and threads[4][1] == []
+
+
+def test_free_places_are_taken_up_to_the_number_of_slots():
+    queue = SlotQueue(2)
+    for run_id in (1, 2, 3):
+        queue.join(run_id)
+    threads = [waiter(queue, r) for r in (1, 2, 3)]
+    assert until(lambda: queue.load().training == 2)
+    time.sleep(0.05)
+    assert queue.load() == Load(training=2, waiting=1, slots=2) and queue.ahead(3) == 0
+    assert threads[2][1] == []
+    queue.leave(1)
+    assert until(lambda: threads[2][1] == [True])
+
+
+def test_a_run_nobody_wants_any_more_leaves_the_line():
+    queue = SlotQueue(1)
+    queue.wait_turn(1, lambda: True)
+    wanted = threading.Event()
+    wanted.set()
+    thread, got = waiter(queue, 2, wanted.is_set)
+    queue.join(3)
+    assert queue.ahead(3) == 1
+    wanted.clear()
+    thread.join(5)
+    assert got == [False] and queue.ahead(2) is None and queue.ahead(3) == 0
+    queue.leave(2)  # leaving twice is harmless
+    queue.leave(99)
+    assert queue.load() == Load(training=1, waiting=1, slots=1)
+
+
+def test_slots_come_from_the_environment_or_the_cores(monkeypatch):
+    monkeypatch.setenv(slots.SLOTS_ENV, "3")
+    assert slots.default_slots() == 3
+    monkeypatch.setenv(slots.SLOTS_ENV, "0")
+    assert slots.default_slots() == 1
+    monkeypatch.setenv(slots.SLOTS_ENV, "lots")
+    assert slots.default_slots() == 1
+    monkeypatch.delenv(slots.SLOTS_ENV)
+    assert slots.default_slots() == 1
+    with pytest.raises(ValueError):
+        SlotQueue(0)
+
+
+def test_pages_redraw_slower_in_line_and_on_a_crowded_server():
+    quiet, busy, crowded = Load(2, 0, 2), Load(2, 3, 2), Load(2, 18, 2)
+    assert slots.refresh_interval(0.3, quiet, waiting=False) == 0.3
+    assert slots.refresh_interval(0.3, busy, waiting=False) == 0.6
+    assert slots.refresh_interval(0.3, crowded, waiting=False) == 0.9
+    assert slots.refresh_interval(0.3, crowded, waiting=True) == slots.WAITING_REFRESH_S > 0.9
+    assert [slots.crowd_level(Load(2, w, 2)) for w in (0, 1, 4, 5, 40)] == [1, 2, 2, 3, 3]
+
+
+# -- runs in the line ------------------------------------------------------------------------
+
+
+def airline() -> wsm.Workspace:
+    ws = wsm.Workspace()
+    wsm.load_sample(ws, "airline")
+    return ws
+
+
+def test_a_second_run_waits_for_the_first_then_trains(one_slot):
+    first, second = airline(), airline()
+    wsm.start_run(first, LONG)
+    wsm.train_in_background(first)
+    assert until(lambda: first.candidate.epochs_done >= 1)
+    wsm.start_run(second, TINY)
+    wsm.train_in_background(second)
+    time.sleep(0.3)
+    assert wsm.queue_place(second.candidate) == 0 and second.candidate.epochs_done == 0
+    assert wsm.queue_place(first.candidate) is None
+    wsm.stop_run(first)
+    assert until(lambda: not second.training)
+    assert second.run.status == "done" and second.run.epochs_done == TINY.epochs
+    assert one_slot.load() == Load(0, 0, 1)
+
+
+def test_stopping_a_run_in_line_keeps_the_model_and_frees_its_place(one_slot):
+    busy, ws = airline(), airline()
+    wsm.train_to_end(ws, TINY)
+    model = ws.run
+    wsm.start_run(busy, LONG)
+    wsm.train_in_background(busy)
+    wsm.start_run(ws, TINY.replace(seed=1))
+    wsm.train_in_background(ws)
+    assert wsm.queue_place(ws.candidate) == 0
+    assert not wsm.stop_run(ws)
+    assert ws.run is model and not ws.training and one_slot.load().waiting == 0
+    wsm.stop_run(busy)
+    assert until(lambda: one_slot.load() == Load(0, 0, 1))
+
+
+def test_the_train_page_shows_the_place_in_line_then_the_run(one_slot):
+    one_slot.wait_turn(-1, lambda: True)  # another student's run holds the only place
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at.button(key="home.start").click().run()
+    at.number_input(key="train.hidden_size").set_value(4)
+    at.number_input(key="train.epochs").set_value(3)
+    at.run()
+    at.button(key="train.go").click().run()
+    ws = at.session_state["ws"]
+    assert not at.exception and ws.training and ws.run is None
+    waiting = [box.value for box in at.info]
+    assert any("Your run is next" in text for text in waiting), waiting
+    assert any("Waiting to train: 0 ahead" in c.value for c in at.sidebar.caption)
+    at.button(key="train.stop").click().run()  # Stop works in line too: nothing trained, nothing kept
+    assert not ws.training and ws.run is None and one_slot.load().waiting == 0
+    at.button(key="train.go").click().run()
+    one_slot.leave(-1)
+    assert until(lambda: not ws.training)
+    at.run()
+    assert not at.exception and ws.run.status == "done"
+    assert any("Training finished" in box.value for box in at.success)
