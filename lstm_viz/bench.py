@@ -12,7 +12,10 @@ Prints one JSON object, all figures measured in this run:
   12-month forecast of the last year (1960), original units;
 - ``gate_max_abs_err``: the largest |recorded - nn.LSTM| over h and c, every layer and
   step, of a random 3-layer LSTM on a batch;
-- ``record_ms_T10000_H128``: time to record every gate along 10,000 steps with 128 units.
+- ``record_ms_T10000_H128``: time to record every gate along 10,000 steps with 128 units;
+- ``budget_estimate``: for a few run shapes, the compute budget's estimate of an
+  epoch (:func:`lstm_viz.budget.compute_cost`) beside the measured one, in ms, and
+  their ratio (the budget is honest where the ratio is near 1).
 
 Options: ``--threads N`` (default 1), ``--seed-epochs N`` (default 150, the tutorial's),
 ``--lens-epochs N`` (default 300), ``--batch-size N``, ``--lr X`` (our run's, default ``LENS_CFG``).
@@ -29,6 +32,7 @@ import pandas as pd
 import torch
 from torch import nn
 
+from lstm_viz.budget import compute_cost
 from lstm_viz.config import Config
 from lstm_viz.forecast import baselines, recursive_test
 from lstm_viz.metrics import rmse
@@ -148,6 +152,33 @@ def record_ms(n_steps: int = 10_000, hidden: int = 128, repeats: int = 3) -> flo
     return 1000.0 * best
 
 
+# (hidden, layers, window, batch, series length): the first lesson, big units, deep, long windows, long series.
+BUDGET_SHAPES = ((32, 1, 12, 32, 144), (128, 1, 12, 32, 144), (512, 1, 12, 32, 144), (256, 2, 12, 32, 144),
+                 (256, 1, 48, 32, 144), (32, 1, 12, 8, 144), (256, 1, 12, 32, 1000), (64, 1, 24, 256, 2000))
+
+
+def budget_estimates(seconds_each: float = 1.0) -> list[dict]:
+    """Time an epoch of each of :data:`BUDGET_SHAPES` and set it beside the budget's estimate."""
+    values = np.sin(np.arange(2000) / 7.0) + np.random.default_rng(0).normal(0, 0.1, 2000)
+    rows = []
+    for hidden, layers, window, batch, length in BUDGET_SHAPES:
+        split = split_series(values[:length], window, max(12, length // 10))
+        cfg = Config(hidden_size=hidden, num_layers=layers, window=window, batch_size=batch, epochs=201,
+                     max_snapshots=2, num_threads=1)
+        trainer = Trainer(split, cfg)
+        trainer.step()  # warm-up
+        started, epochs = time.perf_counter(), 0
+        while time.perf_counter() - started < seconds_each and epochs < 200:
+            trainer.step()
+            epochs += 1
+        measured = (time.perf_counter() - started) / epochs
+        estimate = compute_cost(cfg.replace(epochs=1), split.X_train.shape[1])
+        rows.append({"hidden": hidden, "layers": layers, "window": window, "batch": batch, "length": length,
+                     "estimate_ms": round(1000 * estimate, 1), "measured_ms": round(1000 * measured, 1),
+                     "ratio": round(estimate / measured, 2)})
+    return rows
+
+
 def main(argv: list[str] | None = None) -> dict:
     """Run every measurement and print one JSON object."""
     parser = argparse.ArgumentParser(prog="python -m lstm_viz.bench", description=__doc__.split("\n")[0])
@@ -187,6 +218,7 @@ def main(argv: list[str] | None = None) -> dict:
             ),
             "gate_max_abs_err": float(f"{gate_error():.3g}"),
             "record_ms_T10000_H128": round(record_ms(), 1),
+            "budget_estimate": budget_estimates(),
         }
     result["bench_s"] = round(time.perf_counter() - started, 1)
     print(json.dumps(result))

@@ -26,8 +26,9 @@ LIMITS: dict[str, tuple[float, float]] = {
     "seed": (0, 2**31 - 1),
     "max_snapshots": (2, 60),
 }
-# epochs x training windows x hidden units; keeps one run to about a minute on 2 cores.
-COMPUTE_BUDGET: int = 300_000_000
+# Estimated seconds of one core a run may take (lstm_viz.budget). While it trains, other
+# students' runs wait in line (lstm_viz.slots), so this is also the longest one run delays them.
+COMPUTE_BUDGET_S: int = 60
 
 
 @dataclass(frozen=True)

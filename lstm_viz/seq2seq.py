@@ -33,7 +33,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from lstm_viz import config as config_module
+from lstm_viz.budget import check_cost, run_seconds
 from lstm_viz.errors import LensError
 from lstm_viz.models import Forecaster, count_parameters
 from lstm_viz.recorder import Trace, record
@@ -386,6 +386,17 @@ class HorizonComparison:
     models: dict[str, nn.Module]
 
 
+def horizon_cost_s(data: Seq2SeqSplit, hidden_size: int, epochs: int, n_methods: int = len(METHODS),
+                   num_layers: int = 1, bidirectional: bool = False, batch_size: int = 32) -> float:
+    """Estimated seconds of one core to train ``n_methods`` methods (:func:`lstm_viz.budget.run_seconds`).
+
+    Each method is counted as reading all ``N + M`` steps of a pair (the decoder does; the
+    others read fewer), a bidirectional encoder twice: an upper bound, as a budget wants.
+    """
+    one = run_seconds(epochs, data.X_train.shape[1], data.n_in + data.n_out, hidden_size, num_layers, batch_size)
+    return one * n_methods * (2 if bidirectional else 1)
+
+
 def compare_horizons(
     data: Seq2SeqSplit,
     methods: tuple[str, ...] = METHODS,
@@ -409,15 +420,13 @@ def compare_horizons(
     Raises
     ------
     LensError
-        ``"config.budget"`` when epochs × training pairs × hidden units ×
-        methods exceeds ``COMPUTE_BUDGET``.
+        ``"config.budget"`` when the methods' estimated training time
+        (:func:`horizon_cost_s`) exceeds ``COMPUTE_BUDGET_S``.
     """
     for method in methods:
         if method not in METHODS:
             raise LensError("teach.seq2seq.mode", mode=method)
-    cost = int(epochs) * data.X_train.shape[1] * int(hidden_size) * int(num_layers) * len(methods)
-    if cost > config_module.COMPUTE_BUDGET:
-        raise LensError("config.budget", cost=cost, budget=config_module.COMPUTE_BUDGET)
+    check_cost(horizon_cost_s(data, hidden_size, epochs, len(methods), num_layers, bidirectional, batch_size))
     scaler = data.scaler
     y_true = scaler.inverse(data.Y_test)
     predictions, losses, params, times, models = {}, {}, {}, {}, {}

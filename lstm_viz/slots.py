@@ -9,8 +9,10 @@ draw them starve: measured with ``tests/load/load_test.py``, 20 at once on
 and can see how many runs are ahead of them. Waiting in line, the average run
 also finishes sooner than under "everyone at once".
 
-The queue knows only run ids; :mod:`lstm_viz.workspace` joins it when a run is
-sent to the background and leaves it when the run ends or is stopped.
+The queue knows only keys: :mod:`lstm_viz.workspace` joins it with a run's id
+when the run is sent to the background and leaves when the run ends or is
+stopped; the teaching pages' jobs (:func:`lstm_viz.teach_session.start_job`)
+queue in the same line, since they train models too.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ import collections
 import os
 import threading
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Hashable
 
 SLOTS_ENV = "LSTM_LENS_TRAINING_SLOTS"
 POLL_S = 0.2  # how often a waiting run checks whether its student still wants it
@@ -65,16 +67,16 @@ class SlotQueue:
             raise ValueError("a queue needs at least one slot")
         self.slots = int(slots)
         self._cond = threading.Condition()
-        self._training: set[int] = set()
-        self._waiting: collections.deque[int] = collections.deque()
+        self._training: set[Hashable] = set()
+        self._waiting: collections.deque[Hashable] = collections.deque()
 
-    def join(self, run_id: int) -> None:
+    def join(self, run_id: Hashable) -> None:
         """Put ``run_id`` at the end of the line (no-op if it is already in)."""
         with self._cond:
             if run_id not in self._training and run_id not in self._waiting:
                 self._waiting.append(run_id)
 
-    def wait_turn(self, run_id: int, wanted: Callable[[], bool], poll_s: float = POLL_S) -> bool:
+    def wait_turn(self, run_id: Hashable, wanted: Callable[[], bool], poll_s: float = POLL_S) -> bool:
         """Block until ``run_id`` holds a slot (True), or leave the line once ``wanted()`` is False (False).
 
         Only the head of the line takes a free slot, so nobody is overtaken.
@@ -94,12 +96,12 @@ class SlotQueue:
                     return True
                 self._cond.wait(poll_s)
 
-    def leave(self, run_id: int) -> None:
+    def leave(self, run_id: Hashable) -> None:
         """Give up ``run_id``'s slot or place in line."""
         with self._cond:
             self._drop(run_id)
 
-    def ahead(self, run_id: int) -> int | None:
+    def ahead(self, run_id: Hashable) -> int | None:
         """Runs in line before ``run_id`` (0: it is next), or None when it is not waiting."""
         with self._cond:
             try:
@@ -111,7 +113,7 @@ class SlotQueue:
         with self._cond:
             return Load(len(self._training), len(self._waiting), self.slots)
 
-    def _drop(self, run_id: int) -> None:
+    def _drop(self, run_id: Hashable) -> None:
         self._training.discard(run_id)
         try:
             self._waiting.remove(run_id)

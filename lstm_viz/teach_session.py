@@ -28,16 +28,18 @@ import pandas as pd
 import torch
 from torch import nn
 
-from lstm_viz import config as config_module
+from lstm_viz.budget import check_cost
 from lstm_viz import data as data_module
 from lstm_viz import samples as samples_module
+from lstm_viz import slots
 from lstm_viz.cell_by_hand import GATES, CellStep, explain_step, worked_lines
 from lstm_viz.compare import CellResult, cell_result, gradient_flow, start_trainers, summary_table
 from lstm_viz.config import Config
 from lstm_viz.errors import LensError
 from lstm_viz.gradients import grad_norm_by_lag
 from lstm_viz.recorder import LayerTrace, record
-from lstm_viz.seq2seq import METHODS, HorizonComparison, Seq2Seq, Seq2SeqSplit, compare_horizons, record_seq2seq
+from lstm_viz.seq2seq import (METHODS, HorizonComparison, Seq2Seq, Seq2SeqSplit, compare_horizons, horizon_cost_s,
+                              record_seq2seq)
 from lstm_viz.synthetic import spike_task, train_on_task
 from lstm_viz.windows import Split, split_series
 
@@ -50,9 +52,11 @@ class Cancelled(Exception):
     """Raised inside a job's work when the page asked it to stop."""
 
 
-@dataclass
+@dataclass(eq=False)
 class Job:
     """A long computation running on a daemon thread; the page reads its progress and result.
+
+    Compared by identity (``eq=False``), so a job is its own key in the server's line.
 
     Attributes
     ----------
@@ -121,8 +125,17 @@ def start_job(name: str, settings: dict, work: Callable[[Job], Any]) -> Job:
     """
     job = Job(name, dict(settings))
 
+    def wanted() -> bool:
+        # Called by the line every POLL_S while the job waits: a good moment to show its place.
+        job.note = ("page.teach.waiting", {"ahead": slots.QUEUE.ahead(job) or 0, "slots": slots.QUEUE.slots})
+        return not job.cancelled
+
     def body() -> None:
         try:
+            # Teaching jobs train models too: they wait in the server's one line with the Train page's runs.
+            if not slots.QUEUE.wait_turn(job, wanted):
+                raise Cancelled
+            job.note = None
             job.result = work(job)
             job.progress = 1.0
         except Cancelled:
@@ -132,8 +145,10 @@ def start_job(name: str, settings: dict, work: Callable[[Job], Any]) -> Job:
         except Exception as exc:  # a crash must end the job visibly, never leave it "running" forever
             job.error = ("page.teach.failed", {"detail": f"{type(exc).__name__}: {exc}"[:200]})
         finally:
+            slots.QUEUE.leave(job)
             job.ended = time.perf_counter()
 
+    slots.QUEUE.join(job)
     job._thread = threading.Thread(target=body, name=f"lstm-lens-{name}", daemon=True)
     job._thread.start()
     return job
@@ -426,9 +441,7 @@ def seq2seq_test_size(n_points: int, n_in: int, n_out: int, test_size: int) -> i
 
 def check_seq2seq_budget(data: Seq2SeqSplit, hidden_size: int, epochs: int, n_methods: int = len(METHODS)) -> None:
     """Refuse (LensError ``config.budget``) a comparison over the server's compute budget, before any training."""
-    cost = int(epochs) * data.X_train.shape[1] * int(hidden_size) * n_methods
-    if cost > config_module.COMPUTE_BUDGET:
-        raise LensError("config.budget", cost=cost, budget=config_module.COMPUTE_BUDGET)
+    check_cost(horizon_cost_s(data, hidden_size, epochs, n_methods))
 
 
 def seq2seq_work(data: Seq2SeqSplit, hidden_size: int, bidirectional: bool, epochs: int,

@@ -37,7 +37,7 @@ from typing import Iterator, Literal
 import numpy as np
 import torch
 
-from lstm_viz import config as config_module
+from lstm_viz.budget import check_budget
 from lstm_viz.config import Config
 from lstm_viz.errors import LensError
 from lstm_viz.forecast import predict_scaled
@@ -79,20 +79,6 @@ class EpochReport:
     val_loss: float
     elapsed_s: float
     snapshot: Snapshot | None
-
-
-def compute_cost(cfg: Config, n_train_windows: int) -> int:
-    """Return the work of a run: epochs x training windows x hidden units x layers."""
-    return int(cfg.epochs) * int(n_train_windows) * int(cfg.hidden_size) * int(cfg.num_layers)
-
-
-def check_budget(cfg: Config, n_train_windows: int) -> int:
-    """Return the cost of the run, or raise ``LensError("config.budget")`` if it exceeds ``COMPUTE_BUDGET``."""
-    cost = compute_cost(cfg, n_train_windows)
-    budget = config_module.COMPUTE_BUDGET  # read at call time so a deployment can lower it
-    if cost > budget:
-        raise LensError("config.budget", cost=cost, budget=budget)
-    return cost
 
 
 def snapshot_epochs(epochs: int, max_snapshots: int) -> tuple[int, ...]:

@@ -166,15 +166,9 @@ m3.metric(t("page.data.filled"), f"{report.n_missing_filled:,}")
 m4.metric(t("page.data.resorted"), t("page.data.yes") if report.resorted else t("page.data.no"))
 with st.container(border=True):
     st.markdown(f"**{t('page.data.report')}**")
-    facts = [
-        ("page.data.fact.duplicates", report.n_duplicates),
-        ("page.data.fact.gaps", report.n_gaps),
-        ("page.data.fact.dropped_ends", report.n_dropped_ends),
-        ("page.data.fact.non_numeric", report.n_non_numeric),
-    ]
-    lines = [t(key, n=n) for key, n in facts if n]
-    lines += [t(key, **{k: md_escape(v) if isinstance(v, str) else v for k, v in params.items()})
-              for key, params in report.notes]
+    # The reader's own notes say every repair once (duplicates, gaps, dropped ends, text cells …).
+    lines = [t(key, **{k: md_escape(v) if isinstance(v, str) else v for k, v in params.items()})
+             for key, params in report.notes]
     if dataset.season:
         lines.append(t("page.data.fact.season", season=dataset.season))
     for line in lines or [t("page.data.fact.clean")]:

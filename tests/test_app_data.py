@@ -7,7 +7,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from lstm_viz import workspace as wsm
-from lstm_viz.i18n import TABLES
+from lstm_viz.i18n import TABLES, tr
 from lstm_viz.samples import sample_bytes
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -129,3 +129,18 @@ def test_a_workbook_gets_advice_in_words_not_an_exception():
     assert not at.exception
     assert at.error and "Save As" in shown(at.error[0].value)
     assert at.session_state["ws"].dataset.name == "airline"
+
+
+def test_the_report_says_each_repair_once():
+    at = data_page()
+    days = [f"2021-01-{d:02d}" for d in range(1, 29)]
+    rows = [f"{day},{10 + k % 7}" for k, day in enumerate(days)]
+    rows.insert(5, f"{days[4]},99")  # 5 January twice
+    rows.insert(12, "2021-01-12,")  # 12 January twice, once without a value
+    rows[20] = rows[20].split(",")[0] + ",n/a"  # a missing value inside the series
+    upload(at, "messy.csv", ("day,visits\n" + "\n".join(rows)).encode())
+    assert not at.exception and not at.error
+    report = [m.value[2:] for m in at.markdown if m.value.startswith("- ")]
+    # Once each: the page used to add its own "rows repeated a time stamp" line to the reader's note.
+    assert report == [tr("data.note.duplicates", "en", n=2), tr("data.note.missing_filled", "en", n=1),
+                      tr("page.data.fact.season", "en", season=7)]

@@ -141,7 +141,7 @@ def test_a_refused_comparison_keeps_the_previous_results(trained):
     at.run()
     at.button(key="compare.run").click().run()
     assert not at.exception
-    assert at.error and "300,000,000" in at.error[0].value
+    assert at.error and "(60 s)" in at.error[0].value
     assert "compare.job" not in at.session_state and at.session_state["compare.result"] is before
 
     # A long comparison can be cancelled; the earlier results stay.
@@ -150,7 +150,8 @@ def test_a_refused_comparison_keeps_the_previous_results(trained):
     at.run()
     at.button(key="compare.run").click().run()
     at.button(key="compare.job.cancel").click().run()
-    wait_for(at, "compare.job")
+    if "compare.job" in at.session_state:  # else the job ended, and was collected, within the click's own run
+        wait_for(at, "compare.job")
     assert TABLES["en"]["page.teach.cancelled"] in [i.value for i in at.info]
     assert at.session_state["compare.result"] is before
 

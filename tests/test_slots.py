@@ -172,3 +172,21 @@ def test_the_train_page_shows_the_place_in_line_then_the_run(one_slot):
     at.run()
     assert not at.exception and ws.run.status == "done"
     assert any("Training finished" in box.value for box in at.success)
+
+
+def test_a_teaching_job_waits_in_the_same_line_and_can_be_cancelled_there(one_slot):
+    from lstm_viz import teach_session as ts
+
+    one_slot.wait_turn(-1, lambda: True)  # a student's run holds the only place
+    ran = threading.Event()
+    job = ts.start_job("compare", {}, lambda job: ran.set() or 42)
+    assert until(lambda: job.note is not None and job.note[0] == "page.teach.waiting")
+    assert job.note[1] == {"ahead": 0, "slots": 1} and job.running and not ran.is_set()
+    one_slot.leave(-1)
+    assert job.wait(10) and job.result == 42 and ran.is_set()
+
+    one_slot.wait_turn(-1, lambda: True)
+    queued = ts.start_job("compare", {}, lambda job: 1 / 0)
+    queued.cancel()
+    assert queued.wait(10) and queued.error == ("page.teach.cancelled", {})
+    assert one_slot.load() == Load(training=1, waiting=0, slots=1)

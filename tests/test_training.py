@@ -12,7 +12,8 @@ from lstm_viz import config as config_module
 from lstm_viz.config import Config
 from lstm_viz.errors import LensError
 from lstm_viz.i18n import tr
-from lstm_viz.training import Trainer, check_budget, snapshot_epochs, torch_threads
+from lstm_viz.budget import check_budget, compute_cost
+from lstm_viz.training import Trainer, snapshot_epochs, torch_threads
 from lstm_viz.windows import split_series
 
 SEASON = 12
@@ -198,17 +199,17 @@ def test_run_for_respects_time_and_epoch_limits(split):
 def test_budget_refused_with_cost_and_budget(split, monkeypatch):
     m_train = split.X_train.shape[1]
     cfg = small_cfg(epochs=100, hidden_size=10, num_layers=2)
-    cost = 100 * m_train * 10 * 2
-    assert check_budget(cfg, m_train) == cost
-    monkeypatch.setattr(config_module, "COMPUTE_BUDGET", cost - 1)
+    cost = check_budget(cfg, m_train)
+    assert cost == compute_cost(cfg, m_train) > 0
+    monkeypatch.setattr(config_module, "COMPUTE_BUDGET_S", cost / 2)
     with pytest.raises(LensError) as err:
         Trainer(split, cfg)
     assert err.value.key == "config.budget"
-    assert err.value.params == {"cost": cost, "budget": cost - 1}
+    assert err.value.params == {"cost": math.ceil(cost), "budget": cost / 2}
     # The default budget refuses the largest settings on a long series.
     monkeypatch.undo()
     long_split = split_series(seasonal_series(3000), window=SEASON, test_size=SEASON)
-    with pytest.raises(LensError, match="units of work"):
+    with pytest.raises(LensError, match="seconds of the server's time"):
         Trainer(long_split, Config(hidden_size=512, epochs=5000))
 
 

@@ -8,6 +8,7 @@ EN: dict[str, str] = {
     "nav.many_to_many": "Many in, many out",
     # -- long computations on every teaching page
     "page.teach.starting": "Starting …",
+    "page.teach.waiting": "Waiting for a free training place: {ahead} ahead in line (this server trains at most {slots} at a time so every page stays quick) …",
     "page.teach.cancel": "Cancel",
     "page.teach.cancelled": "Cancelled. Nothing was changed; press the button again to start over.",
     "page.teach.failed": "The computation stopped because of an unexpected problem ({detail}). Your data and model are unchanged; try again, perhaps with smaller settings.",
@@ -108,6 +109,7 @@ ZH: dict[str, str] = {
     "nav.many_to_many": "多输入、多输出",
     # -- long computations on every teaching page
     "page.teach.starting": "正在启动……",
+    "page.teach.waiting": "正在等待空闲的训练位置：前面还有 {ahead} 个（本服务器一次最多训练 {slots} 个，好让每个页面都保持流畅）……",
     "page.teach.cancel": "取消",
     "page.teach.cancelled": "已取消，什么都没有改变；再按一次按钮即可重新开始。",
     "page.teach.failed": "计算因意外问题而中止（{detail}）。你的数据和模型都没有改变；请重试，也许可以把设置调小一些。",
