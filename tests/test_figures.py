@@ -15,6 +15,7 @@ from torch import nn
 
 from lstm_viz import figures as F
 from lstm_viz.errors import LensError
+from lstm_viz.figures.animation import UNIT_TICK_PX
 from lstm_viz.figures.style import value_colours
 from lstm_viz.i18n import figures as fig_text
 from lstm_viz.recorder import STATE_NAMES, LayerTrace, record, saturation
@@ -143,6 +144,17 @@ def test_static_gates_figure_has_no_animation(lstm_trace):
     assert not fig.frames and not fig.layout.sliders and not fig.layout.updatemenus
     bar = next(t for t in fig.data if t.type == "bar")
     assert np.allclose(bar.x, layer["f"][7])
+
+
+@pytest.mark.parametrize("row_px", [62, 100, 160])
+def test_unit_labels_never_crowd_a_short_heatmap_row(row_px):
+    layer = _synthetic("lstm", 12, 16)
+    fig = F.gates_figure(layer, _series(12), animate=False, row_height=row_px)
+    for heat in _heatmaps(fig):
+        axis = fig.layout[heat.yaxis.replace("y", "yaxis", 1)]
+        shown = len(axis.tickvals)
+        assert 2 <= shown <= 8 and row_px / shown >= UNIT_TICK_PX  # room for each label's height
+        assert list(axis.ticktext) == [str(v) for v in axis.tickvals]  # index order: labels are unit numbers
 
 
 @pytest.mark.parametrize("how, stat", [("mean", np.mean), ("variance", np.var)])
@@ -283,7 +295,7 @@ def test_series_figure_shades_the_test_part():
 
 def test_loss_figure_handles_empty_and_live_arrays():
     empty = F.loss_figure([], [], [])
-    assert empty.layout.yaxis.type == "log"
+    assert empty.layout.yaxis.type == "log" and empty.layout.yaxis.minorloglabels == "complete"
     assert any("Waiting" in a.text for a in empty.layout.annotations)
     pio.to_json(empty)
     fig = F.loss_figure([1, 2, 3], [0.5, 0.3, 0.2], [0.6, np.nan, 0.4], log_y=False)
@@ -362,3 +374,11 @@ def test_every_figure_word_exists_in_both_languages(lstm_trace):
     zh = F.gates_figure(layer, x, lang="zh")
     assert zh.layout.title.text.startswith("LSTM 内部")
     assert "播放" in zh.layout.updatemenus[0].buttons[0].label
+
+
+def test_the_train_pages_half_width_forecast_gets_a_short_title():
+    x = _series(40)
+    assert F.forecast_figure(None, x, 30).layout.title.text == "Forecast against the actual series"
+    short = fig_text.EN["fig.forecast.title_short"]
+    assert F.forecast_figure(None, x, 30, title=short).layout.title.text == short
+    assert len(short) <= 24  # fits the 330 px column the Train page gives it (a 1400 px window)

@@ -30,6 +30,7 @@ MAX_TIME_FRAMES = 200
 # The training animation's JSON stays under this; beyond it, snapshots are thinned evenly.
 MAX_TRAINING_BYTES = 5_000_000
 INPUT_ROW_PX = 130
+UNIT_TICK_PX = 20  # vertical room one unit label needs; a short row gets fewer labels, never overlapping ones
 MARGIN_TOP_PX, MARGIN_BOTTOM_PX, MARGIN_BOTTOM_STATIC_PX = 92, 206, 72
 
 
@@ -123,9 +124,9 @@ def _colourbars(fig: go.Figure, names, heatmap_rows: dict[str, int], heat_traces
         ))
 
 
-def _heatmap_rows(fig, layer, names, order, xs, is_datetime, lang, batch) -> dict[str, int]:
+def _heatmap_rows(fig, layer, names, order, xs, is_datetime, lang, batch, row_px: int) -> dict[str, int]:
     """Draw one heatmap per state (rows 2…) and return state -> trace index."""
-    positions, labels = unit_ticks(order)
+    positions, labels = unit_ticks(order, max_ticks=max(2, min(8, row_px // UNIT_TICK_PX)))
     traces = {}
     for k, name in enumerate(names):
         z = unit_time(layer, name, batch)[:, order].T  # (H, T), rows in display order
@@ -260,7 +261,7 @@ def gates_figure(
     fig = _gate_grid(names, row_height, True, tr("fig.gates.title", lang, cell=layer.cell.upper()),
                      animate, edges, is_datetime, lang)
     y_range = _input_row(fig, xs, x_input, is_datetime, lang)
-    heat = _heatmap_rows(fig, layer, names, order, xs, is_datetime, lang, batch)
+    heat = _heatmap_rows(fig, layer, names, order, xs, is_datetime, lang, batch, row_height)
 
     # The cursor: a band and a dot on the input, an outlined column on each heatmap.
     def cursor(t: int) -> list[dict]:
@@ -410,7 +411,7 @@ def gates_training_figure(
     def z_of(trace: LayerTrace, name: str) -> np.ndarray:  # (H, T), rows in display order
         return f32(unit_time(trace, name, batch)[:, order].T)
 
-    heat = _heatmap_rows(fig, snapshots[0][1], names, order, xs, is_datetime, lang, batch)
+    heat = _heatmap_rows(fig, snapshots[0][1], names, order, xs, is_datetime, lang, batch, row_height)
     _colourbars(fig, names, {n: k + 2 for k, n in enumerate(names)}, heat, lang)
 
     keep = np.arange(len(snapshots))

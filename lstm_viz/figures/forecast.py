@@ -51,6 +51,7 @@ def forecast_figure(
     show_baselines: bool = True,
     window: int = 0,
     lang: str = "en",
+    title: str | None = None,
 ) -> go.Figure:
     """Draw the actual series with every kind of prediction the app makes.
 
@@ -79,6 +80,8 @@ def forecast_figure(
         Input window length of the model, to align ``fitted``.
     lang : str
         ``"en"`` or ``"zh"``.
+    title : str, optional
+        Replaces the default title (a narrow column wants a shorter one).
 
     Returns
     -------
@@ -124,7 +127,7 @@ def forecast_figure(
         fig.add_scatter(x=fx, y=future, mode="lines+markers", name=tr("fig.forecast.future", lang),
                         line=dict(color=COLOURS["future"], width=2.2, dash="dashdot"),
                         marker=dict(size=4), hovertemplate=hover)
-    style_figure(fig, tr("fig.forecast.title", lang), height=420)
+    style_figure(fig, tr("fig.forecast.title", lang) if title is None else title, height=420)
     fig.update_layout(hovermode="x unified")
     fig.update_xaxes(title_text=tr(f"fig.axis.{when_word(is_datetime)}", lang))
     fig.update_yaxes(title_text=tr("fig.axis.value", lang))

@@ -29,6 +29,7 @@ EN: dict[str, str] = {
     "fig.loss.empty": "Waiting for the first epoch…",
     # forecast
     "fig.forecast.title": "Forecast against the actual series",
+    "fig.forecast.title_short": "Forecast vs. actual",
     "fig.forecast.actual": "actual",
     "fig.forecast.fitted": "fitted (train)",
     "fig.forecast.one_step": "one step ahead (test)",
@@ -114,6 +115,7 @@ ZH: dict[str, str] = {
     "fig.loss.best": "最佳验证（第 {epoch} 轮）",
     "fig.loss.empty": "等待第一轮训练完成……",
     "fig.forecast.title": "预测与实际序列对比",
+    "fig.forecast.title_short": "预测与实际",
     "fig.forecast.actual": "实际值",
     "fig.forecast.fitted": "拟合值（训练集）",
     "fig.forecast.one_step": "单步预测（测试集）",
