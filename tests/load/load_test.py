@@ -26,8 +26,10 @@ It prints one JSON object:
 - ``completion_s``: Train click → "Training finished" received, min / median / max;
 - ``first_epoch_s``: Train click → the first loss figures received;
 - ``freeze_s``: per session, the longest time the page received nothing from
-  the server while training (the live view asks for redraws every 0.3–1 s, so
-  a healthy page sees gaps well under a second; a long gap is a frozen page);
+  the server between the Train click and the end of its run (a training run's
+  live view asks for redraws every 0.3–1.8 s, a run waiting in line for its
+  place every 1.5 s, so a healthy page sees gaps under 2 s; a long gap is a
+  frozen page);
 - ``interaction_s``: per session, the slowest answer to a trivial interaction
   made while training (hidden size +4 / −4: a full script run), click → run finished;
 - ``errors``: sessions that failed, timed out, lost their websocket, or were
