@@ -19,6 +19,7 @@ from __future__ import annotations
 import collections
 import os
 import threading
+import time
 from dataclasses import dataclass
 from typing import Callable, Hashable
 
@@ -123,6 +124,43 @@ class SlotQueue:
 
 
 QUEUE = SlotQueue(default_slots())  # one line per server process, shared by every student
+
+ABSENT_ENV = "LSTM_LENS_ABSENT_S"
+
+
+def absent_seconds() -> float:
+    """Seconds a student may be away before their run gives up its place: ``$LSTM_LENS_ABSENT_S`` or 30."""
+    try:
+        return max(1.0, float(os.environ.get(ABSENT_ENV, "")))
+    except ValueError:
+        return 30.0
+
+
+ABSENT_S = absent_seconds()  # a student away this long (tab closed, laptop shut) gives up their place or slot
+
+
+class Presence:
+    """Whether a student is still there: ``connected()`` now, or at most ``grace_s`` ago.
+
+    The pages pass Streamlit's "is this browser session still connected"; the
+    grace period forgives a reload or a short network drop, after which a page
+    reconnects to the same session.
+    """
+
+    def __init__(self, connected: Callable[[], bool], grace_s: float | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.connected, self.clock = connected, clock
+        self.grace_s = ABSENT_S if grace_s is None else float(grace_s)
+        self._gone_since: float | None = None
+
+    def __call__(self) -> bool:
+        if self.connected():
+            self._gone_since = None
+            return True
+        now = self.clock()
+        if self._gone_since is None:
+            self._gone_since = now
+        return now - self._gone_since < self.grace_s
 
 
 # -- how often a page redraws a run ------------------------------------------------------------

@@ -27,6 +27,7 @@ import itertools
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -167,6 +168,8 @@ class Workspace:
     candidate: Run | None = None
     cfg: Config = field(default_factory=lambda: Config(num_threads=1, max_snapshots=30))
     failure: tuple[str, dict] | None = None  # why the last background run ended early (i18n key, params)
+    # Is the student still there? Set by the app (see lstm_viz.slots.Presence); None: always.
+    presence: Callable[[], bool] | None = field(default=None, repr=False, compare=False)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
     _worker: threading.Thread | None = field(default=None, repr=False, compare=False)
     _forecast_cache: tuple | None = field(default=None, repr=False, compare=False)
@@ -451,16 +454,43 @@ def train_in_background(ws: Workspace) -> threading.Thread | None:
 
 
 def _train_loop(ws: Workspace, run: Run) -> None:
-    """Body of the background thread: wait for a slot, then slice after slice until the run is over."""
+    """Body of the background thread: wait for a slot, then slice after slice until the run is over.
+
+    A student who has gone (:attr:`Workspace.presence`) gives up their place in line, or
+    their slot after the current slice, so a closed tab never holds up the class.
+    """
     try:
-        if slots.QUEUE.wait_turn(run.run_id, lambda: ws.candidate is run and not run.trainer.finished):
+        wanted = lambda: ws.candidate is run and not run.trainer.finished and _present(ws)  # noqa: E731
+        if slots.QUEUE.wait_turn(run.run_id, wanted):
             _train_slices(ws, run)
+        elif ws.candidate is run:
+            _abandon(ws, run)
     finally:
         slots.QUEUE.leave(run.run_id)
 
 
+def _present(ws: Workspace) -> bool:
+    return ws.presence is None or ws.presence()
+
+
+def _abandon(ws: Workspace, run: Run) -> None:
+    """Stop ``run`` because its student has gone; they read why if they come back."""
+    with ws.lock:
+        if ws.candidate is not run:
+            return
+        # The reason first: a page that sees the run gone (without the lock) must also see why.
+        ws.failure = ("ws.run_abandoned", {"seconds": int(slots.ABSENT_S), "epoch": run.epochs_done,
+                                           "epochs": run.cfg.epochs})
+        run.trainer.stop()
+        _settle(ws)
+        ws.candidate = None
+
+
 def _train_slices(ws: Workspace, run: Run) -> None:
     while True:
+        if not _present(ws):
+            _abandon(ws, run)
+            return
         with ws.lock:
             if ws.candidate is not run or run.trainer.finished:
                 return

@@ -190,3 +190,67 @@ def test_a_teaching_job_waits_in_the_same_line_and_can_be_cancelled_there(one_sl
     queued.cancel()
     assert queued.wait(10) and queued.error == ("page.teach.cancelled", {})
     assert one_slot.load() == Load(training=1, waiting=0, slots=1)
+
+
+# -- a student who has gone does not hold up the class -------------------------------------
+
+
+def test_presence_forgives_a_short_absence():
+    now, connected = [0.0], [True]
+    present = slots.Presence(lambda: connected[0], grace_s=30, clock=lambda: now[0])
+    assert present()
+    connected[0] = False
+    now[0] = 10.0
+    assert present()  # gone 0 s so far: the clock starts now
+    now[0] = 39.0
+    assert present()  # 29 s
+    connected[0] = True
+    assert present()  # back (a reload): the clock resets
+    connected[0] = False
+    now[0] = 50.0
+    assert present()
+    now[0] = 80.5
+    assert not present()
+
+
+def test_a_run_in_line_whose_student_left_gives_up_its_place(one_slot):
+    busy, ws = airline(), airline()
+    wsm.train_to_end(ws, TINY)
+    model = ws.run
+    wsm.start_run(busy, LONG)
+    wsm.train_in_background(busy)
+    here = threading.Event()
+    here.set()
+    ws.presence = here.is_set
+    wsm.start_run(ws, TINY.replace(seed=1))
+    wsm.train_in_background(ws)
+    assert wsm.queue_place(ws.candidate) == 0
+    here.clear()  # the tab is closed (after the grace period, as Presence would say)
+    assert until(lambda: not ws.training)
+    assert ws.run is model and one_slot.load().waiting == 0
+    assert ws.failure == ("ws.run_abandoned", {"seconds": int(slots.ABSENT_S), "epoch": 0, "epochs": TINY.epochs})
+    wsm.stop_run(busy)
+
+
+def test_a_training_run_whose_student_left_stops_and_frees_its_slot(one_slot):
+    ws = airline()
+    here = threading.Event()
+    here.set()
+    ws.presence = here.is_set
+    wsm.start_run(ws, LONG)
+    wsm.train_in_background(ws)
+    assert until(lambda: ws.candidate is not None and ws.candidate.epochs_done >= 2)
+    here.clear()
+    assert until(lambda: not ws.training)
+    assert ws.run.status == "stopped" and 2 <= ws.run.epochs_done < LONG.epochs  # what it learned is kept
+    assert ws.failure[0] == "ws.run_abandoned" and ws.failure[1]["epoch"] == ws.run.epochs_done
+    assert until(lambda: one_slot.load() == Load(0, 0, 1))
+
+
+def test_the_grace_period_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv(slots.ABSENT_ENV, "5")
+    assert slots.absent_seconds() == 5.0
+    monkeypatch.setenv(slots.ABSENT_ENV, "soon")
+    assert slots.absent_seconds() == 30.0
+    monkeypatch.delenv(slots.ABSENT_ENV)
+    assert slots.absent_seconds() == 30.0

@@ -11,7 +11,10 @@ import re
 from typing import Any, Callable, Iterator
 
 import streamlit as st
+from streamlit import runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from lstm_viz import slots
 from lstm_viz.errors import LensError
 from lstm_viz.i18n import LANGUAGES, tr
 from lstm_viz.workspace import Workspace
@@ -46,7 +49,19 @@ def workspace() -> Workspace:
     """Return this user's workspace, creating an empty one on the first visit."""
     if WS_KEY not in st.session_state:
         st.session_state[WS_KEY] = Workspace()
-    return st.session_state[WS_KEY]
+    ws = st.session_state[WS_KEY]
+    if ws.presence is None:
+        ws.presence = _presence()
+    return ws
+
+
+def _presence() -> slots.Presence | None:
+    """Whether this browser session is still connected (forgiving a reload); None without a server (AppTest)."""
+    ctx = get_script_run_ctx()
+    if ctx is None or not runtime.exists():
+        return None
+    server, session_id = runtime.get_instance(), ctx.session_id
+    return slots.Presence(lambda: server.is_active_session(session_id))
 
 
 def flash(kind: str, key: str, **params: Any) -> None:

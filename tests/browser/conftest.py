@@ -28,6 +28,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
 EXPECT_TIMEOUT_MS = 30_000  # expect()'s 5 s default is too short when other jobs share the two cores
+ABSENT_S = 4
 SERVER_START_S = 90  # the first start imports torch and plotly on a busy 2-core machine
 
 
@@ -78,6 +79,8 @@ def server(chromium, tmp_path_factory) -> str:
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
             cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            # A closed tab's run gives up its training place after this many seconds (30 in class).
+            env={**os.environ, "LSTM_LENS_ABSENT_S": str(ABSENT_S)},
         )
     base = f"http://127.0.0.1:{port}"
     try:

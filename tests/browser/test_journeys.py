@@ -298,3 +298,27 @@ def test_second_student_waits_in_line_then_trains(new_app):
     expect(second.alert("Info", "Your run is next")).to_have_count(0)
     first.assert_clean()
     second.assert_clean()
+
+
+def test_a_closed_tab_gives_up_its_place_to_the_next_student(new_app):
+    """A student who closes the tab mid-run stops holding up the line (after ABSENT_S, see conftest)."""
+    gone, waiting = new_app(), new_app()
+    gone.goto("/")
+    start_from_home(gone)
+    gone.set_number("Hidden size (units)", 128)  # 5000 epochs: about 50 s, near the 60 s budget
+    gone.set_number("Epochs", 5000)
+    gone.button("Train").click()
+    expect(gone.sidebar()).to_contain_text(re.compile(r"Training: epoch \d+ of 5000"), timeout=TRAIN_TIMEOUT_MS)
+
+    waiting.goto("/")
+    start_from_home(waiting)
+    waiting.set_number("Hidden size (units)", HIDDEN)
+    waiting.set_number("Epochs", EPOCHS)
+    waiting.button("Train").click()
+    expect(waiting.alert("Info", "Your run is next")).to_be_visible()
+    closed = time.perf_counter()
+    gone.page.context.close()
+    expect(waiting.sidebar()).to_contain_text(f"Trained: {EPOCHS} epochs, {HIDDEN} units", timeout=TRAIN_TIMEOUT_MS)
+    # Had the closed tab's run gone on, the line would have waited for the rest of its ~50 s.
+    assert time.perf_counter() - closed < 25
+    waiting.assert_clean()
