@@ -172,7 +172,8 @@ def test_every_text_key_the_pages_use_exists_in_both_languages():
     import re
 
     pattern = re.compile(r"(?:page|nav|sidebar|ws)\.[a-z0-9_.]*[a-z0-9_]")
-    sources = [APP, *sorted((APP.parent / "pages").rglob("*.py")), APP.parent / "lstm_viz" / "workspace.py"]
+    sources = [APP, *sorted((APP.parent / "pages").rglob("*.py")),
+               *sorted((APP.parent / "lstm_viz" / "workspace").glob("*.py"))]
     keys = set()
     for path in sources:
         tree = ast.parse(path.read_text())

@@ -183,7 +183,7 @@ def test_gate_trace_of_a_test_window_and_of_the_whole_series():
 
 def test_the_whole_series_view_is_capped(monkeypatch):
     ws = trained()
-    monkeypatch.setattr(wsm, "MAX_SERIES_STEPS", 50)
+    monkeypatch.setattr(wsm.views, "MAX_SERIES_STEPS", 50)
     view = wsm.gate_trace(ws, "series")
     assert view.truncated and len(view.positions) == 50 and view.positions[-1] == 143
 

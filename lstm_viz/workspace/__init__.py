@@ -1,0 +1,52 @@
+"""One student's session: the current series, the current model and the run in flight.
+
+The Streamlit pages keep exactly one :class:`Workspace` in
+``st.session_state["ws"]`` and change it only through the functions here, so
+everything the app does between a click and a chart can be tested without a
+browser. Nothing here imports Streamlit.
+
+Two rules make the workspace hard to break:
+
+- **A refusal changes nothing.** Every function that can raise
+  :class:`~lstm_viz.errors.LensError` builds the new state first and assigns
+  it last, so a bad upload or a bad setting leaves the previous data set and
+  model in place.
+- **A new run replaces the old model only once it has one.** :func:`start_run`
+  creates a *candidate*; it is trained in time slices, either by the caller
+  (:func:`advance`) or by one background thread per workspace
+  (:func:`train_in_background`, what the app does so a page can redraw while
+  the model learns), and promoted to ``ws.run`` after its first epoch.
+  Stopping a candidate that has finished no epoch keeps the old model.
+
+Everything that touches a model takes the workspace's lock, so a page reading
+the gates never sees a half-applied Adam step, and Stop waits at most one slice.
+
+The package is split by job: :mod:`~lstm_viz.workspace.state` (the dataclasses),
+:mod:`~lstm_viz.workspace.datasets`, :mod:`~lstm_viz.workspace.runs`,
+:mod:`~lstm_viz.workspace.views` and :mod:`~lstm_viz.workspace.files`; every
+public name is importable from ``lstm_viz.workspace`` itself.
+"""
+from lstm_viz.windows import MIN_TRAIN_WINDOWS
+from lstm_viz.workspace.datasets import (
+    DEFAULT_SAMPLE, MAX_UPLOAD_BYTES, choose_columns, load_sample, load_upload, max_test_size, min_points,
+    recommended_config, series_names, set_split, suggest_split,
+)
+from lstm_viz.workspace.files import load_model_file, model_file
+from lstm_viz.workspace.runs import (
+    BACKGROUND_SLICE_S, TICK_SECONDS, advance, live_run, queue_place, start_run, stop_run, train_in_background,
+    train_to_end,
+)
+from lstm_viz.workspace.state import Dataset, Run, Workspace
+from lstm_viz.workspace.views import (
+    MAX_SERIES_STEPS, ForecastView, GateView, LivePredictions, data_summary, forecast, gate_trace, live_predictions,
+    model_summary, n_test_windows, run_horizon, series_axis,
+)
+
+__all__ = [
+    "BACKGROUND_SLICE_S", "DEFAULT_SAMPLE", "MAX_SERIES_STEPS", "MAX_UPLOAD_BYTES", "MIN_TRAIN_WINDOWS", "TICK_SECONDS",
+    "Dataset", "ForecastView", "GateView", "LivePredictions", "Run", "Workspace",
+    "advance", "choose_columns", "data_summary", "forecast", "gate_trace", "live_predictions", "live_run",
+    "load_model_file", "load_sample", "load_upload", "max_test_size", "min_points", "model_file", "model_summary",
+    "n_test_windows", "queue_place", "recommended_config", "run_horizon", "series_axis", "series_names", "set_split",
+    "start_run", "stop_run", "suggest_split", "train_in_background", "train_to_end",
+]

@@ -1,0 +1,213 @@
+"""Make a series the current data set: a sample, an upload, other columns, another split."""
+from __future__ import annotations
+
+import numpy as np
+
+from lstm_viz import data as data_module
+from lstm_viz import samples as samples_module
+from lstm_viz.config import LIMITS, Config
+from lstm_viz.errors import LensError
+from lstm_viz.windows import MIN_TRAIN_WINDOWS
+from lstm_viz.workspace.state import Dataset, Workspace
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # a classroom CSV is kilobytes; this keeps a stray 1 GB file out
+DEFAULT_SAMPLE = "airline"
+
+
+def suggest_split(n_points: int, season: int | None) -> tuple[int, int, int]:
+    """Suggest (window, test_size, horizon) for a series of ``n_points`` with an optional season.
+
+    One season in and one season held out when the series is long enough
+    (at least 5 seasons), otherwise about a tenth of the series in and a fifth held out.
+    """
+    if season and 2 <= season and n_points >= 5 * season:
+        window, test_size = season, season
+    else:
+        window = int(np.clip(n_points // 10, 2, 24))
+        test_size = int(np.clip(n_points // 5, 1, 60))
+    window = int(np.clip(window, LIMITS["window"][0], min(LIMITS["window"][1], 64)))
+    return window, test_size, test_size
+
+
+def min_points(window: int = 2, test_size: int = 1) -> int:
+    """Return how many points a series needs for ``window`` and ``test_size`` (see :func:`split_series`)."""
+    return int(window) + MIN_TRAIN_WINDOWS + int(test_size)
+
+
+def _make_dataset(
+    table,
+    source: str,
+    name: str,
+    target: str | None,
+    time_column: str | None,
+    series_column: str | None,
+    series_name: str | None,
+    defaults: tuple[int, int, int, int | None] | None = None,
+) -> Dataset:
+    """Prepare a series from ``table`` and wrap it with its split settings; raises LensError."""
+    if target is None:
+        candidates = [c for c in table.numeric_columns if c != time_column and c != series_column]
+        if not candidates:
+            raise LensError("ws.no_numeric", name=name)
+        target = candidates[0]
+    if series_column and series_name is None:
+        names = series_names(table, series_column)
+        series_name = names[0] if names else None
+    series = data_module.prepare_series(
+        table, target, time_column=time_column, series_column=series_column, series_name=series_name
+    )
+    n = int(len(series.values))
+    if n < min_points():
+        raise LensError("ws.too_short", n=n, need=min_points())
+    if defaults is not None:
+        window, test_size, horizon, season = defaults
+    else:
+        season = getattr(series, "season", None)
+        window, test_size, horizon = suggest_split(n, season)
+    # Shrink the test part (never below one point) until a split with this window is possible.
+    while test_size > 1 and n < min_points(window, test_size):
+        test_size = max(1, test_size // 2)
+    while window > 2 and n < min_points(window, test_size):
+        window = max(2, window // 2)
+    return Dataset(
+        series=series,
+        table=table,
+        source=source,
+        name=name,
+        target=target,
+        time_column=time_column,
+        series_column=series_column,
+        series_name=series_name,
+        test_size=int(test_size),
+        horizon=int(max(1, horizon)),
+        season=season,
+        window=int(window),
+    )
+
+
+def series_names(table, series_column: str) -> list[str]:
+    """Return the distinct series names in a long-format ``table``'s ``series_column``, in file order."""
+    return table.frame[series_column].dropna().astype(str).unique().tolist()
+
+
+def load_sample(ws: Workspace, key: str) -> Dataset:
+    """Load the sample ``key`` with its teaching defaults and make it the current data set."""
+    sample = samples_module.SAMPLES.get(key)
+    if sample is None:
+        raise LensError("samples.unknown", name=key, known=", ".join(samples_module.SAMPLES))
+    table = data_module.read_table(samples_module.sample_bytes(key), sample.file)
+    # A step counter (0, 1, 2 …) is not a time column to the reader: then the points are just numbered.
+    time_column = sample.time_column if sample.time_column in table.time_columns else None
+    dataset = _make_dataset(
+        table,
+        "sample",
+        key,
+        sample.target,
+        time_column,
+        sample.series_column,
+        sample.series_name,
+        defaults=(sample.window, sample.test_size, sample.horizon, sample.season),
+    )
+    ws.dataset = dataset
+    return dataset
+
+
+def load_upload(
+    ws: Workspace,
+    data: bytes,
+    name: str,
+    target: str | None = None,
+    time_column: str | None = "auto",
+    series_column: str | None = "auto",
+    series_name: str | None = None,
+) -> Dataset:
+    """Read an uploaded file and make its series the current data set.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's content (CSV, TSV or TXT; separator, encoding and decimal comma are detected).
+    name : str
+        The file name, shown to the student.
+    target, time_column, series_column, series_name :
+        Columns to use; ``"auto"`` takes the first detected time / series-name
+        column, None means none. The first numeric column is the default target.
+
+    Raises
+    ------
+    LensError
+        If the file cannot be read or holds no usable series; ``ws`` is then unchanged.
+    """
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise LensError("ws.too_big", mb=round(len(data) / 2**20, 1), max_mb=MAX_UPLOAD_BYTES // 2**20)
+    table = data_module.read_table(data, name)
+    if time_column == "auto":
+        time_column = table.time_columns[0] if table.time_columns else None
+    if series_column == "auto":
+        # A long-format file repeats its time stamps, once per series: only then pick a series column.
+        repeats = time_column is not None and bool(table.frame[time_column].duplicated().any())
+        series_column = table.series_columns[0] if table.series_columns and repeats else None
+    dataset = _make_dataset(table, "upload", name, target, time_column, series_column, series_name)
+    ws.dataset = dataset
+    return dataset
+
+
+def choose_columns(
+    ws: Workspace,
+    target: str,
+    time_column: str | None,
+    series_column: str | None = None,
+    series_name: str | None = None,
+) -> Dataset:
+    """Re-read the current file with other columns; on LensError the current series stays."""
+    current = ws.dataset
+    if current is None:
+        raise LensError("ws.no_data")
+    if not series_column or series_name not in series_names(current.table, series_column):
+        series_name = None
+    same_file = current.source == "sample" and (target, time_column) == (current.target, current.time_column)
+    defaults = (current.window, current.test_size, current.horizon, current.season) if same_file else None
+    dataset = _make_dataset(
+        current.table, current.source, current.name, target, time_column, series_column, series_name, defaults
+    )
+    ws.dataset = dataset
+    return dataset
+
+
+def set_split(ws: Workspace, test_size: int, horizon: int) -> None:
+    """Set the test size and forecast horizon of the current data set, or raise LensError."""
+    dataset = ws.dataset
+    if dataset is None:
+        raise LensError("ws.no_data")
+    test_size, horizon = int(test_size), int(horizon)
+    if test_size < 1:
+        raise LensError("windows.test_size", test_size=test_size)
+    if horizon < 1:
+        raise LensError("forecast.horizon", horizon=horizon)
+    need = min_points(2, test_size)
+    if dataset.n_points < need:
+        raise LensError("windows.not_enough", n=dataset.n_points, window=2, test_size=test_size, need=need)
+    dataset.test_size, dataset.horizon = test_size, horizon
+
+
+def max_test_size(dataset: Dataset) -> int:
+    """Return the largest test part that still leaves room for a window of 2 and a few training windows."""
+    return max(1, dataset.n_points - min_points(2, 0))
+
+
+def recommended_config(dataset: Dataset) -> Config:
+    """Return settings that train well on ``dataset`` in a few seconds: a first lesson's defaults.
+
+    :class:`Config`'s defaults (32 hidden units, one layer, 100 epochs of Adam
+    at lr 0.01, batches of 32), the data set's window (about one season), one
+    torch thread, and batches of 64 for long series so an epoch stays a few
+    dozen Adam steps.
+    """
+    n_windows = max(1, dataset.n_points - dataset.test_size - dataset.window)
+    base = Config()
+    return base.replace(
+        window=dataset.window,
+        batch_size=base.batch_size if n_windows < 500 else 64,
+        max_snapshots=30,
+        num_threads=1,
+    )

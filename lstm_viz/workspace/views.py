@@ -1,0 +1,214 @@
+"""What the pages show of a run: live predictions, gates over a segment, the forecast, one-line summaries."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from lstm_viz.errors import LensError
+from lstm_viz.forecast import MODEL_NAME, ForecastResult, forecast_all, predict_scaled
+from lstm_viz.metrics import flatness, is_flat, metrics_table, verdict
+from lstm_viz.recorder import Trace, record
+from lstm_viz.workspace.state import Run, Workspace
+
+MAX_SERIES_STEPS = 1500  # the "whole series" gate view replays at most this many recent steps
+
+
+@dataclass(frozen=True)
+class LivePredictions:
+    """The current model's one-step predictions, original units, for the live chart.
+
+    ``fitted`` (M_train,) predicts ``values[window:n_train]``; ``test`` (test_size,) the test part.
+    """
+
+    fitted: np.ndarray
+    test: np.ndarray
+
+
+def live_predictions(run: Run) -> LivePredictions:
+    """Predict the training and test targets with the model as it is now (one batched pass each)."""
+    split = run.split
+    with run.lock:
+        fitted = split.scaler.inverse(predict_scaled(run.model, split.X_train))
+        test = split.scaler.inverse(predict_scaled(run.model, split.X_test))
+    return LivePredictions(fitted.astype(np.float32), test.astype(np.float32))
+
+
+@dataclass(frozen=True)
+class GateView:
+    """The gates of one layer over one input segment, with where that segment sits in the series.
+
+    Attributes
+    ----------
+    trace : Trace
+        Every layer's states over the segment, arrays of shape (T, H).
+    positions : int array (T,)
+        Index in the series of each step.
+    inputs : float64 array (T,)
+        The input values, original units.
+    axis : pandas Index (T,)
+        Time stamps (or step numbers) of each step.
+    segment : str or int
+        ``"series"`` or the test window index.
+    truncated : bool
+        True if the series was longer than :data:`MAX_SERIES_STEPS` and only its end is shown.
+    """
+
+    trace: Trace
+    positions: np.ndarray
+    inputs: np.ndarray
+    axis: pd.Index
+    segment: str | int
+    truncated: bool = False
+
+
+def series_axis(series) -> pd.Index:
+    """Return the time stamps of ``series``, or step numbers 0 … N-1 when it has none."""
+    axis = series.axis() if hasattr(series, "axis") else None
+    if axis is None:
+        axis = getattr(series, "time", None)
+    if axis is None:
+        axis = pd.RangeIndex(len(series.values))
+    return pd.Index(axis)
+
+
+def n_test_windows(run: Run) -> int:
+    """Return how many test windows the run has (one per test point)."""
+    return int(run.split.X_test.shape[1])
+
+
+def gate_trace(ws: Workspace, segment: str | int = 0, run: Run | None = None) -> GateView:
+    """Replay the current model over a segment and return every gate and state.
+
+    Parameters
+    ----------
+    segment : int or "series"
+        A test window index (0 = the first window whose target is in the test
+        part), or ``"series"``: the whole series (its last
+        :data:`MAX_SERIES_STEPS` steps) read as one sequence from a zero state.
+    run : Run, optional
+        Defaults to the current model.
+    """
+    run = run or ws.run
+    if run is None:
+        raise LensError("ws.no_model")
+    split = run.split
+    axis = series_axis(run.dataset.series)
+    if segment == "series":
+        start = max(0, len(split.values) - MAX_SERIES_STEPS)
+        positions = np.arange(start, len(split.values))
+        x = split.scaled[start:, None]
+        truncated = start > 0
+    else:
+        k = int(np.clip(int(segment), 0, n_test_windows(run) - 1))
+        first = split.n_train - split.window + k  # the window ends just before test point k
+        positions = np.arange(first, first + split.window)
+        x = split.X_test[:, k]
+        truncated = False
+    with run.lock:
+        trace = record(run.model.core, np.ascontiguousarray(x, np.float32))
+    return GateView(trace, positions, split.values[positions], axis[positions], segment, truncated)
+
+
+@dataclass(frozen=True)
+class ForecastView:
+    """The forecast page's content: predictions, scores and the verdict, for the current model.
+
+    Attributes
+    ----------
+    result : ForecastResult
+    table : DataFrame
+        Metrics of the model and the baselines (rows), RMSE … MASE (columns).
+    verdict : (str, dict)
+        i18n key and parameters of the plain-words verdict.
+    flat : bool
+        The recursive test forecast is almost a flat line.
+    flat_pct : float
+        Its spread as a percentage of the actual values' spread.
+    horizon : int
+    recursive : bool
+        Whether the scores compare recursive (multi-step) forecasts or one-step ones.
+    """
+
+    result: ForecastResult
+    table: pd.DataFrame
+    verdict: tuple[str, dict]
+    flat: bool
+    flat_pct: float
+    horizon: int
+    recursive: bool
+
+
+def run_horizon(ws: Workspace, run: Run) -> int:
+    """Return the horizon to forecast: the data page's if the run is on the current data set."""
+    if ws.dataset is not None and ws.dataset.data_id == run.dataset.data_id:
+        return ws.dataset.horizon
+    return run.dataset.horizon
+
+
+def forecast(ws: Workspace, recursive: bool = True, lang: str = "en") -> ForecastView:
+    """Forecast with the current model, score it against the baselines and say who wins.
+
+    Cached per (model, epoch count, horizon): reruns of the page cost nothing.
+    """
+    run = ws.run
+    if run is None:
+        raise LensError("ws.no_model")
+    horizon = run_horizon(ws, run)
+    season = run.dataset.season
+    key = (run.run_id, run.epochs_done, horizon, id(run.model))
+    if ws._forecast_cache is not None and ws._forecast_cache[0] == key:
+        result = ws._forecast_cache[1]
+    else:
+        with run.lock:
+            result = forecast_all(run.model, run.split, horizon, season)
+        ws._forecast_cache = (key, result)
+    split = run.split
+    actual = split.test_values
+    table = metrics_table(actual, result.predictions(recursive), split.train_values, season)
+    flat = is_flat(result.test_recursive, actual)
+    share = flatness(result.test_recursive, actual)
+    return ForecastView(
+        result=result,
+        table=table,
+        verdict=verdict(table, MODEL_NAME, lang=lang),
+        flat=flat,
+        flat_pct=100.0 * share if np.isfinite(share) else float("nan"),
+        horizon=horizon,
+        recursive=recursive,
+    )
+
+
+# -- summaries for the sidebar ------------------------------------------------------
+
+
+def model_summary(ws: Workspace) -> tuple[str, dict]:
+    """Return the i18n key and parameters that describe the current model in one line."""
+    run = ws.run
+    if run is None:
+        return "ws.model.none", {}
+    last = run.last
+    params = {
+        "epoch": run.epochs_done,
+        "epochs": run.cfg.epochs,
+        "hidden": run.cfg.hidden_size,
+        "layers": run.cfg.num_layers,
+        "window": run.cfg.window,
+        "train_loss": last.train_loss if last else float("nan"),
+        "val_loss": last.val_loss if last else float("nan"),
+        "data": run.dataset.label,
+    }
+    if run.loaded and last is None:
+        return "ws.model.loaded", params
+    if run is ws.candidate:
+        return "ws.model.training", params
+    return f"ws.model.{run.status}" if run.status in ("done", "stopped", "diverged") else "ws.model.done", params
+
+
+def data_summary(ws: Workspace) -> tuple[str, dict]:
+    """Return the i18n key and parameters that describe the current data set in one line."""
+    dataset = ws.dataset
+    if dataset is None:
+        return "ws.data.none", {}
+    return "ws.data.some", {"name": dataset.label, "n": dataset.n_points, "freq": dataset.series.freq or "–"}
