@@ -82,6 +82,7 @@ class Job:
     error: tuple[str, dict] | None = None
     started: float = field(default_factory=time.perf_counter)
     ended: float | None = None
+    present: Callable[[], bool] | None = field(default=None, repr=False)  # the student is still there
     _cancel: threading.Event = field(default_factory=threading.Event, repr=False)
     _thread: threading.Thread | None = field(default=None, repr=False)
 
@@ -98,12 +99,16 @@ class Job:
         return (self.ended or time.perf_counter()) - self.started
 
     def report(self, progress: float, key: str | None = None, **params: Any) -> None:
-        """Record progress (and what is going on); raise :class:`Cancelled` if the page asked to stop."""
-        if self._cancel.is_set():
+        """Record progress (and what is going on); raise :class:`Cancelled` if the page asked to stop
+        or its student has gone (``present``)."""
+        if self._cancel.is_set() or not self.student_present():
             raise Cancelled
         self.progress = float(np.clip(progress, 0.0, 1.0))
         if key is not None:
             self.note = (key, params)
+
+    def student_present(self) -> bool:
+        return self.present is None or self.present()
 
     def cancel(self) -> None:
         """Ask the work to stop at its next :meth:`report`."""
@@ -116,19 +121,24 @@ class Job:
         return not self.running
 
 
-def start_job(name: str, settings: dict, work: Callable[[Job], Any]) -> Job:
+def start_job(name: str, settings: dict, work: Callable[[Job], Any],
+              present: Callable[[], bool] | None = None) -> Job:
     """Run ``work(job)`` on a daemon thread and return the :class:`Job` at once.
+
+    The job first waits its turn in the server's training line; ``present``
+    (:class:`lstm_viz.slots.Presence`) says whether its student is still
+    there: a job whose student has gone leaves the line, or stops at its next report.
 
     A :class:`~lstm_viz.errors.LensError` from the work becomes ``job.error``
     (its key and parameters); any other exception becomes ``"page.teach.failed"``
     with a short detail, so a page never shows a traceback.
     """
-    job = Job(name, dict(settings))
+    job = Job(name, dict(settings), present=present)
 
     def wanted() -> bool:
         # Called by the line every POLL_S while the job waits: a good moment to show its place.
         job.note = ("page.teach.waiting", {"ahead": slots.QUEUE.ahead(job) or 0, "slots": slots.QUEUE.slots})
-        return not job.cancelled
+        return not job.cancelled and job.student_present()
 
     def body() -> None:
         try:

@@ -128,7 +128,8 @@ else:
             return
         settings = {"data_id": data.data_id, "label": data.label, "axis": wsm.series_axis(data.series)}
         replace_job(COMPARE_JOB, ts.start_job("compare", settings,
-                                              ts.compare_work(split, trainers, data.horizon, data.season)))
+                                              ts.compare_work(split, trainers, data.horizon, data.season),
+                                              present=current.presence))
 
     st.button(t("page.compare.run"), type="primary", key="compare.run", on_click=start_compare,
               icon=":material/play_arrow:")
@@ -193,7 +194,7 @@ def start_task(lags: tuple[int, ...], job_key: str) -> None:
     memory_bias = ts.MEMORY_BIAS if st.session_state.get("compare.task.memory", True) else 0.0
     settings = {"lags": lags, "memory_bias": memory_bias}
     work = ts.task_work(cached_task, CELL_ORDER, lags, steps=ts.TASK_STEPS, seed=0, memory_bias=memory_bias)
-    replace_job(job_key, ts.start_job("task", settings, work))
+    replace_job(job_key, ts.start_job("task", settings, work, present=workspace().presence))
 
 
 st.button(t("page.compare.task_run", lag=lag), type="primary", key="compare.task.run", on_click=start_task,

@@ -131,7 +131,8 @@ def start() -> None:
     old = state.get(JOB)
     if old is not None:
         old.cancel()
-    state[JOB] = ts.start_job("m2m", settings, ts.seq2seq_work(data, hidden, settings["bidirectional"], epochs))
+    state[JOB] = ts.start_job("m2m", settings, ts.seq2seq_work(data, hidden, settings["bidirectional"], epochs),
+                              present=workspace().presence)
 
 
 st.button(t("page.m2m.run"), type="primary", key="m2m.run", on_click=start, icon=":material/play_arrow:")

@@ -254,3 +254,26 @@ def test_the_grace_period_comes_from_the_environment(monkeypatch):
     assert slots.absent_seconds() == 30.0
     monkeypatch.delenv(slots.ABSENT_ENV)
     assert slots.absent_seconds() == 30.0
+
+
+def test_a_teaching_job_whose_student_left_stops(one_slot):
+    from lstm_viz import teach_session as ts
+
+    here = threading.Event()
+    here.set()
+
+    def work(job):
+        for k in range(10_000):
+            job.report(k / 10_000)
+            time.sleep(0.001)
+        return "finished"
+
+    running = ts.start_job("compare", {}, work, present=here.is_set)
+    assert until(lambda: running.progress > 0)
+    one_slot.join(-2)
+    gone_in_line = ts.start_job("compare", {}, work, present=lambda: False)
+    here.clear()
+    assert running.wait(10) and running.error == ("page.teach.cancelled", {}) and running.result is None
+    assert gone_in_line.wait(10) and gone_in_line.error == ("page.teach.cancelled", {})
+    one_slot.leave(-2)
+    assert one_slot.load() == Load(0, 0, 1)
