@@ -37,6 +37,14 @@ class Load:
     slots: int
 
 
+def _env_number(name: str, parse: Callable[[str], float], default: float, low: float) -> float:
+    """Return ``$name`` parsed and raised to at least ``low``; ``default`` when unset or not a number."""
+    try:
+        return max(low, parse(os.environ.get(name, "").strip()))
+    except ValueError:
+        return default
+
+
 def default_slots() -> int:
     """Slots for this process: ``$LSTM_LENS_TRAINING_SLOTS`` if set, else 1.
 
@@ -45,11 +53,7 @@ def default_slots() -> int:
     every run sooner and answered clicks faster than two, and four missed the
     3 s freeze target. A server with more cores runs more processes instead.
     """
-    raw = os.environ.get(SLOTS_ENV, "").strip()
-    try:
-        return max(1, int(raw)) if raw else 1
-    except ValueError:
-        return 1
+    return int(_env_number(SLOTS_ENV, int, 1, 1))
 
 
 class SlotQueue:
@@ -127,10 +131,7 @@ ABSENT_ENV = "LSTM_LENS_ABSENT_S"
 
 def absent_seconds() -> float:
     """Seconds a student may be away before their run gives up its place: ``$LSTM_LENS_ABSENT_S`` or 30."""
-    try:
-        return max(1.0, float(os.environ.get(ABSENT_ENV, "")))
-    except ValueError:
-        return 30.0
+    return float(_env_number(ABSENT_ENV, float, 30.0, 1.0))
 
 
 ABSENT_S = absent_seconds()  # a student away this long (tab closed, laptop shut) gives up their place or slot

@@ -15,8 +15,9 @@ from lstm_viz.gradients import decay_per_step
 from lstm_viz.i18n import tr
 from lstm_viz.synthetic import spike_task
 from pages.ui import charts
+from pages.ui.jobs import collect, replace_job, show_job
 from pages.ui.nav import open_page, page_path
-from pages.ui.state import flash_error, guard, md_escape, show_error, t, workspace
+from pages.ui.state import flash_error, md_escape, t, workspace
 
 ws, lang = open_page()
 
@@ -25,54 +26,12 @@ PERSIST = {"persist_state": "session"}  # settings survive a visit to another pa
 COMPARE_JOB, COMPARE_RESULT = "compare.job", "compare.result"
 TASK_JOB, TASK_RESULT = "compare.task.job", "compare.task.result"
 SWEEP_JOB, SWEEP_RESULT = "compare.sweep.job", "compare.sweep.result"
-POLL_S = 1.5  # each redraw ends in a full gc.collect (runner.postScriptGC): poll gently
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def cached_task(cell: str, lag: int, steps: int, seed: int, memory_bias: float) -> ts.TaskSummary:
     """One cell on the spike task: the same for every student, so shared (plain arguments, no model kept)."""
     return ts.task_summary(cell, lag, steps=steps, seed=seed, memory_bias=memory_bias)
-
-
-def collect(job_key: str, result_key: str) -> None:
-    """Move a finished job's result into the session (or show why it ended); a running job stays."""
-    job = st.session_state.get(job_key)
-    if job is None or job.running:
-        return
-    del st.session_state[job_key]
-    if job.error is None:
-        st.session_state[result_key] = (job.settings, job.result)
-    elif job.error[0] == "page.teach.cancelled":
-        st.info(t("page.teach.cancelled"), icon=":material/cancel:")
-    else:
-        show_error(LensError(job.error[0], **job.error[1]))
-
-
-def job_panel(job_key: str) -> None:
-    """Show a running job's progress and a Cancel button; redraw the page once it ends."""
-    with guard(job_key):  # a fragment reruns outside the page's guard
-        job = st.session_state.get(job_key)
-        if job is None:
-            return
-        if not job.running:
-            st.rerun()
-        key, params = job.note or ("page.teach.starting", {})
-        st.progress(job.progress, text=f"{tr(key, lang, **params)} · {job.elapsed_s:.0f} s")
-        st.button(t("page.teach.cancel"), key=f"{job_key}.cancel", on_click=job.cancel, icon=":material/cancel:")
-
-
-def show_job(job_key: str) -> None:
-    """Draw the job's panel, refreshing itself only while the job runs."""
-    job = st.session_state.get(job_key)
-    st.fragment(job_panel, run_every=POLL_S if job is not None and job.running else None)(job_key)
-
-
-def replace_job(job_key: str, job: ts.Job) -> None:
-    """Keep ``job`` under ``job_key``, cancelling the one it replaces."""
-    old = st.session_state.get(job_key)
-    if old is not None:
-        old.cancel()
-    st.session_state[job_key] = job
 
 
 def base_config(current) -> tuple:

@@ -11,15 +11,15 @@ from lstm_viz.i18n import tr
 from lstm_viz.samples import SAMPLES
 from lstm_viz.seq2seq import Seq2Seq, split_seq2seq
 from pages.ui import charts
+from pages.ui.jobs import collect, replace_job, show_job
 from pages.ui.nav import open_page
-from pages.ui.state import choose, flash_error, guard, md_escape, show_error, t, workspace
+from pages.ui.state import choose, flash_error, md_escape, show_error, t, workspace
 
 ws, lang = open_page()
 
 PERSIST = {"persist_state": "session"}  # settings survive a visit to another page
 
 JOB, RESULT = "m2m.job", "m2m.result"
-POLL_S = 1.5  # each redraw ends in a full gc.collect (runner.postScriptGC): poll gently
 SAMPLE_N, SAMPLE_M = 18, 18  # a year and a half of monthly sea-surface temperature in, as much out
 
 
@@ -38,36 +38,12 @@ def source_series(current, source: str):
     return sample_series(key), tr(f"sample.{key}.title", lang), SAMPLES[key].test_size
 
 
-def collect() -> None:
-    """Move a finished job's result into the session (or show why it ended); a running job stays."""
-    job = st.session_state.get(JOB)
-    if job is None or job.running:
-        return
-    del st.session_state[JOB]
-    if job.error is None:
-        st.session_state[RESULT] = (job.settings, job.result)
-    elif job.error[0] == "page.teach.cancelled":
-        st.info(t("page.teach.cancelled"), icon=":material/cancel:")
-    else:
-        show_error(LensError(job.error[0], **job.error[1]))
+def method_names(params: dict) -> dict:
+    """The progress note names the method being trained: show its display name."""
+    return {**params, "method": series_label(params["method"], lang)} if "method" in params else params
 
 
-def job_panel() -> None:
-    """Show the running job's progress and a Cancel button; redraw the page once it ends."""
-    with guard("m2m.job"):  # a fragment reruns outside the page's guard
-        job = st.session_state.get(JOB)
-        if job is None:
-            return
-        if not job.running:
-            st.rerun()
-        key, params = job.note or ("page.teach.starting", {})
-        if "method" in params:
-            params = {**params, "method": series_label(params["method"], lang)}
-        st.progress(job.progress, text=f"{tr(key, lang, **params)} · {job.elapsed_s:.0f} s")
-        st.button(t("page.teach.cancel"), key="m2m.cancel", on_click=job.cancel, icon=":material/cancel:")
-
-
-collect()
+collect(JOB, RESULT)
 st.title(t("teach.seq2seq.title"))
 
 # -- settings --------------------------------------------------------------------------------------------
@@ -128,19 +104,15 @@ def start() -> None:
         return
     settings = {"label": name, "axis": wsm.series_axis(values_series), "data": data,
                 "bidirectional": bool(state["m2m.bidirectional"])}
-    old = state.get(JOB)
-    if old is not None:
-        old.cancel()
-    state[JOB] = ts.start_job("m2m", settings, ts.seq2seq_work(data, hidden, settings["bidirectional"], epochs),
-                              present=workspace().presence)
+    replace_job(JOB, ts.start_job("m2m", settings, ts.seq2seq_work(data, hidden, settings["bidirectional"], epochs),
+                                  present=current.presence))
 
 
 st.button(t("page.m2m.run"), type="primary", key="m2m.run", on_click=start, icon=":material/play_arrow:")
-job = st.session_state.get(JOB)
-st.fragment(job_panel, run_every=POLL_S if job is not None and job.running else None)()
+show_job(JOB, cancel_key="m2m.cancel", describe=method_names)
 
 if RESULT not in st.session_state:
-    if job is None:
+    if JOB not in st.session_state:
         st.caption(t("page.m2m.not_yet"))
     st.stop()
 

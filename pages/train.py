@@ -6,7 +6,7 @@ from lstm_viz.errors import LensError
 from lstm_viz.workspace import MIN_TRAIN_WINDOWS
 from pages.ui import charts, settings
 from pages.ui.nav import open_page, page_path
-from pages.ui.sidebar import live_interval, live_phase, rerun_when_training_ends
+from pages.ui.sidebar import rerun_when_training_ends
 from pages.ui.state import flash, flash_error, guard, md_escape, safe, show_error, t, workspace
 
 ws, lang = open_page()
@@ -61,7 +61,7 @@ with controls, st.container(border=True):
 def live_part(draw, phase: tuple | None) -> None:
     """One part of the live view: the run trains on its own thread, this only draws it.
 
-    ``phase`` is the :func:`live_phase` this part's refresh rate was chosen for.
+    ``phase`` is the :func:`~lstm_viz.workspace.live_phase` this part's refresh rate was chosen for.
     """
     rerun_when_training_ends(phase)
     current = workspace()
@@ -78,6 +78,6 @@ with view:
         show_error(LensError(ws.failure[0], **ws.failure[1]))
     if wsm.live_run(ws) is None:
         st.info(t("page.train.no_model"), icon=":material/info:")
-    phase = live_phase(ws)
+    phase = wsm.live_phase(ws)
     for name, draw, every, while_waiting in charts.LIVE_PARTS:
-        st.fragment(live_part, run_every=live_interval(ws, every, while_waiting))(draw, phase)
+        st.fragment(live_part, run_every=wsm.live_interval(ws, every, while_waiting))(draw, phase)

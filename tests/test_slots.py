@@ -136,6 +136,23 @@ def test_a_second_run_waits_for_the_first_then_trains(one_slot):
     assert one_slot.load() == Load(0, 0, 1)
 
 
+def test_live_pages_redraw_by_phase_in_line_and_training(one_slot):
+    first, second = airline(), airline()
+    assert wsm.live_phase(first) is None and wsm.live_interval(first, 0.3) is None  # nothing in flight
+    wsm.start_run(first, LONG)
+    wsm.train_in_background(first)
+    assert until(lambda: wsm.queue_place(first.candidate) is None and one_slot.load().training == 1)
+    assert wsm.live_phase(first) == ("training", 1) and wsm.live_interval(first, 0.3) == 0.3
+    wsm.start_run(second, TINY)
+    wsm.train_in_background(second)
+    assert wsm.live_phase(second) == ("waiting",)
+    assert wsm.live_interval(second, 0.3) == slots.WAITING_REFRESH_S
+    assert wsm.live_interval(second, 0.6, while_waiting=False) is None
+    assert wsm.live_phase(first) == ("training", 2) and wsm.live_interval(first, 0.3) == 0.6  # someone waits
+    wsm.stop_run(second)
+    wsm.stop_run(first)
+
+
 def test_stopping_a_run_in_line_keeps_the_model_and_frees_its_place(one_slot):
     busy, ws = airline(), airline()
     wsm.train_to_end(ws, TINY)

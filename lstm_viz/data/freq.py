@@ -117,10 +117,7 @@ def season_for(freq: str | None) -> int | None:
     -------
     int or None
     """
-    match = _ALIAS.fullmatch(freq or "")
-    if match is None or match.group(1) not in ("", "1"):
-        return None
-    return _SEASONS.get(match.group(2))
+    return _SEASONS.get(_single_step(freq))
 
 
 def freq_label_key(freq: str | None) -> str | None:
@@ -136,10 +133,14 @@ def freq_label_key(freq: str | None) -> str | None:
     str or None
         A key of the ``data.freq.*`` messages.
     """
+    unit = _single_step(freq)
+    return f"data.freq.{_FREQ_KEYS[unit]}" if unit in _FREQ_KEYS else None
+
+
+def _single_step(freq: str | None) -> str | None:
+    """Return the unit of an alias that steps by one of it ("MS", "1D" → "MS", "D"); None for "2h", None …"""
     match = _ALIAS.fullmatch(freq or "")
-    if match is None or match.group(1) not in ("", "1") or match.group(2) not in _FREQ_KEYS:
-        return None
-    return f"data.freq.{_FREQ_KEYS[match.group(2)]}"
+    return match.group(2) if match is not None and match.group(1) in ("", "1") else None
 
 
 def future_index(series: Series, horizon: int) -> pd.DatetimeIndex | np.ndarray:

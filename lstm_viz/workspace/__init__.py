@@ -33,8 +33,8 @@ from lstm_viz.workspace.datasets import (
 )
 from lstm_viz.workspace.files import load_model_file, model_file
 from lstm_viz.workspace.runs import (
-    BACKGROUND_SLICE_S, TICK_SECONDS, advance, live_run, queue_place, start_run, stop_run, train_in_background,
-    train_to_end,
+    BACKGROUND_SLICE_S, TICK_SECONDS, advance, live_interval, live_phase, live_run, queue_place, start_run, stop_run,
+    train_in_background, train_to_end,
 )
 from lstm_viz.workspace.state import Dataset, Run, Workspace
 from lstm_viz.workspace.views import (
@@ -45,7 +45,7 @@ from lstm_viz.workspace.views import (
 __all__ = [
     "BACKGROUND_SLICE_S", "DEFAULT_SAMPLE", "MAX_SERIES_STEPS", "MAX_UPLOAD_BYTES", "MIN_TRAIN_WINDOWS", "TICK_SECONDS",
     "Dataset", "ForecastView", "GateView", "LivePredictions", "Run", "Workspace",
-    "advance", "choose_columns", "data_summary", "forecast", "gate_trace", "live_predictions", "live_run",
+    "advance", "choose_columns", "live_interval", "live_phase", "data_summary", "forecast", "gate_trace", "live_predictions", "live_run",
     "load_model_file", "load_sample", "load_upload", "max_test_size", "min_points", "model_file", "model_summary",
     "n_test_windows", "queue_place", "recommended_config", "run_horizon", "series_axis", "series_names", "set_split",
     "start_run", "stop_run", "suggest_split", "train_in_background", "train_to_end",

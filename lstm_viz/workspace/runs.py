@@ -142,6 +142,30 @@ def queue_place(run: Run | None) -> int | None:
     return None if run is None else slots.QUEUE.ahead(run.run_id)
 
 
+def live_phase(ws: Workspace, load: slots.Load | None = None) -> tuple | None:
+    """What a live page's refresh rates depend on: None when idle, ("waiting",) in line, ("training", crowd level).
+
+    A page's timed redraws are fixed when it is drawn, so it redraws itself in full when this changes.
+    """
+    if not ws.training:
+        return None
+    if queue_place(ws.candidate) is not None:
+        return ("waiting",)
+    return ("training", slots.crowd_level(load or slots.QUEUE.load()))
+
+
+def live_interval(ws: Workspace, base_s: float, while_waiting: bool = True) -> float | None:
+    """Seconds between redraws of a live part that redraws every ``base_s`` on a quiet server (None: none).
+
+    ``while_waiting`` False: the part does not redraw while the run waits in line.
+    """
+    load = slots.QUEUE.load()  # one snapshot for the phase and the rate
+    phase = live_phase(ws, load)
+    if phase is None or (phase[0] == "waiting" and not while_waiting):
+        return None
+    return slots.refresh_interval(base_s, load, waiting=phase[0] == "waiting")
+
+
 def stop_run(ws: Workspace) -> bool:
     """Stop the run in flight. Return True if it had an epoch and is now the current model."""
     with ws.lock:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lstm_viz import slots
 from lstm_viz import workspace as wsm
 from lstm_viz.data import freq_label_key
 from lstm_viz.i18n import LANGUAGES
@@ -35,36 +34,19 @@ def draw(ws: Workspace) -> None:
             params = {**params, "name": md_escape(params["name"]), "freq": md_escape(freq)}
         st.caption(t(key, **params))
         st.markdown(f"**{t('sidebar.model')}**")
-        st.fragment(model_box, run_every=live_interval(ws, SIDEBAR_REFRESH_S))()
-
-
-def live_phase(ws: Workspace) -> tuple | None:
-    """What live refresh rates depend on: None when idle, ("waiting",) in line, ("training", crowd level)."""
-    if not ws.training:
-        return None
-    if wsm.queue_place(ws.candidate) is not None:
-        return ("waiting",)
-    return ("training", slots.crowd_level(slots.QUEUE.load()))
-
-
-def live_interval(ws: Workspace, base_s: float, while_waiting: bool = True) -> float | None:
-    """Seconds between redraws of a live part (None: no redraws) for this student's run right now."""
-    phase = live_phase(ws)
-    if phase is None or (phase[0] == "waiting" and not while_waiting):
-        return None
-    return slots.refresh_interval(base_s, slots.QUEUE.load(), waiting=phase[0] == "waiting")
+        st.fragment(model_box, run_every=wsm.live_interval(ws, SIDEBAR_REFRESH_S))()
 
 
 def rerun_when_training_ends(registered: tuple | None = None) -> None:
     """Redraw the whole app once after a run ends, so every page shows the new model and ticking stops.
 
     Called by every fragment that refreshes while training; the first to see the end reruns the app.
-    A fragment that passes the :func:`live_phase` its refresh rate was set for also reruns the app
+    A fragment that passes the :func:`~lstm_viz.workspace.live_phase` its refresh rate was set for also reruns the app
     when that phase changes (the run left the line, or the server got busier or quieter), since a
     fragment's rate is fixed when the whole page draws it.
     """
     ws = workspace()
-    if registered is not None and live_phase(ws) not in (registered, None):
+    if registered is not None and wsm.live_phase(ws) not in (registered, None):
         st.rerun()
     if ws.training:
         wsm.train_in_background(ws)  # idempotent: makes sure a run in flight has its thread
