@@ -2,16 +2,13 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 from lstm_viz import workspace as wsm
 from lstm_viz.i18n import TABLES, tr
 from lstm_viz.samples import sample_bytes
-
-APP = Path(__file__).resolve().parent.parent / "app.py"
-
+from tests.app_session import fresh
 
 
 def shown(text: str) -> str:
@@ -20,7 +17,7 @@ def shown(text: str) -> str:
 
 
 def data_page() -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at = fresh()
     at.switch_page("pages/data.py").run()
     assert not at.exception
     return at
@@ -91,7 +88,7 @@ def test_a_model_file_loads_back_and_a_bad_one_is_refused():
     wsm.train_to_end(source, wsm.recommended_config(source.dataset).replace(hidden_size=4, epochs=2))
     model_bytes = wsm.model_file(source.run)
 
-    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at = fresh()
     at.button(key="home.start").click().run()
     at.switch_page("pages/downloads.py").run()
     assert not at.exception

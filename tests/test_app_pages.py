@@ -3,48 +3,15 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from lstm_viz.i18n import TABLES
 from pages.ui.nav import PAGES
+from tests.app_session import APP, fresh, tiny_settings, trained_session
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
 PAGE_FILES = [f"pages/{spec.file}" for spec in PAGES]
-TIMEOUT = 60
-
-
-def fresh() -> AppTest:
-    return AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
-
-
-def wait_until_trained(at: AppTest, seconds: float = 30) -> None:
-    """Wait for the background run to end, then redraw the page."""
-    ws = at.session_state["ws"]
-    deadline = time.perf_counter() + seconds
-    while ws.training and time.perf_counter() < deadline:
-        time.sleep(0.02)
-    assert not ws.training
-    at.run()
-
-
-def tiny_settings(at: AppTest, epochs: int = 4) -> None:
-    at.number_input(key="train.hidden_size").set_value(4)
-    at.number_input(key="train.epochs").set_value(epochs)
-    at.run()
-
-
-def trained_session() -> AppTest:
-    """Home → load the airline sample → Train page → train a tiny model to the end."""
-    at = fresh()
-    at.button(key="home.start").click().run()
-    assert not at.exception
-    tiny_settings(at)
-    at.button(key="train.go").click().run()
-    wait_until_trained(at)
-    return at
 
 
 def specs(at: AppTest) -> list[dict]:

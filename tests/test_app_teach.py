@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import json
-import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,14 +11,9 @@ from lstm_viz import teach_session
 from lstm_viz.cell_by_hand import tiny_worked_example
 from lstm_viz.i18n import TABLES
 from lstm_viz.recorder import record
+from tests.app_session import fresh, trained_session
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
 TEACH_PAGES = ("pages/one_cell.py", "pages/compare.py", "pages/many_to_many.py")
-TIMEOUT = 60
-
-
-def fresh() -> AppTest:
-    return AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
 
 
 def wait_for(at: AppTest, key: str, seconds: float = 60) -> None:
@@ -31,26 +24,12 @@ def wait_for(at: AppTest, key: str, seconds: float = 60) -> None:
     assert key not in at.session_state
 
 
-def trained_session() -> AppTest:
-    """Home → load the airline sample → train a tiny model (4 units, 4 epochs) to the end."""
-    at = fresh()
-    at.button(key="home.start").click().run()
-    at.number_input(key="train.hidden_size").set_value(4)
-    at.number_input(key="train.epochs").set_value(4)
-    at.run()
-    at.button(key="train.go").click().run()
-    ws = at.session_state["ws"]
-    deadline = time.perf_counter() + 30
-    while ws.training and time.perf_counter() < deadline:
-        time.sleep(0.02)
-    assert not ws.training and ws.run.epochs_done == 4
-    at.run()
-    return at
-
-
 @pytest.fixture(scope="module")
 def trained() -> AppTest:
-    return trained_session()
+    """Home → the airline sample → a tiny model (4 units, 4 epochs) trained to the end."""
+    at = trained_session()
+    assert at.session_state["ws"].run.epochs_done == 4
+    return at
 
 
 def agreement(at: AppTest) -> dict[tuple[str, int], tuple[float, float]]:

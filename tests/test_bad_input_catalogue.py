@@ -43,7 +43,7 @@ from lstm_viz import workspace as wsm
 from lstm_viz.config import LIMITS
 from lstm_viz.data import read as data_read
 from lstm_viz.errors import LensError
-from lstm_viz.i18n import TABLES, tr
+from lstm_viz.i18n import TABLES
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 TIMEOUT = 60

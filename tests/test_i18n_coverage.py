@@ -27,6 +27,7 @@ from streamlit.testing.v1 import AppTest
 from lstm_viz import workspace as wsm
 from lstm_viz.i18n import TABLES
 from pages.ui.nav import PAGES
+from tests.app_session import fresh
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -144,7 +145,7 @@ PAGE_FILES = [f"pages/{spec.file}" for spec in PAGES]
 
 @pytest.fixture(scope="module")
 def chinese() -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at = fresh()
     at.segmented_control(key="lang").set_value("zh").run()
     assert not at.exception
     return at
@@ -175,7 +176,7 @@ def test_the_language_survives_the_home_button():
     Sidebar navigation keeps the language; the in-script page switch does not (seen in a real browser
     too: the switch still shows 简体中文 selected while the Train page is drawn in English).
     """
-    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at = fresh()
     at.segmented_control(key="lang").set_value("zh").run()
     at.button(key="home.start").click().run()
     assert not at.exception

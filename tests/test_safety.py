@@ -33,6 +33,7 @@ from lstm_viz import workspace as wsm
 from lstm_viz.data import MAX_BYTES
 from lstm_viz.errors import LensError
 from pages.ui.nav import PAGES
+from tests.app_session import fresh
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -171,7 +172,7 @@ def test_reading_an_upload_touches_no_file_named_after_it(monkeypatch):
         opened.append(str(file))
         return real_os_open(file, *args, **kwargs)
 
-    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at = fresh()
     at.switch_page("pages/data.py").run()
     name = "../../../tmp/lens_marker_passwd.csv"
     monkeypatch.setattr(builtins, "open", watch_open)
@@ -223,7 +224,7 @@ def test_html_in_names_is_shown_as_text_on_every_page():
         day = f"{2016 + k // 12}-{k % 12 + 1:02d}-01"
         lines += [f"{day},{SCRIPT},{100 + k + (k % 12) * 3}", f"{day},plain,{50 + k}"]
     data = ("\n".join(lines) + "\n").encode()
-    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at = fresh()
     at.switch_page("pages/data.py").run()
     at.file_uploader(key="data.upload").set_value((f"{SCRIPT}.csv", data, "text/csv")).run()
     assert not at.exception
@@ -241,7 +242,7 @@ def test_html_in_names_is_shown_as_text_on_every_page():
 
 
 def test_an_error_naming_an_html_file_shows_the_name_as_text():
-    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at = fresh()
     at.switch_page("pages/data.py").run()
     at.file_uploader(key="data.upload").set_value((f"{HTML}.csv", b"", "text/csv")).run()
     assert not at.exception and at.error

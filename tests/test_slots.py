@@ -3,17 +3,14 @@ from __future__ import annotations
 
 import threading
 import time
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
-
 from lstm_viz import slots
 from lstm_viz import workspace as wsm
 from lstm_viz.config import Config
 from lstm_viz.slots import Load, SlotQueue
+from tests.app_session import fresh, tiny_settings
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
 TINY = Config(hidden_size=4, window=12, epochs=3, lr=0.01, batch_size=32, seed=0, max_snapshots=3, num_threads=1)
 LONG = TINY.replace(epochs=5000, hidden_size=8)
 
@@ -120,31 +117,40 @@ def airline() -> wsm.Workspace:
     return ws
 
 
+def in_background(ws: wsm.Workspace, cfg: Config) -> None:
+    """Press Train: start the run and send it to the server's line."""
+    wsm.start_run(ws, cfg)
+    wsm.train_in_background(ws)
+
+
+def student_here() -> threading.Event:
+    """A student's presence the test can end (``clear()``: the tab is gone)."""
+    here = threading.Event()
+    here.set()
+    return here
+
+
 def test_a_second_run_waits_for_the_first_then_trains(one_slot):
     first, second = airline(), airline()
-    wsm.start_run(first, LONG)
-    wsm.train_in_background(first)
+    in_background(first, LONG)
     assert until(lambda: first.candidate.epochs_done >= 1)
-    wsm.start_run(second, TINY)
-    wsm.train_in_background(second)
+    in_background(second, TINY)
     time.sleep(0.3)
     assert wsm.queue_place(second.candidate) == 0 and second.candidate.epochs_done == 0
     assert wsm.queue_place(first.candidate) is None
     wsm.stop_run(first)
     assert until(lambda: not second.training)
     assert second.run.status == "done" and second.run.epochs_done == TINY.epochs
-    assert one_slot.load() == Load(0, 0, 1)
+    assert until(lambda: one_slot.load() == Load(0, 0, 1))  # each thread leaves the line just after its run ends
 
 
 def test_live_pages_redraw_by_phase_in_line_and_training(one_slot):
     first, second = airline(), airline()
     assert wsm.live_phase(first) is None and wsm.live_interval(first, 0.3) is None  # nothing in flight
-    wsm.start_run(first, LONG)
-    wsm.train_in_background(first)
+    in_background(first, LONG)
     assert until(lambda: wsm.queue_place(first.candidate) is None and one_slot.load().training == 1)
     assert wsm.live_phase(first) == ("training", 1) and wsm.live_interval(first, 0.3) == 0.3
-    wsm.start_run(second, TINY)
-    wsm.train_in_background(second)
+    in_background(second, TINY)
     assert wsm.live_phase(second) == ("waiting",)
     assert wsm.live_interval(second, 0.3) == slots.WAITING_REFRESH_S
     assert wsm.live_interval(second, 0.6, while_waiting=False) is None
@@ -157,10 +163,8 @@ def test_stopping_a_run_in_line_keeps_the_model_and_frees_its_place(one_slot):
     busy, ws = airline(), airline()
     wsm.train_to_end(ws, TINY)
     model = ws.run
-    wsm.start_run(busy, LONG)
-    wsm.train_in_background(busy)
-    wsm.start_run(ws, TINY.replace(seed=1))
-    wsm.train_in_background(ws)
+    in_background(busy, LONG)
+    in_background(ws, TINY.replace(seed=1))
     assert wsm.queue_place(ws.candidate) == 0
     assert not wsm.stop_run(ws)
     assert ws.run is model and not ws.training and one_slot.load().waiting == 0
@@ -170,11 +174,9 @@ def test_stopping_a_run_in_line_keeps_the_model_and_frees_its_place(one_slot):
 
 def test_the_train_page_shows_the_place_in_line_then_the_run(one_slot):
     one_slot.wait_turn(-1, lambda: True)  # another student's run holds the only place
-    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at = fresh()
     at.button(key="home.start").click().run()
-    at.number_input(key="train.hidden_size").set_value(4)
-    at.number_input(key="train.epochs").set_value(3)
-    at.run()
+    tiny_settings(at, epochs=3)
     at.button(key="train.go").click().run()
     ws = at.session_state["ws"]
     assert not at.exception and ws.training and ws.run is None
@@ -234,13 +236,10 @@ def test_a_run_in_line_whose_student_left_gives_up_its_place(one_slot):
     busy, ws = airline(), airline()
     wsm.train_to_end(ws, TINY)
     model = ws.run
-    wsm.start_run(busy, LONG)
-    wsm.train_in_background(busy)
-    here = threading.Event()
-    here.set()
+    in_background(busy, LONG)
+    here = student_here()
     ws.presence = here.is_set
-    wsm.start_run(ws, TINY.replace(seed=1))
-    wsm.train_in_background(ws)
+    in_background(ws, TINY.replace(seed=1))
     assert wsm.queue_place(ws.candidate) == 0
     here.clear()  # the tab is closed (after the grace period, as Presence would say)
     assert until(lambda: not ws.training)
@@ -251,11 +250,9 @@ def test_a_run_in_line_whose_student_left_gives_up_its_place(one_slot):
 
 def test_a_training_run_whose_student_left_stops_and_frees_its_slot(one_slot):
     ws = airline()
-    here = threading.Event()
-    here.set()
+    here = student_here()
     ws.presence = here.is_set
-    wsm.start_run(ws, LONG)
-    wsm.train_in_background(ws)
+    in_background(ws, LONG)
     assert until(lambda: ws.candidate is not None and ws.candidate.epochs_done >= 2)
     here.clear()
     assert until(lambda: not ws.training)
@@ -276,8 +273,7 @@ def test_the_grace_period_comes_from_the_environment(monkeypatch):
 def test_a_teaching_job_whose_student_left_stops(one_slot):
     from lstm_viz import teach_session as ts
 
-    here = threading.Event()
-    here.set()
+    here = student_here()
 
     def work(job):
         for k in range(10_000):

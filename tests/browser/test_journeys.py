@@ -41,6 +41,15 @@ def start_from_home(app: App) -> None:
     app.idle()
 
 
+def press_train_from_home(app: App, epochs: int, hidden: int = HIDDEN) -> None:
+    """A new student: Home → the airline sample → Train page, set the size and epochs, press Train (no waiting)."""
+    app.goto("/")
+    start_from_home(app)
+    app.set_number("Hidden size (units)", hidden)
+    app.set_number("Epochs", epochs)
+    app.button("Train").click()
+
+
 def train(app: App, epochs: int = EPOCHS, timings: dict | None = None) -> None:
     """On the Train page: small settings, press Train, wait until the sidebar says the model is trained."""
     app.set_number("Hidden size (units)", HIDDEN)
@@ -218,11 +227,7 @@ def test_binary_upload_shows_error_then_sample_works(app, tmp_path):
 
 def test_stop_keeps_partial_model(app):
     requested = 3000  # a minute or more of training: surely still running when Stop is clicked
-    app.goto("/")
-    start_from_home(app)
-    app.set_number("Hidden size (units)", HIDDEN)
-    app.set_number("Epochs", requested)
-    app.button("Train").click()
+    press_train_from_home(app, requested)
     expect(app.sidebar()).to_contain_text(re.compile(rf"Training: epoch ([3-9]|\d\d+) of {requested}"),
                                           timeout=TRAIN_TIMEOUT_MS)
     stop = app.button("Stop")
@@ -274,18 +279,10 @@ def test_gate_animation_slider_handle_is_not_under_its_buttons(app):
 def test_second_student_waits_in_line_then_trains(new_app):
     """The server trains one run at a time (lstm_viz.slots); whoever comes second is told so, and not forgotten."""
     first, second = new_app(), new_app()
-    first.goto("/")
-    start_from_home(first)
-    first.set_number("Hidden size (units)", HIDDEN)
-    first.set_number("Epochs", 3000)
-    first.button("Train").click()
+    press_train_from_home(first, 3000)
     expect(first.sidebar()).to_contain_text(re.compile(r"Training: epoch \d+ of 3000"), timeout=TRAIN_TIMEOUT_MS)
 
-    second.goto("/")
-    start_from_home(second)
-    second.set_number("Hidden size (units)", HIDDEN)
-    second.set_number("Epochs", EPOCHS)
-    second.button("Train").click()
+    press_train_from_home(second, EPOCHS)
     expect(second.alert("Info", "Your run is next")).to_be_visible()
     expect(second.sidebar()).to_contain_text("Waiting to train: 0 ahead in line.")
     expect(second.button("Stop")).to_be_enabled()
@@ -303,18 +300,10 @@ def test_second_student_waits_in_line_then_trains(new_app):
 def test_a_closed_tab_gives_up_its_place_to_the_next_student(new_app):
     """A student who closes the tab mid-run stops holding up the line (after ABSENT_S, see conftest)."""
     gone, waiting = new_app(), new_app()
-    gone.goto("/")
-    start_from_home(gone)
-    gone.set_number("Hidden size (units)", 128)  # 5000 epochs: about 50 s, near the 60 s budget
-    gone.set_number("Epochs", 5000)
-    gone.button("Train").click()
+    press_train_from_home(gone, 5000, hidden=128)  # about 50 s, near the 60 s budget
     expect(gone.sidebar()).to_contain_text(re.compile(r"Training: epoch \d+ of 5000"), timeout=TRAIN_TIMEOUT_MS)
 
-    waiting.goto("/")
-    start_from_home(waiting)
-    waiting.set_number("Hidden size (units)", HIDDEN)
-    waiting.set_number("Epochs", EPOCHS)
-    waiting.button("Train").click()
+    press_train_from_home(waiting, EPOCHS)
     expect(waiting.alert("Info", "Your run is next")).to_be_visible()
     closed = time.perf_counter()
     gone.page.context.close()
