@@ -12,7 +12,7 @@ Two nets:
 - every page rendered in 中文 (empty session, then with data and a trained
   model) through AppTest: no exception, no text that is a raw key such as
   ``page.train.lr``, no unfilled ``{placeholder}``, and Chinese on screen.
-  (``tests/test_windows.py`` checks that the two tables hold the same keys.)
+  (``tests/test_i18n.py`` checks that the two tables hold the same keys.)
 """
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from streamlit.testing.v1 import AppTest
 from lstm_viz import workspace as wsm
 from lstm_viz.i18n import TABLES
 from pages.ui.nav import PAGES
+from pages.ui.state import md_escape
 from tests.app_session import fresh
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -166,8 +167,12 @@ def test_every_page_in_chinese_with_data_and_a_model(chinese):
     for page in PAGE_FILES:
         at.switch_page(page).run()
         check_page(at, f"{page} (trained)")
-    sidebar = " ".join(texts(at.sidebar))
-    assert "已训练" in sidebar or "训练" in sidebar
+    # The sidebar names the trained model in Chinese: the whole summary sentence, not a word that the
+    # "no model yet" sentence contains too.
+    key, params = wsm.model_summary(ws)
+    assert key != "ws.model.none"
+    done = TABLES["zh"][key].format(**{**params, "data": md_escape(params["data"])})
+    assert done in texts(at.sidebar)
 
 
 def test_the_language_survives_the_home_button():

@@ -61,9 +61,10 @@ def test_free_places_are_taken_up_to_the_number_of_slots():
     queue = SlotQueue(2)
     for run_id in (1, 2, 3):
         queue.join(run_id)
-    threads = [waiter(queue, r) for r in (1, 2, 3)]
+    polls = []  # the third run's checks while it waits: each one is a chance to take a place
+    threads = [waiter(queue, 1), waiter(queue, 2), waiter(queue, 3, lambda: polls.append(1) or True)]
     assert until(lambda: queue.load().training == 2)
-    time.sleep(0.05)
+    assert until(lambda: len(polls) >= 5)  # it has looked for a free place several times since …
     assert queue.load() == Load(training=2, waiting=1, slots=2) and queue.ahead(3) == 0
     assert threads[2][1] == []
     queue.leave(1)
@@ -135,7 +136,8 @@ def test_a_second_run_waits_for_the_first_then_trains(one_slot):
     in_background(first, LONG)
     assert until(lambda: first.candidate.epochs_done >= 1)
     in_background(second, TINY)
-    time.sleep(0.3)
+    done = first.candidate.epochs_done
+    assert until(lambda: first.candidate.epochs_done >= done + 3)  # the first run went on training meanwhile
     assert wsm.queue_place(second.candidate) == 0 and second.candidate.epochs_done == 0
     assert wsm.queue_place(first.candidate) is None
     wsm.stop_run(first)

@@ -1,14 +1,10 @@
-"""Windows, the time split and the scaler; the config's checks and the i18n tables."""
+"""Windows, the time split and the scaler."""
 from __future__ import annotations
-
-import re
 
 import numpy as np
 import pytest
 
-from lstm_viz.config import Config
 from lstm_viz.errors import LensError
-from lstm_viz.i18n import TABLES, tr
 from lstm_viz.windows import Scaler, make_windows, split_series
 
 
@@ -63,40 +59,3 @@ def test_split_refuses_too_short_a_series_with_the_count_it_needs() -> None:
         split_series(np.arange(20.0), window=12, test_size=12)
     assert err.value.key == "windows.not_enough"
     assert err.value.params["need"] == 28 and "28" in str(err.value)
-
-
-def test_config_validation_names_the_bad_setting() -> None:
-    assert Config().validate() == Config()
-    with pytest.raises(LensError) as err:
-        Config(lr=100.0).validate()
-    assert err.value.params["name"] == "lr"
-    with pytest.raises(LensError):
-        Config(hidden_size=4096).validate()
-    with pytest.raises(LensError):
-        Config(lr=float("nan")).validate()
-    with pytest.raises(LensError):
-        Config(cell="transformer").validate()  # type: ignore[arg-type]
-
-
-def test_config_round_trips_through_a_dict() -> None:
-    cfg = Config(cell="gru", hidden_size=16, num_layers=2, dropout=0.2, seed=7)
-    assert Config.from_dict({**cfg.to_dict(), "unknown": 1}) == cfg
-
-
-_PLACEHOLDER = re.compile(r"{(\w+)[^}]*}")
-
-
-def test_every_string_exists_in_both_languages_with_the_same_placeholders() -> None:
-    en, zh = TABLES["en"], TABLES["zh"]
-    assert sorted(set(en) - set(zh)) == [], "keys missing in Chinese"
-    assert sorted(set(zh) - set(en)) == [], "keys missing in English"
-    for key in en:
-        assert en[key].strip() and zh[key].strip(), key
-        assert set(_PLACEHOLDER.findall(en[key])) == set(_PLACEHOLDER.findall(zh[key])), key
-
-
-def test_tr_fills_placeholders_and_falls_back() -> None:
-    text = tr("windows.not_enough", "en", n=3, window=2, test_size=1, need=7)
-    assert "3" in text and "7" in text
-    assert tr("no.such.key", "zh") == "no.such.key"
-    assert LensError("windows.window", window=0).message("zh") != str(LensError("windows.window", window=0))
