@@ -5,6 +5,7 @@ import re
 
 from lstm_viz.errors import LensError
 from lstm_viz.i18n import TABLES, tr
+from lstm_viz.i18n.stamps import load_stamps, source_hash, stale_keys
 
 
 _PLACEHOLDER = re.compile(r"{(\w+)[^}]*}")
@@ -24,3 +25,17 @@ def test_tr_fills_placeholders_and_falls_back() -> None:
     assert "3" in text and "7" in text
     assert tr("no.such.key", "zh") == "no.such.key"
     assert LensError("windows.window", window=0).message("zh") != str(LensError("windows.window", window=0))
+
+
+def test_no_chinese_string_has_fallen_behind_its_english_source() -> None:
+    changed, unstamped = stale_keys(TABLES["en"], load_stamps())
+    assert changed == [], ("The English of these keys changed since their Chinese was written: check the Chinese, "
+                           f"then run `python -m lstm_viz.i18n stamp KEY …`: {changed}")
+    assert unstamped == [], ("New keys: translate them, then run `python -m lstm_viz.i18n stamp --new`: "
+                             f"{unstamped}")
+
+
+def test_the_stamp_check_names_a_changed_and_a_new_english_text() -> None:
+    english = {"a.same": "Train", "a.changed": "Stop now", "a.new": "Go"}
+    stamps = {"a.same": source_hash("Train"), "a.changed": source_hash("Stop"), "a.gone": "0" * 12}
+    assert stale_keys(english, stamps) == (["a.changed"], ["a.new"])

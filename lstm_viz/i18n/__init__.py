@@ -18,6 +18,8 @@ LANGUAGES: dict[str, str] = {"en": "English", "zh": "简体中文"}
 def _load_tables() -> dict[str, dict[str, str]]:
     tables: dict[str, dict[str, str]] = {"en": {}, "zh": {}}
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):  # ``__main__`` is the stamp tool, not a table
+            continue
         module = importlib.import_module(f"{__name__}.{info.name}")
         for lang, attr in (("en", "EN"), ("zh", "ZH")):
             table = getattr(module, attr, {})
