@@ -246,7 +246,7 @@ def play_rate(frames: list[tuple[float, int | None, list[int]]], first: int, las
     """Return the slider steps advanced per second between the painted frames showing ``first`` and ``last``."""
     shown = [(ms, active) for ms, active, _ in frames if active is not None and first <= active <= last]
     starts = [ms for ms, active in shown if active == first]
-    ends = [ms for ms, active in shown if active == last]
-    if not starts or not ends or ends[0] <= starts[-1]:
+    ends = [ms for ms, active in shown if active == last and starts and ms > starts[-1]]
+    if not ends:
         return None
     return (last - first) / ((ends[0] - starts[-1]) / 1000)

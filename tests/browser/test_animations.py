@@ -29,7 +29,7 @@ from lstm_viz import export, figures
 from lstm_viz.recorder import STATE_NAMES, LayerTrace
 from tests.browser.helpers import plot_selector
 from tests.browser.pixels import (
-    PaintLog, assert_heatmaps_drawn, drag_slider, pause_at, play_rate, press, settled, slider_step,
+    STEPS_JS, PaintLog, assert_heatmaps_drawn, drag_slider, pause_at, play_rate, press, settled,
     wait_for_step,
 )
 from tests.browser.test_journeys import HEATMAP_DRAWN, open_gates, start_from_home, train
@@ -64,8 +64,7 @@ def offline_figure(kind: str):
     return figures.gates_training_figure(snapshots, x, frame_ms=60)
 
 
-def play_through(page: Page, selector: str, when: str, timings: dict | None = None, label: str = "",
-                 gif: list | None = None) -> None:
+def play_through(page: Page, selector: str, when: str, timings: dict | None = None, label: str = "") -> None:
     """Drag near the start, Play, Pause in the middle, Play to the end; look at every heatmap at each stop.
 
     Every painted frame on the way is checked for its heatmap images (:class:`PaintLog`).
@@ -90,9 +89,6 @@ def play_through(page: Page, selector: str, when: str, timings: dict | None = No
     assert_heatmaps_drawn(page, selector, N_STATES, f"{when}, paused in the middle at step {paused}")
 
     press(page, selector, 0)
-    if gif is not None:
-        while slider_step(page, selector) < last and len(gif) < GIF_FRAMES:
-            gif.append(page.locator(selector).screenshot(animations="disabled"))
     wait_for_step(page, selector, last)
     cpu_after = thread_seconds(cdp)
     assert settled(page, selector) == last
@@ -162,28 +158,68 @@ def test_gates_page_animations_keep_every_heatmap(app, screenshots, timings):
 
     open_gates(app)
     app.wait_for_plot("gates.training_chart", HEATMAP_DRAWN)
-    gif: list[bytes] = []
     for size in VIEWPORTS:
         app.page.set_viewport_size({"width": size[0], "height": size[1]})
         for key, label in (("gates.time_chart", "through time"), ("gates.training_chart", "through training")):
             selector = plot_selector(key)
             settled(app.page, selector)
             play_through(app.page, selector, f"Gates page {label} at {viewport_id(size)}", timings,
-                         f"Gates page {label} {viewport_id(size)}",
-                         gif=gif if key == "gates.time_chart" and not gif else None)
+                         f"Gates page {label} {viewport_id(size)}")
     app.assert_clean()
-    write_gif(gif, screenshots / "gates_play.gif")
+
+    app.page.set_viewport_size({"width": VIEWPORTS[0][0], "height": VIEWPORTS[0][1]})
+    write_gif(record_play(app.page, plot_selector("gates.time_chart")), screenshots / "gates_play.gif")
+    app.assert_clean()
+
+
+# The figure's top: from its title to the bottom of the third heatmap row (input, f, i, o and their bars).
+GIF_CLIP_JS = """(selector) => {
+  const gd = document.querySelector(selector);
+  const heat = gd._fullData.filter(t => t.type === 'heatmap');
+  const ya = gd._fullLayout[heat[Math.min(2, heat.length - 1)].yaxis.replace('y', 'yaxis')];
+  const paper = gd.getBoundingClientRect();
+  return {x: paper.left, y: paper.top, width: paper.width, height: ya._offset + ya._length + 8};
+}"""
+
+
+def record_play(page: Page, selector: str) -> list[bytes]:
+    """Screenshot the top of the through-time figure at evenly spaced steps while it plays (Play, pause there, shoot).
+
+    The window grows to the figure's height first (Streamlit scrolls inside the page), as the README screenshots do.
+    """
+    height = page.evaluate("(s) => document.querySelector(s).getBoundingClientRect().height", selector)
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": int(height) + 300})
+    try:
+        drag_slider(page, selector, 0.0)
+        first = settled(page, selector)
+        last = page.evaluate(STEPS_JS, selector) - 1
+        targets = sorted({int(round(v)) for v in np.linspace(first + 1, last, GIF_FRAMES)})
+        page.evaluate("(s) => document.querySelector(s).scrollIntoView({block: 'center'})", selector)
+        shots = [page.screenshot(clip=page.evaluate(GIF_CLIP_JS, selector), animations="disabled")]
+        for target in targets:
+            press(page, selector, 0)
+            at = pause_at(page, selector, target) if target < last else wait_and_settle(page, selector, last)
+            assert at >= target
+            shots.append(page.screenshot(clip=page.evaluate(GIF_CLIP_JS, selector), animations="disabled"))
+        return shots
+    finally:
+        page.set_viewport_size(size)
+
+
+def wait_and_settle(page: Page, selector: str, step: int) -> int:
+    wait_for_step(page, selector, step)
+    return settled(page, selector)
 
 
 def write_gif(shots: list[bytes], path: Path) -> None:
-    """Assemble screenshots into a small looping GIF (top of the figure: the input and the first heatmaps)."""
+    """Assemble screenshots into a small looping GIF."""
     from PIL import Image
 
     assert len(shots) >= 4, f"only {len(shots)} screenshots taken while playing"
     frames = []
     for shot in shots:
         img = Image.open(io.BytesIO(shot)).convert("RGB")
-        img = img.crop((0, 0, img.width, min(img.height, int(img.width * 0.62))))
         frames.append(img.resize((GIF_WIDTH, round(img.height * GIF_WIDTH / img.width)), Image.Resampling.LANCZOS))
     palette = frames[len(frames) // 2].quantize(colors=128, method=Image.Quantize.MEDIANCUT)
     small = [frame.quantize(palette=palette, dither=Image.Dither.NONE) for frame in frames]
