@@ -92,8 +92,8 @@ def _row_title(fig: go.Figure, row: int, col: int, text: str, size: int = 13) ->
                        showarrow=False, font=dict(size=size), align="left")
 
 
-def _input_row(fig: go.Figure, xs, x_input: np.ndarray, is_datetime: bool, lang: str) -> list[float]:
-    """Draw the input series in row 1 and return its fixed y range (the cursor needs it)."""
+def _input_row(fig: go.Figure, xs, x_input: np.ndarray, is_datetime: bool, lang: str) -> None:
+    """Draw the input series in row 1, on a fixed y range."""
     hover = tr(f"fig.hover.{when_word(is_datetime)}", lang, x="%{x}") + "<br><b>x = %{y:.4f}</b>"
     for k in range(x_input.shape[1]):
         fig.add_trace(go.Scatter(
@@ -103,10 +103,8 @@ def _input_row(fig: go.Figure, xs, x_input: np.ndarray, is_datetime: bool, lang:
         ), row=1, col=1)
     lo, hi = float(np.nanmin(x_input)), float(np.nanmax(x_input))
     pad = 0.08 * (hi - lo) or 0.5
-    y_range = [lo - pad, hi + pad]
-    fig.update_yaxes(range=y_range, row=1, col=1)
+    fig.update_yaxes(range=[lo - pad, hi + pad], row=1, col=1)
     _row_title(fig, 1, 1, f"<b>{tr('fig.gates.input', lang)}</b>")
-    return y_range
 
 
 def _colourbars(fig: go.Figure, names, heatmap_rows: dict[str, int], heat_traces: dict[str, int],
@@ -199,11 +197,6 @@ def frame_steps(n_steps: int, max_frames: int = MAX_TIME_FRAMES) -> np.ndarray:
 
 # ---------------------------------------------------------------- (a) through time
 
-def _box(x0, x1, y0: float, y1: float) -> tuple[list, list]:
-    """Return the corners of a closed rectangle, for a scatter trace."""
-    return [x0, x1, x1, x0, x0], [y0, y0, y1, y1, y0]
-
-
 def gates_figure(
     layer: LayerTrace,
     x_input,
@@ -266,7 +259,7 @@ def gates_figure(
 
     fig = _gate_grid(names, row_height, True, tr("fig.gates.title", lang, cell=layer.cell.upper()),
                      animate, edges, is_datetime, lang)
-    y_range = _input_row(fig, xs, x_input, is_datetime, lang)
+    _input_row(fig, xs, x_input, is_datetime, lang)
     heat = _heatmap_rows(fig, layer, names, order, xs, is_datetime, lang, batch, row_height)
 
     # The cursor: a band and a dot per input feature on the input, an outlined column on each heatmap.

@@ -39,12 +39,16 @@ HEATMAPS_JS = """([selector, perAxis]) => {
     const id = trace.xaxis + trace.yaxis;
     const group = gd.querySelector(`g.cartesianlayer g.subplot.${id}`);
     const images = group ? group.querySelectorAll('g.heatmaplayer image').length : 0;
-    const xa = gd._fullLayout[trace.xaxis.replace('x', 'xaxis')], ya = gd._fullLayout[trace.yaxis.replace('y', 'yaxis')];
+    const xa = gd._fullLayout[trace.xaxis.replace('x', 'xaxis')];
+    const ya = gd._fullLayout[trace.yaxis.replace('y', 'yaxis')];
     const paper = gd.getBoundingClientRect();
     const cd = gd.calcdata[k][0];
     const box = {x: paper.left + xa._offset, y: paper.top + ya._offset, width: xa._length, height: ya._length};
     const samples = [];
-    const pick = (n) => Array.from({length: Math.min(n, perAxis)}, (_, j) => Math.floor((j + 0.5) * n / Math.min(n, perAxis)));
+    const pick = (n) => {
+      const m = Math.min(n, perAxis);
+      return Array.from({length: m}, (_, j) => Math.floor((j + 0.5) * n / m));
+    };
     for (const r of pick(cd.z.length)) for (const c of pick(cd.z[0].length)) {
       const px = paper.left + xa._offset + xa.c2p((cd.x[c] + cd.x[c + 1]) / 2);
       const py = paper.top + ya._offset + ya.c2p((cd.y[r] + cd.y[r + 1]) / 2);
@@ -69,7 +73,8 @@ PAINT_LOG_JS = """([selector, key]) => {
   const tick = () => {
     if (log.stop) return;
     const active = gd.layout.sliders && gd.layout.sliders.length ? gd.layout.sliders[0].active : null;
-    log.frames.push([performance.now(), active, ids.map(id => gd.querySelectorAll(`g.cartesianlayer g.subplot.${id} g.heatmaplayer image`).length)]);
+    const count = (id) => gd.querySelectorAll(`g.cartesianlayer g.subplot.${id} g.heatmaplayer image`).length;
+    log.frames.push([performance.now(), active, ids.map(count)]);
     requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
