@@ -208,29 +208,35 @@ def press(page: Page, selector: str, which: int) -> None:
     button.click()
 
 
-# Clicks Pause in the very frame the slider reaches `step`: a click from the test process would come frames late.
+# Clicks Pause as the frame of slider step `step` (or a later one) starts, from plotly.js's own frame event: the
+# slider's `active` follows a frame only after it is drawn, and a click from the test process would come later still.
 # Pause interrupts Play, and plotly.js rejects the interrupted Plotly.animate promise with no reason, which its
 # buttons never catch: every Plotly animation's Pause logs "Uncaught (in promise) undefined" (the code before this
 # fix did too). That one rejection is not the app's: it is marked handled, so an exception with a reason still fails.
-PAUSE_AT_JS = """([selector, step]) => new Promise(resolve => {
+PAUSE_AT_JS = """([selector, step]) => { window.__pausedAt = new Promise(resolve => {
   const gd = document.querySelector(selector);
   const pause = gd.querySelectorAll('g.updatemenu-button')[1];
-  const tick = () => {
-    if (gd.layout.sliders[0].active >= step) {
-      window.addEventListener('unhandledrejection', e => { if (e.reason === undefined) e.preventDefault(); },
-                              {once: true});
-      pause.dispatchEvent(new MouseEvent('click', {bubbles: true}));
-      resolve(gd.layout.sliders[0].active);
-    } else requestAnimationFrame(tick);
+  const index = Object.fromEntries(gd.layout.sliders[0].steps.map((s, k) => [String(s.args[0][0]), k]));
+  const onFrame = (event) => {
+    if (index[event.name] < step) return;
+    gd.removeListener('plotly_animatingframe', onFrame);
+    window.addEventListener('unhandledrejection', e => { if (e.reason === undefined) e.preventDefault(); },
+                            {once: true});
+    pause.dispatchEvent(new MouseEvent('click', {bubbles: true}));
+    resolve(index[event.name]);
   };
-  requestAnimationFrame(tick);
-})"""
+  gd.on('plotly_animatingframe', onFrame);
+}); }"""
 
 
 def pause_at(page: Page, selector: str, step: int) -> int:
-    """Press Pause as soon as the playing animation at ``selector`` reaches ``step``; return where it rests."""
-    page.evaluate(PAUSE_AT_JS, [selector, int(step)])
-    return settled(page, selector)
+    """Press Play, then Pause as the frame of ``step`` starts; return the step where the animation rests."""
+    page.evaluate(PAUSE_AT_JS, [selector, int(step)])  # listening before Play is pressed
+    press(page, selector, 0)
+    paused_at = page.evaluate("() => window.__pausedAt")
+    rest = settled(page, selector)
+    assert rest == paused_at, f"paused as step {paused_at} started, but the slider rests at {rest}"
+    return rest
 
 
 def drag_slider(page: Page, selector: str, share: float) -> None:

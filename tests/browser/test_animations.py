@@ -83,7 +83,6 @@ def play_through(page: Page, selector: str, when: str, timings: dict | None = No
 
     middle = (start + last) // 2
     cpu_before = thread_seconds(cdp)
-    press(page, selector, 0)
     paused = pause_at(page, selector, middle)
     assert middle <= paused < last, f"{when}: paused at step {paused}, expected {middle} … {last - 1}"
     assert_heatmaps_drawn(page, selector, N_STATES, f"{when}, paused in the middle at step {paused}")
@@ -198,17 +197,17 @@ def record_play(page: Page, selector: str) -> list[bytes]:
         page.evaluate("(s) => document.querySelector(s).scrollIntoView({block: 'center'})", selector)
         shots = [page.screenshot(clip=page.evaluate(GIF_CLIP_JS, selector), animations="disabled")]
         for target in targets:
-            press(page, selector, 0)
-            at = pause_at(page, selector, target) if target < last else wait_and_settle(page, selector, last)
-            assert at >= target
+            at = pause_at(page, selector, target) if target < last else play_to_end(page, selector, last)
+            assert at == target, f"the GIF's frame for step {target} shows step {at}"
             shots.append(page.screenshot(clip=page.evaluate(GIF_CLIP_JS, selector), animations="disabled"))
         return shots
     finally:
         page.set_viewport_size(size)
 
 
-def wait_and_settle(page: Page, selector: str, step: int) -> int:
-    wait_for_step(page, selector, step)
+def play_to_end(page: Page, selector: str, last: int) -> int:
+    press(page, selector, 0)
+    wait_for_step(page, selector, last)
     return settled(page, selector)
 
 
