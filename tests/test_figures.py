@@ -90,8 +90,9 @@ def test_hover_shows_unit_step_and_value(lstm_trace, lstm_fig):
     for h in _heatmaps(fig):
         assert "%{z:.4f}" in h.hovertemplate
         assert "unit %{customdata}" in h.hovertemplate and "step %{x}" in h.hovertemplate
-    bars = [t for t in fig.data if t.type == "bar"]
-    assert all("%{x:.4f}" in b.hovertemplate for b in bars)
+    bars = [t for t in fig.data if t.type == "histogram"]
+    assert len(bars) == 6
+    assert all("%{x:.4f}" in b.hovertemplate and "unit %{customdata}" in b.hovertemplate for b in bars)
 
 
 def test_time_frames_carry_only_cursor_and_bars(lstm_trace, lstm_fig):
@@ -101,14 +102,21 @@ def test_time_frames_carry_only_cursor_and_bars(lstm_trace, lstm_fig):
     heat_idx = {k for k, t in enumerate(fig.data) if t.type == "heatmap"}
     for frame in fig.frames:
         assert heat_idx.isdisjoint(frame.traces)
-        assert {d.type for d in frame.data} <= {"scatter", "bar"}
+        # No trace type plotly.js animates (scatter, bar): those frames would wipe the heatmaps.
+        assert {d.type for d in frame.data} == {"histogram"}
         assert len(frame.data) == len(frame.traces)
-    bars_0 = [np.asarray(d.x) for d in fig.frames[0].data if d.type == "bar"]
-    bars_k = [np.asarray(d.x) for d in fig.frames[17].data if d.type == "bar"]
+    # the cursor is layout shapes: an outlined column per heatmap, around step t
+    edges = np.arange(41) - 0.5
+    columns = [s for s in fig.frames[17].layout.shapes if s.x0 is not None][1:]
+    assert len(columns) == 6 and all((s.x0, s.x1) == (edges[17], edges[18]) for s in columns)
+    dot = next(s for s in fig.frames[17].layout.shapes if s.xanchor is not None)
+    assert dot.xanchor == 17 and dot.yanchor == pytest.approx(x[17])
+    bars_0 = [np.asarray(d.x) for d in fig.frames[0].data if d.type == "histogram"]
+    bars_k = [np.asarray(d.x) for d in fig.frames[17].data if d.type == "histogram"]
     assert len(bars_0) == 6
     assert not np.allclose(bars_0[0], bars_k[0])
     # frame t shows exactly step t of the trace, in display order
-    f_idx = [d.type for d in fig.frames[17].data].index("bar")
+    f_idx = [d.type for d in fig.frames[17].data].index("histogram")
     assert np.allclose(fig.frames[17].data[f_idx].x, layer["f"][17])
     # and its bar colours follow the heatmap colour scale
     assert list(fig.frames[17].data[f_idx].marker.color) == value_colours("f", layer["f"][17])
@@ -125,10 +133,10 @@ def test_controls_match_frames(lstm_trace, lstm_fig):
     assert [b.method for b in buttons] == ["animate", "animate"]
     assert "Play" in buttons[0].label and "Pause" in buttons[1].label
     assert buttons[0].args[0] is None and list(buttons[1].args[0]) == [None]
-    # fast path: no redraw, but a transition (bars restyle their colours only after one)
-    assert buttons[0].args[1]["frame"]["redraw"] is False
-    assert buttons[0].args[1]["transition"]["duration"] > 0
-    assert buttons[0].args[1]["frame"]["duration"] >= buttons[0].args[1]["transition"]["duration"]
+    # every frame is redrawn in full (redraw: false would drop the heatmaps), with no transition
+    for args in [buttons[0].args[1], buttons[1].args[1]] + [s.args[1] for s in slider.steps]:
+        assert args["frame"]["redraw"] is True and args["transition"]["duration"] == 0
+    assert buttons[0].args[1]["frame"]["duration"] > 0
 
 
 def test_long_series_frames_are_capped():
@@ -142,7 +150,7 @@ def test_static_gates_figure_has_no_animation(lstm_trace):
     layer, x = lstm_trace
     fig = F.gates_figure(layer, x, animate=False, step=7)
     assert not fig.frames and not fig.layout.sliders and not fig.layout.updatemenus
-    bar = next(t for t in fig.data if t.type == "bar")
+    bar = next(t for t in fig.data if t.type == "histogram")
     assert np.allclose(bar.x, layer["f"][7])
 
 
@@ -180,7 +188,7 @@ def test_arrays_are_float32_and_sent_as_binary(lstm_trace, lstm_fig):
     data = json.loads(pio.to_json(fig))
     heat = [t for t in data["data"] if t["type"] == "heatmap"]
     assert all(h["z"]["dtype"] == "f4" and "bdata" in h["z"] for h in heat)
-    bar = next(d for d in data["frames"][3]["data"] if d["type"] == "bar")
+    bar = next(d for d in data["frames"][3]["data"] if d["type"] == "histogram")
     assert bar["x"]["dtype"] == "f4"
 
 
@@ -191,7 +199,7 @@ def test_datetime_time_axis():
     assert fig.layout.sliders[0].steps[2].label == "2021-03-01"
     assert "time %{x}" in _heatmaps(fig)[0].hovertemplate
     data = json.loads(pio.to_json(fig))
-    dot = data["frames"][2]["data"][1]["x"][0]
+    dot = next(s for s in data["frames"][2]["layout"]["shapes"] if "xanchor" in s)["xanchor"]
     assert dot.startswith("2021-03-01")
     bottom = fig.get_subplot(7, 1).xaxis.plotly_name
     assert data["layout"][bottom]["range"][0].startswith("2020-12-16")  # half a month before

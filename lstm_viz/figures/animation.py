@@ -2,8 +2,18 @@
 
 Both stack the input series above one heatmap per state (units × time) on one
 shared time axis. Frames carry only what changes, named by ``go.Frame.traces``:
-through time, the cursor and the bar charts of the vectors at step t (the
-heatmaps are sent once); through training, the heatmaps' ``z`` per snapshot.
+through time, the cursor (layout shapes) and the bars of the vectors at step t
+(the heatmaps are sent once); through training, the heatmaps' ``z`` per snapshot.
+
+Every frame is drawn in full (``redraw: true``) and carries no trace type that
+plotly.js animates (scatter, bar). Its fast path (``redraw: false``) re-plots
+only the frame's animatable traces and removes every other trace layer of every
+subplot (``plots/cartesian`` ``plotOne``: the layers are rebuilt from the
+frame's traces alone), so the heatmaps vanished on Play (plotly/plotly.js#4491,
+#4596). A frame that lists an animatable trace is also re-plotted partially
+before ``redraw: true`` draws it again, and the browser may paint in between,
+so the heatmaps would blink: hence shapes for the cursor and ``histogram``
+traces (one bin per unit, ``histfunc="sum"``) for the bars.
 """
 from __future__ import annotations
 
@@ -82,8 +92,8 @@ def _row_title(fig: go.Figure, row: int, col: int, text: str, size: int = 13) ->
                        showarrow=False, font=dict(size=size), align="left")
 
 
-def _input_row(fig: go.Figure, xs, x_input: np.ndarray, is_datetime: bool, lang: str) -> list[float]:
-    """Draw the input series in row 1 and return its fixed y range (the cursor needs it)."""
+def _input_row(fig: go.Figure, xs, x_input: np.ndarray, is_datetime: bool, lang: str) -> None:
+    """Draw the input series in row 1, on a fixed y range."""
     hover = tr(f"fig.hover.{when_word(is_datetime)}", lang, x="%{x}") + "<br><b>x = %{y:.4f}</b>"
     for k in range(x_input.shape[1]):
         fig.add_trace(go.Scatter(
@@ -93,10 +103,8 @@ def _input_row(fig: go.Figure, xs, x_input: np.ndarray, is_datetime: bool, lang:
         ), row=1, col=1)
     lo, hi = float(np.nanmin(x_input)), float(np.nanmax(x_input))
     pad = 0.08 * (hi - lo) or 0.5
-    y_range = [lo - pad, hi + pad]
-    fig.update_yaxes(range=y_range, row=1, col=1)
+    fig.update_yaxes(range=[lo - pad, hi + pad], row=1, col=1)
     _row_title(fig, 1, 1, f"<b>{tr('fig.gates.input', lang)}</b>")
-    return y_range
 
 
 def _colourbars(fig: go.Figure, names, heatmap_rows: dict[str, int], heat_traces: dict[str, int],
@@ -139,20 +147,16 @@ def _heatmap_rows(fig, layer, names, order, xs, is_datetime, lang, batch, row_px
     return traces
 
 
-def _controls(fig: go.Figure, frame_names, labels, prefix: str, frame_ms: int, redraw: bool,
-              lang: str, active: int = 0, transition_ms: int = 0) -> None:
+def _controls(fig: go.Figure, frame_names, labels, prefix: str, frame_ms: int, lang: str,
+              active: int = 0) -> None:
     """Add play / pause buttons and a slider whose steps jump to the named frames.
 
-    With ``redraw=False`` (the fast path: only scatter and bar traces change)
-    ``transition_ms`` must be positive: Plotly re-applies bar colours only at
-    the end of a transition, and a frame must last at least its transition.
+    Every frame is a full redraw without transition (see the module docstring).
     """
-    hop = dict(frame=dict(duration=max(transition_ms, 0), redraw=redraw),
-               transition=dict(duration=transition_ms, easing="cubic-in-out"), mode="immediate")
-    play = dict(frame=dict(duration=max(frame_ms, transition_ms), redraw=redraw),
-                transition=dict(duration=transition_ms, easing="cubic-in-out"),
+    hop = dict(frame=dict(duration=0, redraw=True), transition=dict(duration=0), mode="immediate")
+    play = dict(frame=dict(duration=frame_ms, redraw=True), transition=dict(duration=0),
                 fromcurrent=True, mode="immediate")
-    stop = dict(frame=dict(duration=0, redraw=redraw), transition=dict(duration=0), mode="immediate")
+    stop = dict(frame=dict(duration=0, redraw=True), transition=dict(duration=0), mode="immediate")
     fig.update_layout(
         updatemenus=[dict(
             type="buttons", direction="left", x=0.0, xanchor="left", y=0.0, yanchor="top",
@@ -192,11 +196,6 @@ def frame_steps(n_steps: int, max_frames: int = MAX_TIME_FRAMES) -> np.ndarray:
 
 
 # ---------------------------------------------------------------- (a) through time
-
-def _box(x0, x1, y0: float, y1: float) -> tuple[list, list]:
-    """Return the corners of a closed rectangle, for a scatter trace."""
-    return [x0, x1, x1, x0, x0], [y0, y0, y1, y1, y0]
-
 
 def gates_figure(
     layer: LayerTrace,
@@ -260,38 +259,41 @@ def gates_figure(
 
     fig = _gate_grid(names, row_height, True, tr("fig.gates.title", lang, cell=layer.cell.upper()),
                      animate, edges, is_datetime, lang)
-    y_range = _input_row(fig, xs, x_input, is_datetime, lang)
+    _input_row(fig, xs, x_input, is_datetime, lang)
     heat = _heatmap_rows(fig, layer, names, order, xs, is_datetime, lang, batch, row_height)
 
-    # The cursor: a band and a dot on the input, an outlined column on each heatmap.
+    # The cursor: a band and a dot per input feature on the input, an outlined column on each heatmap.
+    # Layout shapes, not traces, so that frames hold no animatable trace (see the module docstring).
+    first_shape = len(fig.layout.shapes)
+    y_input = _refs(fig, 1, 1)[1]
+
     def cursor(t: int) -> list[dict]:
-        band_x, band_y = _box(edges[t], edges[t + 1], *y_range)
-        parts = [dict(x=band_x, y=band_y), dict(x=[xs[t]] * x_input.shape[1], y=x_input[t])]
-        col_x, _ = _box(edges[t], edges[t + 1], 0, 0)
-        parts += [dict(x=col_x) for _ in names]
+        """Return the positions of the cursor's shapes at step t, in the order they are added below."""
+        parts = [dict(x0=edges[t], x1=edges[t + 1])]
+        parts += [dict(xanchor=xs[t], yanchor=float(v)) for v in x_input[t]]
+        parts += [dict(x0=edges[t], x1=edges[t + 1]) for _ in names]
         return parts
 
-    first = cursor(step)
-    fig.add_trace(go.Scatter(**first[0], mode="lines", fill="toself", line=dict(width=0),
-                             fillcolor=COLOURS["cursor_band"], hoverinfo="skip", showlegend=False),
-                  row=1, col=1)
-    fig.add_trace(go.Scatter(**first[1], mode="markers", hoverinfo="skip", showlegend=False,
-                             marker=dict(size=8, color=COLOURS["cursor"],
-                                         line=dict(color="white", width=1.5))), row=1, col=1)
-    cursor_traces = [len(fig.data) - 2, len(fig.data) - 1]
-    for k, name in enumerate(names):
-        _, col_y = _box(0, 0, -0.5, n_units - 0.5)
-        fig.add_trace(go.Scatter(**first[k + 2], y=col_y, mode="lines", hoverinfo="skip",
-                                 showlegend=False, line=dict(color=COLOURS["cursor"], width=1.5)),
-                      row=k + 2, col=1)
-        cursor_traces.append(len(fig.data) - 1)
+    first = iter(cursor(step))
+    fig.add_shape(type="rect", **next(first), xref="x", y0=0, y1=1, yref=f"{_short(y_input)} domain",
+                  fillcolor=COLOURS["cursor_band"], line=dict(width=0), layer="below")
+    for _ in range(x_input.shape[1]):
+        fig.add_shape(type="circle", **next(first), xref="x", yref=_short(y_input), xsizemode="pixel",
+                      ysizemode="pixel", x0=-4, x1=4, y0=-4, y1=4, fillcolor=COLOURS["cursor"],
+                      line=dict(color="white", width=1.5))
+    for k in range(len(names)):
+        x_name, y_name = _refs(fig, k + 2, 1)
+        fig.add_shape(type="rect", **next(first), xref=_short(x_name), y0=0, y1=1,
+                      yref=f"{_short(y_name)} domain", line=dict(color=COLOURS["cursor"], width=1.5))
 
-    # The vectors at the cursor: horizontal bars that line up with the heatmap rows.
+    # The vectors at the cursor: horizontal bars that line up with the heatmap rows. A histogram with
+    # one bin per unit summing its one value draws each bar from 0, and plotly.js does not animate it.
     bar_traces = []
     for k, name in enumerate(names):
         vec = states[name][step]
-        fig.add_trace(go.Bar(
-            x=vec, y=np.arange(n_units, dtype=np.int32), orientation="h", marker=bar_marker(name, vec),
+        fig.add_trace(go.Histogram(
+            x=vec, y=np.arange(n_units, dtype=np.int32), orientation="h", histfunc="sum",
+            ybins=dict(start=-0.5, end=n_units - 0.5, size=1), marker=bar_marker(name, vec),
             customdata=unit_numbers(order), showlegend=False, name=name,
             hovertemplate=tr("fig.hover.unit", lang, u="%{customdata}") + f"<br><b>{name} = %{{x:.4f}}</b>"
                           "<extra></extra>",
@@ -312,21 +314,23 @@ def gates_figure(
 
     steps = frame_steps(n_steps, max_frames)
     frame_names = [f"t{t}" for t in steps]
-    # Plain dicts: validated once, on assignment (go.Frame objects would be validated twice).
+    # Plain dicts: validated once, on assignment (go.Frame objects would be validated twice). A frame's
+    # shapes merge into the layout's by position: {} leaves a shape as it is.
     fig.frames = [
         dict(
             name=frame_name,
-            data=[dict(type="scatter", **part) for part in cursor(t)]
-            + [dict(type="bar", x=states[name][t], marker=dict(color=value_colours(name, states[name][t])))
-               for name in names],
-            traces=cursor_traces + bar_traces,
+            data=[dict(type="histogram", x=states[name][t],
+                       marker=dict(color=value_colours(name, states[name][t])))
+                  for name in names],
+            traces=bar_traces,
+            layout=dict(shapes=[{}] * first_shape + cursor(t)),
         )
         for frame_name, t in zip(frame_names, steps)
     ]
     active = int(np.searchsorted(steps, step))
     _controls(fig, frame_names, time_labels(xs[steps], is_datetime),
-              tr(f"fig.slider.{when_word(is_datetime)}", lang), frame_ms, redraw=False, lang=lang,
-              active=min(active, len(steps) - 1), transition_ms=max(20, frame_ms // 2))
+              tr(f"fig.slider.{when_word(is_datetime)}", lang), frame_ms, lang=lang,
+              active=min(active, len(steps) - 1))
     return fig
 
 
@@ -437,5 +441,5 @@ def gates_training_figure(
         for frame_name, (epoch, trace) in zip(frame_names, shown)
     ]
     _controls(fig, frame_names, [str(epoch) for epoch, _ in shown], tr("fig.slider.epoch", lang),
-              frame_ms, redraw=True, lang=lang)
+              frame_ms, lang=lang)
     return fig

@@ -151,7 +151,7 @@ def _refresh_loss(fig, epochs, train_loss, val_loss, lang: str) -> bool:
 def _refresh_gates(fig, layer) -> bool:
     """Swap in new heatmaps (units × time) and the bars of step 0; units in index order, as built."""
     heatmaps = {t.name: t for t in fig.data if t.type == "heatmap" and t.name in layer.values}
-    bars = {t.name: t for t in fig.data if t.type == "bar" and t.name in layer.values}
+    bars = {t.name: t for t in fig.data if t.type == "histogram" and t.name in layer.values}
     if not heatmaps or heatmaps.keys() != bars.keys():
         return False
     with fig.batch_update():

@@ -41,7 +41,7 @@ PLOT_STATE_JS = """(selector) => {
   const state = {traces: gd._fullData.length, bars: 0, barSum: 0, heatmaps: 0, heatSum: 0, scatterPoints: [],
                  slider: gd.layout.sliders && gd.layout.sliders.length ? gd.layout.sliders[0].active : null};
   for (const trace of gd._fullData) {
-    if (trace.type === 'bar') { state.bars++; state.barSum += sum(trace.x); }
+    if (trace.type === 'bar' || trace.type === 'histogram') { state.bars++; state.barSum += sum(trace.x); }
     if (trace.type === 'heatmap' && trace.z) {
       state.heatmaps++;
       for (const row of trace.z) state.heatSum += sum(row);
