@@ -49,6 +49,7 @@ from lstm_viz.recorder import Trace, record
 from lstm_viz.windows import Split
 
 Status = Literal["ready", "running", "done", "stopped", "diverged"]
+SHOWN_KEPT = 4  # epochs a page showed whose weights stay at hand for Stop (a redraw may be on its way)
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,7 @@ class _EpochInProgress:
     order: torch.Tensor  # the epoch's shuffled window indices (M_train,)
     rng_state: torch.Tensor  # the CPU generator between two slices (dropout draws the same numbers)
     next_start: int = 0  # first index in ``order`` of the next batch
+    weights: list[torch.Tensor] | None = None  # the half-trained weights, parked while the slice is over
     total: float = 0.0  # sum of batch loss x batch size so far
 
 
@@ -175,7 +177,7 @@ class Trainer:
         self._y_test = np.asarray(split.y_test, np.float64)
         self._elapsed = 0.0
         self._good = self._copy_weights()  # weights at the end of the last completed epoch (never changed in place)
-        self._shown: tuple[int, list[torch.Tensor]] = (0, self._good)  # see show()
+        self._shown: dict[int, list[torch.Tensor]] = {}  # epochs a page showed -> their weights, see show()
         self._part: _EpochInProgress | None = None
 
     # -- driving -----------------------------------------------------------
@@ -219,34 +221,37 @@ class Trainer:
     def show(self) -> EpochReport | None:
         """Note that a page now shows the last completed epoch; return its report (None before the first).
 
-        ``stop(to_shown=True)`` goes back to this epoch's weights, so Stop keeps
-        exactly what the student saw. Costs nothing: it keeps a reference to
+        ``stop(epoch)`` can go back to any of the last :data:`SHOWN_KEPT` epochs
+        noted here, so Stop keeps exactly what the student saw even when the run
+        went on after the page was drawn. Costs nothing: it keeps references to
         weights the trainer has already copied.
         """
-        self._shown = (self.epochs_done, self._good)
+        epoch = self.epochs_done
+        self._shown[epoch] = self._good
+        while len(self._shown) > SHOWN_KEPT:
+            del self._shown[min(self._shown)]
         return self.history[-1] if self.history else None
 
-    @property
-    def shown_epoch(self) -> int:
-        """The epoch :meth:`show` last noted (0: none yet)."""
-        return self._shown[0]
+    def stop(self, epoch: int | None = None) -> None:
+        """Stop now, keeping the model of the last completed epoch, or of ``epoch``; snapshot it if it had none.
 
-    def stop(self, to_shown: bool = False) -> None:
-        """Stop now, keeping the model of the last completed epoch; snapshot it if it had none.
-
-        Batches of an unfinished epoch are undone. With ``to_shown``, the run
-        goes back to the epoch :meth:`show` last noted, forgetting the epochs
-        trained after it (epoch 0: the untrained model, an empty history).
+        Batches of an unfinished epoch are undone. ``epoch`` (an epoch a page
+        showed, see :meth:`show`; 0: the untrained model, an empty history)
+        sends the run back to it, forgetting the epochs trained after it; an
+        epoch the trainer no longer holds weights for is ignored, and the last
+        completed epoch is kept (``epochs_done`` says which was kept).
         """
         if self.finished:
             return
         self.status = "stopped"
         self._part = None
-        epoch, weights = self._shown if to_shown else (self.epochs_done, self._good)
+        kept, weights = self.epochs_done, self._good
+        if epoch is not None and epoch < self.epochs_done and epoch in self._shown:
+            kept, weights = epoch, self._shown[epoch]
         self._restore_weights(weights)
-        if epoch < self.epochs_done:
-            del self.history[epoch:]
-            self.snapshots = [snap for snap in self.snapshots if snap.epoch <= epoch]
+        if kept < self.epochs_done:
+            del self.history[kept:]
+            self.snapshots = [snap for snap in self.snapshots if snap.epoch <= kept]
         self._good = weights
         with torch_threads(self.cfg.num_threads):
             self._final_snapshot()
@@ -301,6 +306,9 @@ class Trainer:
         self.status = "running"
         part = self._part if self._part is not None else self._begin_epoch()
         self._part = part
+        if part.weights is not None:  # resume the half-trained epoch where the last slice left it
+            self._restore_weights(part.weights)
+            part.weights = None
         m_train, batch_size = self._X_train.shape[1], self.cfg.batch_size
         self.model.train()
         with torch.random.fork_rng(devices=[]):
@@ -320,6 +328,10 @@ class Trainer:
                 part.next_start += batch_size
                 if deadline is not None and part.next_start < m_train and time.perf_counter() >= deadline:
                     part.rng_state = torch.random.default_generator.get_state()
+                    # Between calls the model holds the last completed epoch, so a page drawing it
+                    # (under the run's lock) always shows a real epoch, never half of one.
+                    part.weights = self._copy_weights()
+                    self._restore_weights(self._good)
                     self._elapsed += time.perf_counter() - started
                     return None
         self._part = None
