@@ -152,13 +152,18 @@ class Presence:
         self._gone_since: float | None = None
 
     def __call__(self) -> bool:
+        away = self.away_s()
+        return away is None or away < self.grace_s
+
+    def away_s(self) -> float | None:
+        """Seconds since the session was first seen disconnected; None while it is connected."""
         if self.connected():
             self._gone_since = None
-            return True
+            return None
         now = self.clock()
         if self._gone_since is None:
             self._gone_since = now
-        return now - self._gone_since < self.grace_s
+        return now - self._gone_since
 
 
 # -- how often a page redraws a run ------------------------------------------------------------
