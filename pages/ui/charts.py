@@ -166,14 +166,29 @@ def _refresh_gates(fig, layer) -> bool:
     return True
 
 
+SHOWN_EPOCH_KEY = "train.shown_epoch"
+
+
 def progress_view(run: Run, lang: str, live: bool) -> None:
-    """Draw the status, the loss curves and the forecast side by side (one fragment: one redraw)."""
+    """Draw the status, the loss curves and the forecast side by side (one fragment: one redraw).
+
+    Each redraw notes the epoch it shows (:func:`lstm_viz.workspace.show_epoch`)
+    and writes it into a hidden number box drawn with it. The browser sends that
+    box's value with the Stop click: the epoch on the student's screen at that
+    moment, not the one the server drew last (a redraw may still be on its way).
+    """
+    shown = wsm.show_epoch(run) if live else None
     status_view(run, lang, live)
     left, right = st.columns(2)
     with left:
         loss_view(run, lang, live)
     with right:
         forecast_view(run, lang, live)
+    if live:
+        st.session_state[SHOWN_EPOCH_KEY] = shown.epoch if shown is not None else 0
+        with st.container(key="train-shown-epoch"):
+            st.html("<style>.st-key-train-shown-epoch {display: none;}</style>")
+            st.number_input("shown epoch", min_value=0, step=1, key=SHOWN_EPOCH_KEY, label_visibility="collapsed")
 
 
 # How often each live part redraws while training on a quiet server (seconds), and whether it
