@@ -95,12 +95,15 @@ def live_part(draw, phase: tuple | None) -> None:
 
 
 with view:
-    if ws.failure is not None:
-        show_error(LensError(ws.failure[0], **ws.failure[1]))
-        if ws.failure[1].get("kept"):
-            st.caption(t("run.kept_previous"))
-    if wsm.live_run(ws) is None:
-        st.info(t("page.train.no_model"), icon=":material/info:")
+    # One container whatever it holds, so the live parts below keep their place in the page's element
+    # tree from run to run: a chart whose place shifts is mounted afresh, and is blank until Plotly redraws it.
+    with st.container():
+        if ws.failure is not None:
+            show_error(LensError(ws.failure[0], **ws.failure[1]))
+            if ws.failure[1].get("kept"):
+                st.caption(t("run.kept_previous"))
+        if wsm.live_run(ws) is None:
+            st.info(t("page.train.no_model"), icon=":material/info:")
     phase = wsm.live_phase(ws)
     for name, draw, every, while_waiting in charts.LIVE_PARTS:
         st.fragment(live_part, run_every=wsm.live_interval(ws, every, while_waiting))(draw, phase)
