@@ -46,12 +46,11 @@ def start() -> None:
 def stop() -> None:
     """Stop button: keep the model of the epoch the page showed when Stop was pressed.
 
-    The browser sends that epoch with the click (the hidden box the live view fills
-    on each redraw, see :func:`pages.ui.charts.progress_view`), so a redraw on its
-    way, or epochs trained since, change nothing.
+    The browser sends that epoch with the click (in the page's address, which the
+    live view updates on each redraw, see :func:`pages.ui.charts.progress_view`), so
+    a redraw on its way, or epochs trained since, change nothing.
     """
-    shown = st.session_state.get(charts.SHOWN_EPOCH_KEY)
-    if wsm.stop_run(workspace(), epoch=int(shown) if shown is not None else None):
+    if wsm.stop_run(workspace(), epoch=charts.shown_epoch()):
         flash("success", "page.train.kept_epoch", epoch=workspace().run.epochs_done)
     else:
         flash("warning", "page.train.stopped_empty")

@@ -204,15 +204,17 @@ def _refresh_gates(fig, layer) -> bool:
     return True
 
 
-SHOWN_EPOCH_KEY = "train.shown_epoch"
+# Each redraw of the live view writes the epoch it shows into the page's address (?epoch=…); the
+# browser sends its address with every click, so Stop learns the epoch on the student's screen.
+SHOWN_EPOCH_PARAM = "epoch"
 
 
 def progress_view(run: Run, lang: str, live: bool) -> None:
     """Draw the status, the loss curves and the forecast side by side (one fragment: one redraw).
 
     Each redraw notes the epoch it shows (:func:`lstm_viz.workspace.show_epoch`)
-    and writes it into a hidden number box drawn with it. The browser sends that
-    box's value with the Stop click: the epoch on the student's screen at that
+    and, after drawing it, writes it into the page's address. The browser sends
+    its address with the Stop click: the epoch on the student's screen at that
     moment, not the one the server drew last (a redraw may still be on its way).
     """
     shown = wsm.show_epoch(run) if live else None
@@ -223,11 +225,18 @@ def progress_view(run: Run, lang: str, live: bool) -> None:
         loss_view(run, lang, live)
     with right:
         forecast_view(run, lang, live)
-    if live:
-        st.session_state[SHOWN_EPOCH_KEY] = shown.epoch if shown is not None else 0
-        with st.container(key="train-shown-epoch"):
-            st.html("<style>.st-key-train-shown-epoch {display: none;}</style>")
-            st.number_input("shown epoch", min_value=0, step=1, key=SHOWN_EPOCH_KEY, label_visibility="collapsed")
+    if live:  # last, after the deltas of the epoch it names
+        st.query_params[SHOWN_EPOCH_PARAM] = str(shown.epoch if shown is not None else 0)
+    elif SHOWN_EPOCH_PARAM in st.query_params:
+        del st.query_params[SHOWN_EPOCH_PARAM]
+
+
+def shown_epoch() -> int | None:
+    """The epoch the student's page showed when they clicked (None: not known), for the Stop button."""
+    try:
+        return int(st.query_params.get(SHOWN_EPOCH_PARAM, ""))
+    except ValueError:
+        return None
 
 
 # How often each live part redraws while training on a quiet server (seconds), and whether it

@@ -157,6 +157,10 @@ class App:
     def sidebar(self) -> Locator:
         return self.page.locator(SIDEBAR)
 
+    def main(self) -> Locator:
+        """The page's main area (on Train, the live epoch count is there, not in the sidebar)."""
+        return self.page.locator('[data-testid="stMain"]')
+
     # -- plots -------------------------------------------------------------------------------------
 
     def plot_state(self, key: str) -> dict | None:
