@@ -41,7 +41,7 @@ def test_stop_keeps_the_epoch_the_page_showed_and_says_so():
     at.button(key="home.start").click().run()
     ws = long_run(at)
     at.run()  # a redraw: the page now shows some epoch …
-    shown = int(at.query_params[SHOWN_EPOCH_PARAM][0])  # the address the browser sends with the click
+    shown = int(at.query_params[SHOWN_EPOCH_PARAM])  # the address the browser sends with the click
     metric = next(m.value for m in at.metric if m.label == "Epoch")
     assert metric.startswith(f"{shown} /") and shown >= 3
     run = ws.candidate
