@@ -10,6 +10,7 @@ from pages.ui.sidebar import rerun_when_training_ends
 from pages.ui.state import flash, flash_error, guard, md_escape, safe, show_error, t, workspace
 
 WATCH_KEY = "train.watch"
+JUST_STARTED = "_train_just_started"  # the redraw right after Train waits briefly for the first epoch
 
 ws, lang = open_page()
 
@@ -40,6 +41,7 @@ def start() -> None:
         flash_error(err)
     else:
         wsm.train_in_background(current)
+        st.session_state[JUST_STARTED] = True
 
 
 @safe
@@ -84,7 +86,7 @@ def live_part(draw, phase: tuple | None) -> None:
     rerun_when_training_ends(phase)
     current = workspace()
     run = wsm.live_run(current)
-    if run is not None and current.training and run.epochs_done == 0:
+    if st.session_state.pop(JUST_STARTED, False) and run is not None and current.training:
         wsm.wait_first_epoch(run)  # just after Train: draw the first loss point now, not one redraw later
     if run is not None:
         # Draw while holding the run's lock: the training thread waits instead of fighting this
