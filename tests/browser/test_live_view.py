@@ -43,7 +43,10 @@ SAMPLER_JS = """(charts) => {
     return r.height > 100 && r.width > 100 && lines > 0;
   };
   const state = (key) => {
-    const plots = [...document.querySelectorAll(`.st-key-${key}:not([data-stale="true"]) .js-plotly-plot`)];
+    // Stale copies count: during a full redraw Streamlit keeps the old chart on screen (faded) until the new one
+    // comes, and a student sees it; a chart not shown (display: none, zero opacity) does not count.
+    const plots = [...document.querySelectorAll(`.st-key-${key} .js-plotly-plot`)].filter((gd) =>
+      gd.checkVisibility({opacityProperty: true, visibilityProperty: true}));
     let drawn = false, points = -1;
     for (const gd of plots) {
       if (!gd.__lensMount) gd.__lensMount = ++window.__lens.mounts;  // a new Plotly div: a slot was remounted
@@ -136,7 +139,7 @@ def measure_quick_start_run(app: App, base: str, shots: Path) -> dict:
     last_point = first(lambda s: s[CHARTS[0]]["points"] >= QUICK_EPOCHS)
     assert first_point is not None and last_point is not None, samples[-3:]
     during = [s for s in samples if s["t"] >= first_point["t"]]
-    (shots / "samples.json").write_text(json.dumps({"click": click, "samples": samples}))  # for a look after a failure
+    (shots / f"samples_{len(list(shots.glob('samples_*.json')))}.json").write_text(json.dumps({"click": click, "samples": samples}))  # for a look after a failure
     blanks = [(round(s["t"] - click), key) for s in during for key in CHARTS if not s[key]["drawn"]]
     counts = [s[CHARTS[0]]["points"] for s in samples if first_point["t"] <= s["t"] <= last_point["t"]]
     redraws = sum(1 for a, b in zip(counts, counts[1:]) if b != a)
