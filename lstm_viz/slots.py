@@ -142,23 +142,32 @@ class Presence:
 
     The pages pass Streamlit's "is this browser session still connected"; the
     grace period forgives a reload or a short network drop, after which a page
-    reconnects to the same session.
+    reconnects to the same session. :meth:`away_s` says how long they have been
+    gone: a Train page run pauses at once (no core spent on a page nobody
+    watches) and gives up its place after the grace period, or sooner when
+    others wait (:mod:`lstm_viz.workspace.runs`).
     """
 
     def __init__(self, connected: Callable[[], bool], grace_s: float | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, session_id: str | None = None) -> None:
         self.connected, self.clock = connected, clock
+        self.session_id = session_id  # the browser session it watches (a reloaded page gets a new one)
         self.grace_s = ABSENT_S if grace_s is None else float(grace_s)
         self._gone_since: float | None = None
 
     def __call__(self) -> bool:
+        away = self.away_s()
+        return away is None or away < self.grace_s
+
+    def away_s(self) -> float | None:
+        """Seconds since the session was first seen disconnected; None while it is connected."""
         if self.connected():
             self._gone_since = None
-            return True
+            return None
         now = self.clock()
         if self._gone_since is None:
             self._gone_since = now
-        return now - self._gone_since < self.grace_s
+        return now - self._gone_since
 
 
 # -- how often a page redraws a run ------------------------------------------------------------

@@ -1,10 +1,13 @@
-"""Train a forecaster with mini-batch Adam, one epoch at a time, under the caller's control.
+"""Train a forecaster with mini-batch Adam, a slice of batches at a time, under the caller's control.
 
 A :class:`Trainer` never runs on its own: the caller advances it with
-:meth:`Trainer.step` (one epoch), :meth:`Trainer.run_for` (as many epochs as
-fit in a time slice — what a Streamlit fragment calls on each tick) or by
-iterating over it. It can be stopped between any two epochs and keeps the
-model trained so far. It holds no thread and touches no global state except
+:meth:`Trainer.step` (one epoch), :meth:`Trainer.run_for` (the batches that
+fit in a time slice, which may end inside an epoch and resume there on the
+next call) or by iterating over it. Its unit of work is one batch, so a slice
+ends on time whatever the model's size, and Stop answers within a slice. It
+can be stopped at any moment and keeps the model of the last completed epoch
+(never a half-trained epoch), or of the epoch a page last showed
+(:meth:`Trainer.show`). It holds no thread and touches no global state except
 torch's thread count, which it sets around its own work and restores.
 
 One epoch::
@@ -46,6 +49,7 @@ from lstm_viz.recorder import Trace, record
 from lstm_viz.windows import Split
 
 Status = Literal["ready", "running", "done", "stopped", "diverged"]
+SHOWN_KEPT = 4  # epochs a page showed whose weights stay at hand for Stop (a redraw may be on its way)
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,18 @@ def _adam(model: torch.nn.Module, lr: float) -> torch.optim.Adam:
         return torch.optim.Adam(model.parameters(), lr=lr)
 
 
+@dataclass
+class _EpochInProgress:
+    """An epoch that a time slice left unfinished: where to resume it."""
+
+    epoch: int
+    order: torch.Tensor  # the epoch's shuffled window indices (M_train,)
+    rng_state: torch.Tensor  # the CPU generator between two slices (dropout draws the same numbers)
+    next_start: int = 0  # first index in ``order`` of the next batch
+    weights: list[torch.Tensor] | None = None  # the half-trained weights, parked while the slice is over
+    total: float = 0.0  # sum of batch loss x batch size so far
+
+
 class Trainer:
     """Train a :class:`~lstm_viz.models.Forecaster` on a :class:`~lstm_viz.windows.Split`.
 
@@ -160,12 +176,14 @@ class Trainer:
         self._X_test = torch.from_numpy(np.ascontiguousarray(split.X_test, np.float32))
         self._y_test = np.asarray(split.y_test, np.float64)
         self._elapsed = 0.0
-        self._good = self._copy_weights()
+        self._good = self._copy_weights()  # weights at the end of the last completed epoch (never changed in place)
+        self._shown: dict[int, list[torch.Tensor]] = {}  # epochs a page showed -> their weights, see show()
+        self._part: _EpochInProgress | None = None
 
     # -- driving -----------------------------------------------------------
 
     def step(self) -> EpochReport | None:
-        """Train one epoch and return its report; None once done, stopped or diverged.
+        """Train to the end of the current epoch and return its report; None once done, stopped or diverged.
 
         The epoch in which the loss turns NaN or infinite also returns None
         (status ``"diverged"``, last good weights restored).
@@ -173,26 +191,26 @@ class Trainer:
         if self.finished:
             return None
         with torch_threads(self.cfg.num_threads):
-            return self._epoch()
+            return self._work(None)
 
     def run_for(self, seconds: float, max_epochs: int | None = None) -> list[EpochReport]:
-        """Train epochs until ``seconds`` of wall time would be exceeded, or ``max_epochs`` are done.
+        """Train batches for about ``seconds`` of wall time, or until ``max_epochs`` epochs have ended.
 
-        Runs at least one epoch (if any are left), so every call makes progress;
-        it does not start an epoch it expects to overrun the time slice.
+        Trains at least one batch (if the run is not over), so every call makes
+        progress, and checks the clock after every batch: a slice overruns by at
+        most one batch and one end-of-epoch evaluation. An epoch the slice leaves
+        unfinished resumes at its next batch on the next call. Returns the
+        reports of the epochs that ended in this slice (possibly none).
         """
         reports: list[EpochReport] = []
         deadline = time.perf_counter() + float(seconds)
         with torch_threads(self.cfg.num_threads):
             while not self.finished and (max_epochs is None or len(reports) < max_epochs):
-                if reports:
-                    per_epoch = self._elapsed / max(1, self.epochs_done)
-                    if time.perf_counter() + per_epoch > deadline:
-                        break
-                report = self._epoch()
-                if report is None:
+                report = self._work(deadline)
+                if report is not None:
+                    reports.append(report)
+                if time.perf_counter() >= deadline:
                     break
-                reports.append(report)
         return reports
 
     def __iter__(self) -> Iterator[EpochReport]:
@@ -200,11 +218,41 @@ class Trainer:
         while (report := self.step()) is not None:
             yield report
 
-    def stop(self) -> None:
-        """Stop before the next epoch, keeping the model; snapshot it if its last epoch had none."""
+    def show(self) -> EpochReport | None:
+        """Note that a page now shows the last completed epoch; return its report (None before the first).
+
+        ``stop(epoch)`` can go back to any of the last :data:`SHOWN_KEPT` epochs
+        noted here, so Stop keeps exactly what the student saw even when the run
+        went on after the page was drawn. Costs nothing: it keeps references to
+        weights the trainer has already copied.
+        """
+        epoch = self.epochs_done
+        self._shown[epoch] = self._good
+        while len(self._shown) > SHOWN_KEPT:
+            del self._shown[min(self._shown)]
+        return self.history[-1] if self.history else None
+
+    def stop(self, epoch: int | None = None) -> None:
+        """Stop now, keeping the model of the last completed epoch, or of ``epoch``; snapshot it if it had none.
+
+        Batches of an unfinished epoch are undone. ``epoch`` (an epoch a page
+        showed, see :meth:`show`; 0: the untrained model, an empty history)
+        sends the run back to it, forgetting the epochs trained after it; an
+        epoch the trainer no longer holds weights for is ignored, and the last
+        completed epoch is kept (``epochs_done`` says which was kept).
+        """
         if self.finished:
             return
         self.status = "stopped"
+        self._part = None
+        kept, weights = self.epochs_done, self._good
+        if epoch is not None and epoch < self.epochs_done and epoch in self._shown:
+            kept, weights = epoch, self._shown[epoch]
+        self._restore_weights(weights)
+        if kept < self.epochs_done:
+            del self.history[kept:]
+            self.snapshots = [snap for snap in self.snapshots if snap.epoch <= kept]
+        self._good = weights
         with torch_threads(self.cfg.num_threads):
             self._final_snapshot()
 
@@ -241,29 +289,53 @@ class Trainer:
 
     # -- one epoch ---------------------------------------------------------
 
-    def _epoch(self) -> EpochReport | None:
-        started = time.perf_counter()
-        self.status = "running"
+    def _begin_epoch(self) -> _EpochInProgress:
         epoch = self.epochs_done + 1
-        m_train, batch_size = self._X_train.shape[1], self.cfg.batch_size
-        total = 0.0
-        self.model.train()
         with torch.random.fork_rng(devices=[]):
             # The CPU generator only: torch.manual_seed would also queue seeds for CUDA & co.
             torch.random.default_generator.manual_seed(_epoch_seed(self.cfg.seed, epoch))
-            order = torch.randperm(m_train)
-            for start in range(0, m_train, batch_size):
-                idx = order[start : start + batch_size]
+            order = torch.randperm(self._X_train.shape[1])
+            return _EpochInProgress(epoch, order, torch.random.default_generator.get_state())
+
+    def _work(self, deadline: float | None) -> EpochReport | None:
+        """Train batches of the current epoch until it ends (return its report) or ``deadline`` passes (None).
+
+        Also None when the loss turns non-finite (status ``"diverged"``).
+        """
+        started = time.perf_counter()
+        self.status = "running"
+        part = self._part if self._part is not None else self._begin_epoch()
+        self._part = part
+        if part.weights is not None:  # resume the half-trained epoch where the last slice left it
+            self._restore_weights(part.weights)
+            part.weights = None
+        m_train, batch_size = self._X_train.shape[1], self.cfg.batch_size
+        self.model.train()
+        with torch.random.fork_rng(devices=[]):
+            torch.random.default_generator.set_state(part.rng_state)
+            while part.next_start < m_train:
+                idx = part.order[part.next_start : part.next_start + batch_size]
                 x, y = self._X_train.index_select(1, idx), self._y_train.index_select(0, idx)
                 self.optimizer.zero_grad(set_to_none=True)
                 loss = torch.nn.functional.mse_loss(self.model(x)[:, 0], y)
                 value = loss.item()
                 if not math.isfinite(value):
-                    return self._diverge(epoch, started)
+                    return self._diverge(part.epoch, started)
                 loss.backward()
                 self.optimizer.step()
                 self.optimizer_steps += 1
-                total += value * idx.numel()
+                part.total += value * idx.numel()
+                part.next_start += batch_size
+                if deadline is not None and part.next_start < m_train and time.perf_counter() >= deadline:
+                    part.rng_state = torch.random.default_generator.get_state()
+                    # Between calls the model holds the last completed epoch, so a page drawing it
+                    # (under the run's lock) always shows a real epoch, never half of one.
+                    part.weights = self._copy_weights()
+                    self._restore_weights(self._good)
+                    self._elapsed += time.perf_counter() - started
+                    return None
+        self._part = None
+        epoch = part.epoch
         test_scaled = predict_scaled(self.model, self._X_test)
         val_loss = float(np.mean((test_scaled - self._y_test) ** 2))
         if not math.isfinite(val_loss) or not self._weights_finite():
@@ -271,13 +343,14 @@ class Trainer:
         self._good = self._copy_weights()
         snapshot = self._snapshot(epoch, test_scaled) if epoch in self.snapshot_epochs else None
         self._elapsed += time.perf_counter() - started
-        report = EpochReport(epoch, total / m_train, val_loss, self._elapsed, snapshot)
+        report = EpochReport(epoch, part.total / m_train, val_loss, self._elapsed, snapshot)
         self.history.append(report)
         if epoch >= self.cfg.epochs:
             self.status = "done"
         return report
 
     def _diverge(self, epoch: int, started: float) -> None:
+        self._part = None
         self._restore_weights(self._good)
         self.status, self.diverged_at = "diverged", epoch
         self._final_snapshot()

@@ -9,6 +9,9 @@ from pages.ui.nav import open_page, page_path
 from pages.ui.sidebar import rerun_when_training_ends
 from pages.ui.state import flash, flash_error, guard, md_escape, safe, show_error, t, workspace
 
+WATCH_KEY = "train.watch"
+JUST_STARTED = "_train_just_started"  # the redraw right after Train waits briefly for the first epoch
+
 ws, lang = open_page()
 
 st.title(t("page.train.title"))
@@ -33,17 +36,25 @@ def start() -> None:
     """Train button: check the settings and start a candidate run (the current model stays meanwhile)."""
     current = workspace()
     try:
-        wsm.start_run(current, settings.read(current.cfg))
+        wsm.start_run(current, settings.read(current.cfg), watch=bool(st.session_state.get(WATCH_KEY, True)))
     except LensError as err:
         flash_error(err)
     else:
         wsm.train_in_background(current)
+        st.session_state[JUST_STARTED] = True
 
 
 @safe
 def stop() -> None:
-    """Stop button: keep the model trained so far (if it finished an epoch)."""
-    if not wsm.stop_run(workspace()):  # when it kept a model, the status line below says so
+    """Stop button: keep the model of the epoch the page showed when Stop was pressed.
+
+    The browser sends that epoch with the click (in the page's address, which the
+    live view updates on each redraw, see :func:`pages.ui.charts.progress_view`), so
+    a redraw on its way, or epochs trained since, change nothing.
+    """
+    if wsm.stop_run(workspace(), epoch=charts.shown_epoch()):
+        flash("success", "page.train.kept_epoch", epoch=workspace().run.epochs_done)
+    else:
         flash("warning", "page.train.stopped_empty")
 
 
@@ -54,8 +65,17 @@ with controls, st.container(border=True):
               icon=":material/play_arrow:", width="stretch")
     halt.button(t("page.train.stop"), key="train.stop", on_click=stop, disabled=not ws.training,
                 icon=":material/stop:", width="stretch")
+    st.toggle(t("page.train.watch"), value=True, key=WATCH_KEY,
+              help=t("page.train.watch.help", seconds=wsm.WATCH_RUN_S))
     st.caption(t("page.train.note"))
     settings.draw(ws.cfg, max_window=dataset.n_points - dataset.test_size - MIN_TRAIN_WINDOWS)
+    if ws.training:
+        try:
+            changed = settings.read(ws.cfg) != ws.candidate.cfg
+        except LensError:
+            changed = True
+        if changed:
+            st.info(t("page.train.settings_next_run"), icon=":material/schedule:")
 
 
 def live_part(draw, phase: tuple | None) -> None:
@@ -66,6 +86,8 @@ def live_part(draw, phase: tuple | None) -> None:
     rerun_when_training_ends(phase)
     current = workspace()
     run = wsm.live_run(current)
+    if st.session_state.pop(JUST_STARTED, False) and run is not None and current.training:
+        wsm.wait_first_epoch(run)  # just after Train: draw the first loss point now, not one redraw later
     if run is not None:
         # Draw while holding the run's lock: the training thread waits instead of fighting this
         # thread for Python's GIL (small torch ops hand it over thousands of times an epoch).
@@ -74,10 +96,15 @@ def live_part(draw, phase: tuple | None) -> None:
 
 
 with view:
-    if ws.failure is not None:
-        show_error(LensError(ws.failure[0], **ws.failure[1]))
-    if wsm.live_run(ws) is None:
-        st.info(t("page.train.no_model"), icon=":material/info:")
+    # One container whatever it holds, so the live parts below keep their place in the page's element
+    # tree from run to run: a chart whose place shifts is mounted afresh, and is blank until Plotly redraws it.
+    with st.container():
+        if ws.failure is not None:
+            show_error(LensError(ws.failure[0], **ws.failure[1]))
+            if ws.failure[1].get("kept"):
+                st.caption(t("run.kept_previous"))
+        if wsm.live_run(ws) is None:
+            st.info(t("page.train.no_model"), icon=":material/info:")
     phase = wsm.live_phase(ws)
     for name, draw, every, while_waiting in charts.LIVE_PARTS:
         st.fragment(live_part, run_every=wsm.live_interval(ws, every, while_waiting))(draw, phase)

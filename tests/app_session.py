@@ -25,10 +25,11 @@ def wait_until_trained(at: AppTest, seconds: float = 30) -> None:
     at.run()
 
 
-def tiny_settings(at: AppTest, epochs: int = 4) -> None:
-    """On the Train page: 4 hidden units and ``epochs`` epochs, a run of a moment."""
+def tiny_settings(at: AppTest, epochs: int = 4, watch: bool = False) -> None:
+    """On the Train page: 4 hidden units and ``epochs`` epochs, a run of a moment ("watch it learn" off)."""
     at.number_input(key="train.hidden_size").set_value(4)
     at.number_input(key="train.epochs").set_value(epochs)
+    at.toggle(key="train.watch").set_value(watch)
     at.run()
 
 

@@ -192,8 +192,97 @@ def test_run_for_respects_time_and_epoch_limits(split):
     assert 1 <= len(reports) < 4997 and took < 2.0
     assert trainer.status == "running"
     assert [r.epoch for r in reports] == list(range(4, 4 + len(reports)))
-    # A zero time slice still makes progress: one epoch.
-    assert len(trainer.run_for(0.0)) == 1
+    # A zero time slice still makes progress: one batch.
+    steps = trainer.optimizer_steps
+    trainer.run_for(0.0)
+    assert trainer.optimizer_steps == steps + 1
+
+
+# -- the unit of work is a slice of batches ------------------------------------------------------
+
+
+def test_a_run_sliced_batch_by_batch_learns_exactly_as_one_left_alone(split):
+    # Two layers with dropout: the dropout masks must not depend on where a slice ended either.
+    cfg = small_cfg(num_layers=2, dropout=0.3, batch_size=8)
+    whole = Trainer(split, cfg)
+    list(whole)
+    sliced = Trainer(split, cfg)
+    calls = 0
+    while not sliced.finished:
+        sliced.run_for(0.0)  # one batch per call: every epoch is cut into many slices
+        torch.rand(10)  # someone else using the global RNG between slices
+        calls += 1
+    assert calls == sliced.optimizer_steps == whole.optimizer_steps > cfg.epochs
+    np.testing.assert_array_equal(whole.losses()[1], sliced.losses()[1])
+    np.testing.assert_array_equal(whole.losses()[2], sliced.losses()[2])
+    for a, b in zip(weights(whole.model), weights(sliced.model)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_stop_inside_an_epoch_undoes_its_batches(split):
+    trainer = Trainer(split, small_cfg(epochs=50, batch_size=8))
+    trainer.run_for(60.0, max_epochs=2)
+    after_two = weights(trainer.model)
+    steps = trainer.optimizer_steps
+    trainer.run_for(0.0)
+    trainer.run_for(0.0)  # two batches into epoch 3
+    assert trainer.epochs_done == 2 and trainer.status == "running" and trainer.optimizer_steps == steps + 2
+    trainer.stop()
+    assert trainer.status == "stopped" and trainer.epochs_done == 2
+    for a, b in zip(after_two, weights(trainer.model)):
+        np.testing.assert_array_equal(a, b)
+    assert trainer.snapshots[-1].epoch == 2
+
+
+def test_stop_goes_back_to_the_epoch_a_page_showed(split):
+    trainer = Trainer(split, small_cfg(epochs=50, max_snapshots=50))
+    assert trainer.show() is None
+    trainer.run_for(60.0, max_epochs=4)
+    shown = trainer.show()
+    at_four = weights(trainer.model)
+    trainer.run_for(60.0, max_epochs=2)
+    trainer.show()  # a newer redraw on its way to the browser while the student clicks Stop on epoch 4
+    trainer.run_for(60.0, max_epochs=1)
+    trainer.run_for(0.0)  # and a batch into epoch 8
+    assert shown.epoch == 4 and trainer.epochs_done == 7
+    trainer.stop(epoch=4)
+    assert trainer.status == "stopped" and trainer.epochs_done == 4 and trainer.history[-1] is shown
+    assert [s.epoch for s in trainer.snapshots] == [1, 2, 3, 4]
+    for a, b in zip(at_four, weights(trainer.model)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_stop_at_an_epoch_never_shown_keeps_the_last_completed_one(split):
+    trainer = Trainer(split, small_cfg(epochs=50))
+    trainer.run_for(60.0, max_epochs=3)
+    trainer.show()
+    trainer.run_for(60.0, max_epochs=2)
+    last = weights(trainer.model)
+    trainer.stop(epoch=2)  # its weights are gone: say which was kept instead
+    assert trainer.epochs_done == 5
+    for a, b in zip(last, weights(trainer.model)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_stop_at_epoch_zero_keeps_the_untrained_model(split):
+    trainer = Trainer(split, small_cfg(epochs=50))
+    initial = weights(trainer.model)
+    trainer.show()
+    trainer.run_for(60.0, max_epochs=2)
+    trainer.stop(epoch=0)
+    assert trainer.epochs_done == 0 and trainer.snapshots == [] and trainer.status == "stopped"
+    for a, b in zip(initial, weights(trainer.model)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_between_slices_the_model_is_the_last_completed_epoch(split):
+    trainer = Trainer(split, small_cfg(epochs=50, batch_size=8))
+    trainer.run_for(60.0, max_epochs=2)
+    after_two = weights(trainer.model)
+    trainer.run_for(0.0)  # one batch into epoch 3
+    assert trainer.epochs_done == 2
+    for a, b in zip(after_two, weights(trainer.model)):  # what a page drawing now would show
+        np.testing.assert_array_equal(a, b)
 
 
 def test_budget_refused_with_cost_and_budget(split, monkeypatch):

@@ -104,8 +104,11 @@ def test_a_new_run_replaces_the_model_only_after_its_first_epoch():
     old = ws.run
     candidate = wsm.start_run(ws, TINY.replace(epochs=5, seed=1))
     assert ws.run is old and ws.candidate is candidate and ws.training
-    wsm.advance(ws, 0.0)  # run_for always trains at least one epoch
-    assert ws.run is candidate and candidate.epochs_done >= 1
+    wsm.advance(ws, 0.0)  # a zero slice trains one batch: the first epoch is not over yet
+    assert ws.run is old and candidate.epochs_done == 0 and candidate.trainer.optimizer_steps == 1
+    while candidate.epochs_done == 0:
+        wsm.advance(ws, 0.0)
+    assert ws.run is candidate and candidate.epochs_done == 1
 
 
 def test_stop_before_the_first_epoch_keeps_the_old_model():

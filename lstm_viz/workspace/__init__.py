@@ -33,8 +33,8 @@ from lstm_viz.workspace.datasets import (
 )
 from lstm_viz.workspace.files import load_model_file, model_file
 from lstm_viz.workspace.runs import (
-    BACKGROUND_SLICE_S, TICK_SECONDS, advance, live_interval, live_phase, live_run, queue_place, start_run, stop_run,
-    train_in_background, train_to_end,
+    BACKGROUND_SLICE_S, TICK_SECONDS, WATCH_RUN_S, advance, away_seconds, live_interval, live_phase, live_run,
+    queue_place, show_epoch, start_run, stop_run, train_in_background, train_to_end, wait_first_epoch,
 )
 from lstm_viz.workspace.state import Dataset, Run, Workspace
 from lstm_viz.workspace.views import (
@@ -49,4 +49,5 @@ __all__ = [
     "load_model_file", "load_sample", "load_upload", "max_test_size", "min_points", "model_file", "model_summary",
     "n_test_windows", "queue_place", "recommended_config", "run_horizon", "series_axis", "series_names", "set_split",
     "start_run", "stop_run", "suggest_split", "train_in_background", "train_to_end",
+    "WATCH_RUN_S", "away_seconds", "show_epoch", "wait_first_epoch",
 ]

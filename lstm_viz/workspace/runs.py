@@ -4,6 +4,8 @@ from __future__ import annotations
 import threading
 import time
 
+import numpy as np
+
 from lstm_viz import slots
 from lstm_viz.config import Config
 from lstm_viz.errors import LensError
@@ -12,15 +14,26 @@ from lstm_viz.windows import split_series
 from lstm_viz.workspace.state import Run, Workspace
 
 TICK_SECONDS = 0.3  # default time slice of advance()
-BACKGROUND_SLICE_S = 0.1  # training time per lock hold: Stop waits at most this long
+BACKGROUND_SLICE_S = 0.1  # training time per lock hold (a slice of batches): Stop waits at most this long
+# "Watch it learn": a paced run lasts at least this long, so a short run (the quick start's 100
+# epochs train in 2-5 s) can be watched at a few redraws a second. It only ever sleeps (outside the
+# workspace's lock, using no core), and never while another run waits in line for the slot.
+WATCH_RUN_S = 12.0
+FIRST_EPOCH_WAIT_S = 0.4  # a live page drawn just after Train waits this long for the first loss point
+# A student whose page has gone (closed tab, reload) pauses their run at once: no core is spent on a
+# run nobody watches. A reload that reattaches within ABSENT_S resumes it; a run whose student stays
+# away gives up its place after ABSENT_S, or after AWAY_WHILE_OTHERS_WAIT_S if someone is waiting.
+AWAY_POLL_S = 0.1
+AWAY_WHILE_OTHERS_WAIT_S = 2.0
 
 
-def start_run(ws: Workspace, cfg: Config) -> Run:
+def start_run(ws: Workspace, cfg: Config, watch: bool = False) -> Run:
     """Check ``cfg`` against the current data set and start a candidate run.
 
     The current model stays until the candidate has trained one epoch (see
     :func:`advance`). A run already in flight is stopped first, and kept if it
-    has an epoch.
+    has an epoch. ``watch``: pace it in the background to last at least
+    :data:`WATCH_RUN_S` (see :func:`train_in_background`).
 
     Raises
     ------
@@ -33,13 +46,17 @@ def start_run(ws: Workspace, cfg: Config) -> Run:
         raise LensError("ws.no_data")
     cfg = cfg.validate()
     split = split_series(dataset.series.values, cfg.window, dataset.test_size)
+    if not all(np.isfinite(part).all() for part in (split.X_train, split.y_train, split.X_test, split.y_test)):
+        # Values near the float limit pass the data checks but overflow once scaled: no run could learn.
+        raise LensError("run.data_overflow", biggest=float(np.nanmax(np.abs(dataset.series.values))))
     trainer = Trainer(split, cfg)
     with ws.lock:
         if ws.candidate is not None:
             stop_run(ws)
         ws.cfg = cfg
         ws.failure = None
-        ws.candidate = Run(cfg=cfg, split=split, trainer=trainer, dataset=dataset, lock=ws.lock)
+        ws.candidate = Run(cfg=cfg, split=split, trainer=trainer, dataset=dataset, lock=ws.lock,
+                           watch_s=WATCH_RUN_S if watch else 0.0, replaces=ws.run)
         return ws.candidate
 
 
@@ -103,13 +120,27 @@ def _present(ws: Workspace) -> bool:
     return ws.presence is None or ws.presence()
 
 
-def _abandon(ws: Workspace, run: Run) -> None:
+def away_seconds(ws: Workspace) -> float | None:
+    """Seconds since the student's page was last connected; None while it is (or nobody tracks it).
+
+    A :class:`~lstm_viz.slots.Presence` counts from the moment it noticed; any other
+    presence callable that says False counts as gone for good.
+    """
+    presence = ws.presence
+    if presence is None:
+        return None
+    if isinstance(presence, slots.Presence):
+        return presence.away_s()
+    return None if presence() else float("inf")
+
+
+def _abandon(ws: Workspace, run: Run, seconds: float = slots.ABSENT_S) -> None:
     """Stop ``run`` because its student has gone; they read why if they come back."""
     with ws.lock:
         if ws.candidate is not run:
             return
         # The reason first: a page that sees the run gone (without the lock) must also see why.
-        ws.failure = ("ws.run_abandoned", {"seconds": int(slots.ABSENT_S), "epoch": run.epochs_done,
+        ws.failure = ("ws.run_abandoned", {"seconds": int(seconds), "epoch": run.epochs_done,
                                            "epochs": run.cfg.epochs})
         run.trainer.stop()
         _settle(ws)
@@ -117,15 +148,24 @@ def _abandon(ws: Workspace, run: Run) -> None:
 
 
 def _train_slices(ws: Workspace, run: Run) -> None:
+    pace_s = run.watch_s / run.cfg.epochs  # least wall time per epoch; 0: full speed
+    epoch_began = time.monotonic()
     while True:
-        if not _present(ws):
-            _abandon(ws, run)
-            return
+        away = away_seconds(ws)
+        if away is not None:  # paused: no batch while nobody can watch
+            if away >= slots.ABSENT_S:
+                _abandon(ws, run)
+                return
+            if away >= AWAY_WHILE_OTHERS_WAIT_S and slots.QUEUE.load().waiting:
+                _abandon(ws, run, AWAY_WHILE_OTHERS_WAIT_S)
+                return
+            time.sleep(AWAY_POLL_S)
+            continue
         with ws.lock:
             if ws.candidate is not run or run.trainer.finished:
                 return
             try:
-                run.trainer.run_for(BACKGROUND_SLICE_S)
+                reports = run.trainer.run_for(BACKGROUND_SLICE_S, max_epochs=1 if pace_s else None)
             except Exception as exc:  # a crash must end the run visibly, never leave it "training" forever
                 ws.failure = (exc.key, exc.params) if isinstance(exc, LensError) else (
                     "ws.train_failed", {"detail": f"{type(exc).__name__}: {exc}"[:200]})
@@ -134,7 +174,37 @@ def _train_slices(ws: Workspace, run: Run) -> None:
                 ws.candidate = None
                 return
             _settle(ws)
-        time.sleep(0.002)  # let a waiting page (or Stop) take the lock between slices
+        if reports and pace_s:
+            _watch_pause(ws, run, epoch_began + pace_s)
+            epoch_began = time.monotonic()
+        else:
+            time.sleep(0.002)  # let a waiting page (or Stop) take the lock between slices
+
+
+def _watch_pause(ws: Workspace, run: Run, until: float) -> None:
+    """Sleep (without the lock) until ``until``; cut short by Stop, the end, a page gone or a run in line.
+
+    The run keeps its training slot while it sleeps, but uses no core; as soon as
+    another run waits for the slot, pacing ends and this run trains at full speed.
+    """
+    while (left := until - time.monotonic()) > 0:
+        if ws.candidate is not run or run.trainer.finished or slots.QUEUE.load().waiting:
+            return
+        if away_seconds(ws) is not None:
+            return
+        time.sleep(min(left, 0.05))
+
+
+def wait_first_epoch(run: Run, seconds: float = FIRST_EPOCH_WAIT_S) -> None:
+    """Wait up to ``seconds`` (without any lock) for a run that is training to finish its first epoch.
+
+    A page drawn right after Train calls this, so its first picture already has
+    a loss point instead of "the first epoch is running" until the next redraw.
+    """
+    deadline = time.monotonic() + seconds
+    while (run.epochs_done == 0 and not run.trainer.finished and slots.QUEUE.ahead(run.run_id) is None
+           and time.monotonic() < deadline):
+        time.sleep(0.01)
 
 
 def queue_place(run: Run | None) -> int | None:
@@ -166,14 +236,31 @@ def live_interval(ws: Workspace, base_s: float, while_waiting: bool = True) -> f
     return slots.refresh_interval(base_s, load, waiting=phase[0] == "waiting")
 
 
-def stop_run(ws: Workspace) -> bool:
-    """Stop the run in flight. Return True if it had an epoch and is now the current model."""
+def show_epoch(run: Run) -> EpochReport | None:
+    """Note that a page is drawing ``run`` now; return the epoch report it shows (None: no epoch yet).
+
+    Call it under ``run.lock`` and draw that epoch; :func:`stop_run` can then go back to it.
+    """
+    return run.trainer.show()
+
+
+def stop_run(ws: Workspace, epoch: int | None = None) -> bool:
+    """Stop the run in flight. Return True if it kept an epoch and is now the current model.
+
+    ``epoch``: the epoch the student's page showed when they pressed Stop (see
+    :func:`show_epoch`); the run goes back to it, so the model kept is the one they saw.
+    Epoch 0 (nothing shown yet) keeps the model the run was to replace, even if
+    the run had already been promoted. Without ``epoch``, the last completed epoch is kept.
+    """
     with ws.lock:
         candidate = ws.candidate
         if candidate is None:
             return False
-        candidate.trainer.stop()
+        candidate.trainer.stop(epoch)
         slots.QUEUE.leave(candidate.run_id)  # frees its place in line now, not at the waiter's next poll
+        if candidate.epochs_done == 0 and ws.run is candidate:
+            ws.run = candidate.replaces  # promoted, but the student never saw an epoch of it
+            ws._forecast_cache = None
         _settle(ws)
         ws.candidate = None
         return ws.run is candidate
@@ -188,6 +275,10 @@ def _settle(ws: Workspace) -> None:
         ws.run = candidate
         ws._forecast_cache = None
     if candidate.trainer.finished:
+        if candidate.trainer.status == "diverged" and candidate.epochs_done == 0:
+            # Nothing learned: the run leaves no model, so the page must say why (and what to do).
+            ws.failure = ("run.diverged_at_once", {"kept": ws.run is not None})
+        candidate.replaces = None  # the old model is no longer needed to undo a promotion
         ws.candidate = None
 
 

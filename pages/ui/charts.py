@@ -4,6 +4,8 @@ from __future__ import annotations
 import html
 
 import numpy as np
+import plotly.graph_objects as go
+import plotly.io
 import streamlit as st
 
 from lstm_viz import figures, slots
@@ -19,6 +21,42 @@ CHART_CONFIG = {"displaylogo": False}
 def plot(fig, key: str) -> None:
     """Draw a Plotly figure with a stable key (so a refresh updates it in place)."""
     st.plotly_chart(fig, key=key, config=CHART_CONFIG, theme=None)
+
+
+def plot_live(fig, key: str) -> None:
+    """Draw a figure that changes on every redraw, with no blank frame in between (a double buffer).
+
+    Streamlit derives a chart's element id from its whole spec, so a figure whose data
+    changed is unmounted and mounted afresh, and its area stays blank until Plotly has
+    drawn it again: 0.2 to 0.5 s on a busy laptop, seen as a blinking chart
+    (streamlit/streamlit#8782; #16052 would keep keyed charts in place). So the chart
+    has two slots stacked in one grid cell: each redraw puts the new figure in the
+    slot underneath and raises it to the top, while the other slot keeps its figure
+    (same spec, same id: left alone) and shows through until the new one is drawn.
+    A redraw with an unchanged figure lets the lower slot catch up, unseen.
+    """
+    css = key.replace(".", "-")
+    store = st.session_state.setdefault("_live_buffers", {})
+    spec = plotly.io.to_json(fig, validate=False)
+    slots_ = store.get(key) or {"specs": [None, None], "figs": [None, None], "top": 1}
+    store[key] = slots_
+    top = slots_["top"]
+    if spec != slots_["specs"][top]:
+        top = slots_["top"] = 1 - top  # the new figure goes under the old one, then on top of it
+        slots_["specs"][top], slots_["figs"][top] = spec, go.Figure(fig)  # a frozen copy: fig changes in place
+    elif slots_["specs"][1 - top] != spec:
+        slots_["specs"][1 - top], slots_["figs"][1 - top] = spec, slots_["figs"][top]  # hidden under the top one
+    with st.container(key=key):
+        for k in (0, 1):
+            with st.container(key=f"{key}.slot{k}"):
+                if slots_["figs"][k] is not None:
+                    st.plotly_chart(slots_["figs"][k], key=f"{key}.{k}", config=CHART_CONFIG, theme=None)
+        with st.container(key=f"{key}.style"):
+            st.markdown(
+                f"<style>.st-key-{css} {{display: grid; grid-template-columns: minmax(0, 1fr);}} "
+                f".st-key-{css} > div {{grid-area: 1 / 1; width: 100%; min-width: 0;}} "
+                f".st-key-{css}-style {{display: none;}} .st-key-{css}-slot{top} {{z-index: 1;}}</style>",
+                unsafe_allow_html=True)
 
 
 def safe_label(text: object) -> str:
@@ -71,7 +109,7 @@ def loss_view(run: Run, lang: str, live: bool) -> None:
     epochs, train_loss, val_loss = run.trainer.losses()
     build = lambda: figures.loss_figure(epochs, train_loss, val_loss, lang=lang)  # noqa: E731
     refresh = lambda fig: _refresh_loss(fig, epochs, train_loss, val_loss, lang)  # noqa: E731
-    plot(live_figure("train.loss", (run.run_id, lang), build, refresh), "train.loss_chart")
+    plot_live(live_figure("train.loss", (run.run_id, lang), build, refresh), "train.loss_chart")
 
 
 def forecast_view(run: Run, lang: str, live: bool) -> None:
@@ -85,7 +123,7 @@ def forecast_view(run: Run, lang: str, live: bool) -> None:
         window=split.window, lang=lang, title=tr("fig.forecast.title_short", lang))  # half a page wide
     refresh = lambda fig: _refresh_named(fig, {tr("fig.forecast.fitted", lang): pred.fitted,  # noqa: E731
                                                tr("fig.forecast.one_step", lang): pred.test})
-    plot(live_figure("train.forecast", (run.run_id, lang), build, refresh), "train.forecast_chart")
+    plot_live(live_figure("train.forecast", (run.run_id, lang), build, refresh), "train.forecast_chart")
 
 
 def gates_view(run: Run, lang: str, live: bool) -> None:
@@ -99,7 +137,7 @@ def gates_view(run: Run, lang: str, live: bool) -> None:
     # Built once per run while it trains (a build costs about 0.3 s of the server's one interpreter
     # lock; a refresh a few ms), and once more when it ends.
     key = (run.run_id, lang) if live else (run.run_id, lang, run.epochs_done)
-    plot(live_figure("train.gates", key, build, lambda fig: _refresh_gates(fig, layer)), "train.gates_chart")
+    plot_live(live_figure("train.gates", key, build, lambda fig: _refresh_gates(fig, layer)), "train.gates_chart")
     st.caption(tr("page.train.gates_caption", lang))
 
 
@@ -166,14 +204,39 @@ def _refresh_gates(fig, layer) -> bool:
     return True
 
 
+# Each redraw of the live view writes the epoch it shows into the page's address (?epoch=…); the
+# browser sends its address with every click, so Stop learns the epoch on the student's screen.
+SHOWN_EPOCH_PARAM = "epoch"
+
+
 def progress_view(run: Run, lang: str, live: bool) -> None:
-    """Draw the status, the loss curves and the forecast side by side (one fragment: one redraw)."""
-    status_view(run, lang, live)
+    """Draw the status, the loss curves and the forecast side by side (one fragment: one redraw).
+
+    Each redraw notes the epoch it shows (:func:`lstm_viz.workspace.show_epoch`)
+    and, after drawing it, writes it into the page's address. The browser sends
+    its address with the Stop click: the epoch on the student's screen at that
+    moment, not the one the server drew last (a redraw may still be on its way).
+    """
+    shown = wsm.show_epoch(run) if live else None
+    with st.container():  # the status varies in length; the charts after it must keep their place
+        status_view(run, lang, live)
     left, right = st.columns(2)
     with left:
         loss_view(run, lang, live)
     with right:
         forecast_view(run, lang, live)
+    if live:  # last, after the deltas of the epoch it names
+        st.query_params[SHOWN_EPOCH_PARAM] = str(shown.epoch if shown is not None else 0)
+    elif SHOWN_EPOCH_PARAM in st.query_params:
+        del st.query_params[SHOWN_EPOCH_PARAM]
+
+
+def shown_epoch() -> int | None:
+    """The epoch the student's page showed when they clicked (None: not known), for the Stop button."""
+    try:
+        return int(st.query_params.get(SHOWN_EPOCH_PARAM, ""))
+    except ValueError:
+        return None
 
 
 # How often each live part redraws while training on a quiet server (seconds), and whether it

@@ -121,7 +121,7 @@ def run_app() -> None:
         page = st.Page(PAGES_DIR / spec.file, title=t(spec.title), icon=spec.icon, default=spec.default)
         sections.setdefault(t(f"nav.section.{spec.section}"), []).append(page)
     current = st.navigation(sections)
-    sidebar.draw(ws)
+    sidebar.draw(ws, live_here=current.url_path == "train")
     _local.depth = getattr(_local, "depth", 0) + 1
     try:
         with guard(current.url_path or "home"):

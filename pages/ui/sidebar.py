@@ -13,8 +13,12 @@ SIDEBAR_REFRESH_S = 1.0
 SAW_TRAINING = "_saw_training"
 
 
-def draw(ws: Workspace) -> None:
-    """Draw the sidebar: language, data set, and the model (refreshed every second while training)."""
+def draw(ws: Workspace, live_here: bool = False) -> None:
+    """Draw the sidebar: language, data set, and the model (refreshed every second while training).
+
+    ``live_here``: the page shows the run live (Train). The sidebar then does not tick an
+    epoch count of its own beside the page's, which would disagree with it between redraws.
+    """
     with st.sidebar:
         if LANG_KEY not in st.session_state:
             st.session_state[LANG_KEY] = lang()  # restores the saved choice after a page switch
@@ -34,7 +38,8 @@ def draw(ws: Workspace) -> None:
             params = {**params, "name": md_escape(params["name"]), "freq": md_escape(freq)}
         st.caption(t(key, **params))
         st.markdown(f"**{t('sidebar.model')}**")
-        st.fragment(model_box, run_every=wsm.live_interval(ws, SIDEBAR_REFRESH_S))()
+        every = None if live_here else wsm.live_interval(ws, SIDEBAR_REFRESH_S)
+        st.fragment(model_box, run_every=every)(live_here)
 
 
 def rerun_when_training_ends(registered: tuple | None = None) -> None:
@@ -55,13 +60,13 @@ def rerun_when_training_ends(registered: tuple | None = None) -> None:
         st.rerun()
 
 
-def model_box() -> None:
+def model_box(live_here: bool = False) -> None:
     """Show the current model; while a run is in flight, its progress and loss."""
     with guard("sidebar"):
-        _model_lines()
+        _model_lines(live_here)
 
 
-def _model_lines() -> None:
+def _model_lines(live_here: bool) -> None:
     rerun_when_training_ends()
     ws = workspace()
     if ws.training:
@@ -69,6 +74,9 @@ def _model_lines() -> None:
         ahead = wsm.queue_place(ws.candidate)
         if ahead is not None:
             st.caption(t("sidebar.waiting", ahead=ahead))
+        elif live_here:
+            st.caption(t("sidebar.training_here"))
+            return
         else:
             st.progress(min(1.0, cand.trainer.progress),
                         text=t("sidebar.training", epoch=cand.epochs_done, epochs=cand.cfg.epochs))

@@ -50,18 +50,23 @@ def workspace() -> Workspace:
     if WS_KEY not in st.session_state:
         st.session_state[WS_KEY] = Workspace()
     ws = st.session_state[WS_KEY]
-    if ws.presence is None:
-        ws.presence = _presence()
+    ws.presence = _presence(ws.presence)
     return ws
 
 
-def _presence() -> slots.Presence | None:
-    """Whether this browser session is still connected (forgiving a reload); None without a server (AppTest)."""
+def _presence(current: Any) -> slots.Presence | None:
+    """Whether the browser session now showing the workspace is connected; None without a server (AppTest).
+
+    Follows the latest session: a workspace a reloaded page reattaches to is watched
+    through the new session, not the closed one (whose run would pause and give up).
+    """
     ctx = get_script_run_ctx()
     if ctx is None or not runtime.exists():
-        return None
+        return current
+    if isinstance(current, slots.Presence) and current.session_id == ctx.session_id:
+        return current
     server, session_id = runtime.get_instance(), ctx.session_id
-    return slots.Presence(lambda: server.is_active_session(session_id))
+    return slots.Presence(lambda: server.is_active_session(session_id), session_id=session_id)
 
 
 def flash(kind: str, key: str, **params: Any) -> None:

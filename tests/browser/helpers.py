@@ -33,9 +33,20 @@ FOREIGN_NOISE = (
     lambda url, base: re.fullmatch(re.escape(base) + r"/[^/]+/_stcore/(health|host-config)", url) is not None,
 )
 
+# The chart a student sees under ``selector``: a live chart is two stacked slots (pages/ui/charts.plot_live),
+# and the one on top (highest z-index) is the one showing.
+SHOWN_PLOT_JS = """(selector) => {
+  let best = null, bestZ = -Infinity;
+  for (const gd of document.querySelectorAll(selector)) {
+    const slot = gd.closest('[class*="-slot"]');
+    const z = slot ? Number(getComputedStyle(slot).zIndex) || 0 : 0;
+    if (z > bestZ) { best = gd; bestZ = z; }
+  }
+  return best;
+}"""
 # Plotly keeps each trace's decoded arrays (typed arrays, not the base64 Streamlit sends) in gd._fullData.
 PLOT_STATE_JS = """(selector) => {
-  const gd = document.querySelector(selector);
+  const gd = (""" + SHOWN_PLOT_JS + """)(selector);
   if (!gd || !gd._fullData) return null;
   const sum = (values) => { let s = 0; for (const v of values) s += Number(v) || 0; return s; };
   const state = {traces: gd._fullData.length, bars: 0, barSum: 0, heatmaps: 0, heatSum: 0, scatterPoints: [],
@@ -51,7 +62,7 @@ PLOT_STATE_JS = """(selector) => {
   return state;
 }"""
 TRACE_Y_JS = """([selector, k]) => {
-  const gd = document.querySelector(selector);
+  const gd = (""" + SHOWN_PLOT_JS + """)(selector);
   return gd && gd._fullData && gd._fullData[k] ? Array.from(gd._fullData[k].y, Number) : null;
 }"""
 
@@ -156,6 +167,10 @@ class App:
 
     def sidebar(self) -> Locator:
         return self.page.locator(SIDEBAR)
+
+    def main(self) -> Locator:
+        """The page's main area (on Train, the live epoch count is there, not in the sidebar)."""
+        return self.page.locator('[data-testid="stMain"]')
 
     # -- plots -------------------------------------------------------------------------------------
 

@@ -228,7 +228,7 @@ def test_binary_upload_shows_error_then_sample_works(app, tmp_path):
 def test_stop_keeps_partial_model(app):
     requested = 3000  # a minute or more of training: surely still running when Stop is clicked
     press_train_from_home(app, requested)
-    expect(app.sidebar()).to_contain_text(re.compile(rf"Training: epoch ([3-9]|\d\d+) of {requested}"),
+    expect(app.main()).to_contain_text(re.compile(rf"Training: epoch ([3-9]|\d\d+) of {requested}"),
                                           timeout=TRAIN_TIMEOUT_MS)
     stop = app.button("Stop")
     expect(stop).to_be_enabled()
@@ -280,7 +280,7 @@ def test_second_student_waits_in_line_then_trains(new_app):
     """The server trains one run at a time (lstm_viz.slots); whoever comes second is told so, and not forgotten."""
     first, second = new_app(), new_app()
     press_train_from_home(first, 3000)
-    expect(first.sidebar()).to_contain_text(re.compile(r"Training: epoch \d+ of 3000"), timeout=TRAIN_TIMEOUT_MS)
+    expect(first.main()).to_contain_text(re.compile(r"Training: epoch \d+ of 3000"), timeout=TRAIN_TIMEOUT_MS)
 
     press_train_from_home(second, EPOCHS)
     expect(second.alert("Info", "Your run is next")).to_be_visible()
@@ -301,7 +301,7 @@ def test_a_closed_tab_gives_up_its_place_to_the_next_student(new_app):
     """A student who closes the tab mid-run stops holding up the line (after ABSENT_S, see conftest)."""
     gone, waiting = new_app(), new_app()
     press_train_from_home(gone, 5000, hidden=128)  # about 50 s, near the 60 s budget
-    expect(gone.sidebar()).to_contain_text(re.compile(r"Training: epoch \d+ of 5000"), timeout=TRAIN_TIMEOUT_MS)
+    expect(gone.main()).to_contain_text(re.compile(r"Training: epoch \d+ of 5000"), timeout=TRAIN_TIMEOUT_MS)
 
     press_train_from_home(waiting, EPOCHS)
     expect(waiting.alert("Info", "Your run is next")).to_be_visible()
