@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 import re
 import warnings
@@ -36,6 +37,9 @@ from lstm_viz.errors import LensError
 
 MAX_COLUMNS: int = 500  # a time series file has a few columns; thousands are a row typed sideways
 MAX_ROWS: int = 200_000  # data rows; more would make the pages sluggish on a classroom server
+# Cells (rows x columns) pandas may build. Each is a Python string before it is typed, and typing
+# costs ~4 us of CPU a cell (3 M cells: 13 s, +150 MB on the dev box): 200,000 rows of 7 columns fit.
+MAX_CELLS: int = 1_500_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -123,6 +127,7 @@ def _parse(text: str, encoding: str, label: str) -> Table:
     notes: list[tuple[str, dict]] = []
     if layout.n_skipped:
         notes.append(("data.note.preamble", {"n": layout.n_skipped}))
+    _check_shape(text, layout, label)
     raw = _read_csv(text, layout, label)
     if raw.shape[1] > MAX_COLUMNS:  # checked before typing each column, which is per-column work
         if len(raw) <= 2:
@@ -179,6 +184,37 @@ def _parse(text: str, encoding: str, label: str) -> Table:
         notes=tuple(notes),
         thousands=layout.thousands,
     )
+
+
+def _check_shape(text: str, layout: _Layout, label: str) -> None:
+    """Refuse a table too wide or too big from the raw text, before pandas builds a column per field.
+
+    pandas allocates every column of the widest line, so a 5 MB file written
+    along one line cost minutes and gigabytes before the column cap could look
+    at it; the sniffed head (:data:`~lstm_viz.data.layout.SNIFF_CHARS`) does
+    not even see all of such a line. Counting separators is linear in the
+    file's size and allocates nothing per field.
+    """
+    separator = layout.separator
+    if not separator:
+        return  # one column: the row cap (nrows) bounds it
+    widest = layout.max_fields
+    # Only a line of at least MAX_COLUMNS characters can hold more than MAX_COLUMNS fields.
+    for found in re.finditer(r"(?m)^[^\r\n]{%d,}" % MAX_COLUMNS, text):
+        line = found.group()
+        count = len(line.split()) if separator == WHITESPACE else line.count(separator) + 1
+        if count > MAX_COLUMNS and separator != WHITESPACE and '"' in line:
+            count = len(next(csv.reader([line], delimiter=separator)))  # separators inside quotes
+        widest = max(widest, count)
+    if widest > MAX_COLUMNS:
+        if sum(1 for _ in itertools.islice(re.finditer(r"(?m)^[^\n]*?\S", text), 3)) <= 2:
+            raise LensError("data.one_row", n_columns=widest)
+        raise LensError("data.too_many_columns", name=label, n_columns=widest, max_columns=MAX_COLUMNS)
+    # pandas pads every line to the sniffed width, and reads at most the header and MAX_ROWS + 1 rows.
+    n_rows = min(text.count("\n") + 1, MAX_ROWS + 2 + layout.skip)
+    if n_rows * layout.max_fields > MAX_CELLS:
+        raise LensError("safety.too_many_cells", name=label, n_columns=layout.max_fields,
+                        max_rows=MAX_CELLS // layout.max_fields)
 
 
 def _read_csv(text: str, layout: _Layout, label: str) -> pd.DataFrame:
