@@ -428,17 +428,19 @@ def _refused_global(err: Exception) -> str | None:
 
 
 def _check_archive(data: bytes) -> None:
-    """Refuse a model file that is not a zip archive or would unpack to more than ``MAX_MODEL_BYTES``.
+    """Refuse a zip archive (``torch.save``'s format) that would unpack to more than ``MAX_MODEL_BYTES``.
 
     ``torch.save`` writes a zip whose entries are stored, not compressed, so a
     real model unpacks to its own size. ``torch.load`` allocates every entry at
     the size the zip's directory declares and inflates into it: a 1 MB
     "zip bomb" of deflated zeros grew to +1 GB before anything was refused.
     Declared sizes are what is allocated, so bounding them bounds the memory
-    (the reader fails on an entry that inflates to another size). The legacy
-    pre-zip format, which also allocates storages at sizes the file declares,
-    is never written by :func:`save_model` and is refused.
+    (the reader fails on an entry that inflates to another size). Anything
+    else goes on to ``torch.load``, which refuses it (a bare pickle with code
+    in it is then named by ``export.unsafe``).
     """
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        return
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
