@@ -453,7 +453,7 @@ def _check_archive(data: bytes) -> None:
 
 
 def _check_tensors(state: Mapping[str, Any]) -> None:
-    """Refuse a tensor that is not a plain dense CPU float tensor, as :func:`save_model` writes.
+    """Refuse a tensor that is not a plain dense CPU tensor, as :func:`save_model` writes (dtypes: _check_weights).
 
     Meta tensors have no values (checking them raised torch's own error),
     sparse and quantized ones another layout, and a strided view (stride 0,
@@ -466,8 +466,6 @@ def _check_tensors(state: Mapping[str, Any]) -> None:
             what = "meta" if value.is_meta else value.device.type
         elif value.layout != torch.strided or value.is_quantized:
             what = str(value.layout).replace("torch.", "") if value.layout != torch.strided else "quantized"
-        elif not value.is_floating_point():
-            what = str(value.dtype).replace("torch.", "")
         elif not value.is_contiguous() or value.storage_offset() != 0 or value.is_conj() or value.is_neg():
             what = "view"
         else:
