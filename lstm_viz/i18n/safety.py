@@ -4,10 +4,12 @@ EN = {
     "safety.too_many_cells": "“{name}” has {n_columns} columns and too many lines to read them all on a shared server. With {n_columns} columns LSTM Lens reads at most {max_rows:,} lines: keep only the time column and the series you want to forecast, or a shorter period, save as CSV and upload again.",
     "safety.model_inflates": "This model file would unpack to {size_mb} MB, more than the {limit_mb} MB a model of LSTM Lens can have: it is not a model saved by LSTM Lens. Choose a model file saved by LSTM Lens (Downloads page → model).",
     "safety.odd_tensor": "The weight “{name}” in this model file is stored in a form LSTM Lens never writes ({what}), so it cannot be checked or used. Choose a model file saved by LSTM Lens (Downloads page → model), or save the model again.",
+    "safety.split_cap": "A test part of {test_size:,} points and a horizon of {horizon:,} steps: here the test part may have at most {max_test:,} points and the horizon {max_horizon:,} steps, since the model predicts them step by step on the shared server. Choose a smaller test part or horizon.",
 }
 
 ZH = {
     "safety.too_many_cells": "“{name}”有 {n_columns} 列，行数太多，共享服务器无法全部读取。有 {n_columns} 列时 LSTM Lens 最多读取 {max_rows:,} 行：请只保留时间列和要预测的序列，或缩短时间段，另存为 CSV 后再上传。",
     "safety.model_inflates": "这个模型文件解压后会有 {size_mb} MB，超过 LSTM Lens 模型最多 {limit_mb} MB 的大小：它不是 LSTM Lens 保存的模型。请选择 LSTM Lens 保存的模型文件（下载页 → 模型）。",
     "safety.odd_tensor": "这个模型文件中的权重“{name}”以 LSTM Lens 从不使用的形式保存（{what}），无法检查或使用。请选择 LSTM Lens 保存的模型文件（下载页 → 模型），或重新保存模型。",
+    "safety.split_cap": "测试部分 {test_size:,} 个点、预测步数 {horizon:,} 步：这里测试部分最多 {max_test:,} 个点，预测步数最多 {max_horizon:,} 步，因为模型要在共享服务器上逐步预测它们。请选择更小的测试部分或预测步数。",
 }

@@ -5,6 +5,7 @@ import numpy as np
 
 from lstm_viz import data as data_module
 from lstm_viz import samples as samples_module
+from lstm_viz import config as config_module
 from lstm_viz.config import LIMITS, Config
 from lstm_viz.errors import LensError
 from lstm_viz.windows import MIN_TRAIN_WINDOWS
@@ -187,12 +188,19 @@ def set_split(ws: Workspace, test_size: int, horizon: int) -> None:
     need = min_points(2, test_size)
     if dataset.n_points < need:
         raise LensError("windows.not_enough", n=dataset.n_points, window=2, test_size=test_size, need=need)
+    if test_size > max_test_size(dataset) or horizon > config_module.MAX_HORIZON:
+        raise LensError("safety.split_cap", test_size=test_size, horizon=horizon,
+                        max_test=max_test_size(dataset), max_horizon=config_module.MAX_HORIZON)
     dataset.test_size, dataset.horizon = test_size, horizon
 
 
 def max_test_size(dataset: Dataset) -> int:
-    """Return the largest test part that still leaves room for a window of 2 and a few training windows."""
-    return max(1, dataset.n_points - min_points(2, 0))
+    """Return the largest test part: room for a window of 2 and a few training windows, at most ``MAX_TEST_SIZE``.
+
+    The test part is predicted every epoch and rolled out step by step on the
+    Forecast page, so it is capped whatever the series' length.
+    """
+    return max(1, min(dataset.n_points - min_points(2, 0), config_module.MAX_TEST_SIZE))
 
 
 def recommended_config(dataset: Dataset) -> Config:
