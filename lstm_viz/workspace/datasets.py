@@ -1,6 +1,8 @@
 """Make a series the current data set: a sample, an upload, other columns, another split."""
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from lstm_viz import data as data_module
@@ -45,21 +47,24 @@ def _make_dataset(
     series_name: str | None,
     defaults: tuple[int, int, int, int | None] | None = None,
 ) -> Dataset:
-    """Prepare a series from ``table`` and wrap it with its split settings; raises LensError."""
+    """Prepare a series from ``table`` and wrap it with its split settings; raises LensError.
+
+    Without a ``target``, the first numeric column that makes a usable series
+    is taken (a constant flag or a mostly empty column before the sales is
+    passed over, and the report says so); if none does, the first one's
+    refusal is raised.
+    """
+    if series_column and series_name is None:
+        names = series_names(table, series_column)
+        series_name = names[0] if names else None
     if target is None:
         candidates = [c for c in table.numeric_columns if c != time_column and c != series_column]
         if not candidates:
             raise LensError("ws.no_numeric", name=name)
-        target = candidates[0]
-    if series_column and series_name is None:
-        names = series_names(table, series_column)
-        series_name = names[0] if names else None
-    series = data_module.prepare_series(
-        table, target, time_column=time_column, series_column=series_column, series_name=series_name
-    )
+        series, target = _first_usable(table, candidates, time_column, series_column, series_name)
+    else:
+        series = _series_of(table, target, time_column, series_column, series_name)
     n = int(len(series.values))
-    if n < min_points():
-        raise LensError("ws.too_short", n=n, need=min_points())
     if defaults is not None:
         window, test_size, horizon, season = defaults
     else:
@@ -84,6 +89,42 @@ def _make_dataset(
         season=season,
         window=int(window),
     )
+
+
+# Refusals that concern one column's values: another column of the same file may still make a series.
+_COLUMN_REFUSALS = frozenset({"data.constant", "data.mostly_missing", "data.too_few", "data.no_values",
+                              "data.extreme", "safety.outlier", "ws.too_short"})
+MAX_TARGET_TRIES = 10  # columns tried before giving up: each try cleans a whole column
+
+
+def _series_of(table, target: str, time_column, series_column, series_name):
+    """Return the prepared series of ``target``, or raise LensError (too short for a split included)."""
+    series = data_module.prepare_series(
+        table, target, time_column=time_column, series_column=series_column, series_name=series_name
+    )
+    n = int(len(series.values))
+    if n < min_points():
+        raise LensError("ws.too_short", n=n, need=min_points())
+    return series
+
+
+def _first_usable(table, candidates: list[str], time_column, series_column, series_name):
+    """Return (series, column) of the first of ``candidates`` that makes a usable series."""
+    first_error: LensError | None = None
+    for column in candidates[:MAX_TARGET_TRIES]:
+        try:
+            series = _series_of(table, column, time_column, series_column, series_name)
+        except LensError as err:
+            if err.key not in _COLUMN_REFUSALS:
+                raise
+            first_error = first_error or err
+            continue
+        if column != candidates[0]:
+            note = ("safety.note.other_column", {"skipped": candidates[0], "column": column})
+            report = dataclasses.replace(series.report, notes=(note, *series.report.notes))
+            series = dataclasses.replace(series, report=report)
+        return series, column
+    raise first_error
 
 
 def series_names(table, series_column: str) -> list[str]:
