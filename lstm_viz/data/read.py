@@ -122,7 +122,21 @@ def read_table(source: bytes | str | os.PathLike | BinaryIO, name: str | None = 
         raise LensError("data.unreadable", name=label, detail=_brief(exc)) from exc
 
 
+_MARKUP = re.compile(r"\s*<(?:!doctype|html|head|body|\?xml|table|div|!--)", re.IGNORECASE)
+_JSON = re.compile(r"\s*(?:\{\s*(?:\"|\})|\[\s*(?:\{|\[|\"|-?\d|\]|true|false|null))")
+
+
+def _check_kind(text: str, label: str) -> None:
+    """Refuse a JSON, HTML or XML file by name, rather than reading its first line as column names."""
+    head = text[:4096]
+    if _JSON.match(head):
+        raise LensError("safety.json", name=label)
+    if _MARKUP.match(head):
+        raise LensError("safety.html", name=label)
+
+
 def _parse(text: str, encoding: str, label: str) -> Table:
+    _check_kind(text, label)
     layout = _sniff(text)
     notes: list[tuple[str, dict]] = []
     if layout.n_skipped:
@@ -278,13 +292,27 @@ def _looks_like_values(cells: pd.Series, layout: _Layout) -> np.ndarray:
 
 
 def _unique_names(names: list[str]) -> list[str]:
+    """Name every column uniquely: blanks become ``column k``, repeats ``name (2)``, ``name (3)`` …
+
+    A generated name may itself be taken (``a,a,a (2)``), so each is checked
+    against every name given and made so far; two columns of one name made
+    ``frame[name]`` a DataFrame and the student read "'DataFrame' object has no attribute 'str'".
+    """
+    filled = [f"column {k + 1}" if not name or name.lower() in {"nan", "unnamed"} else name
+              for k, name in enumerate(names)]
+    taken = set(filled)
     seen: Counter[str] = Counter()
     result = []
-    for k, name in enumerate(names):
-        if not name or name.lower() in {"nan", "unnamed"}:
-            name = f"column {k + 1}"
+    for name in filled:
         seen[name] += 1
-        result.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+        if seen[name] > 1:
+            n = seen[name]
+            while f"{name} ({n})" in taken:
+                n += 1
+            seen[name] = n
+            name = f"{name} ({n})"
+            taken.add(name)
+        result.append(name)
     return result
 
 
