@@ -44,7 +44,7 @@ WEIGHT_S = 6e-11  # one gate weight, one window, one time step, forward and back
 EPOCH_S = 1e-3  # shuffling, the progress report
 FORWARD_SHARE = 0.4  # a forward pass (no gradient) against a forward and backward one
 # One call of batch 1 (a step of a recursive forecast): fixed, per layer step, per weight and step.
-CALL_S, CALL_STEP_S, CALL_WEIGHT_S = 3e-5, 4e-6, 1e-10
+CALL_S, CALL_STEP_S, CALL_WEIGHT_S = 1.5e-4, 5e-6, 1e-10
 GATES = {"lstm": 4, "gru": 3, "rnn": 1}
 
 
