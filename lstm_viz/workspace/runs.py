@@ -92,7 +92,7 @@ def _train_loop(ws: Workspace, run: Run) -> None:
     try:
         wanted = lambda: ws.candidate is run and not run.trainer.finished and _present(ws)  # noqa: E731
         if slots.QUEUE.wait_turn(run.run_id, wanted):
-            _train_slices(ws, run)
+            _train_slices(ws, run, wanted)
         elif ws.candidate is run:
             _abandon(ws, run)
     finally:
@@ -116,7 +116,7 @@ def _abandon(ws: Workspace, run: Run) -> None:
         ws.candidate = None
 
 
-def _train_slices(ws: Workspace, run: Run) -> None:
+def _train_slices(ws: Workspace, run: Run, wanted) -> None:
     while True:
         if not _present(ws):
             _abandon(ws, run)
@@ -135,6 +135,11 @@ def _train_slices(ws: Workspace, run: Run) -> None:
                 return
             _settle(ws)
         time.sleep(0.002)  # let a waiting page (or Stop) take the lock between slices
+        # A long run lets the next in line train every slots.TURN_S, then waits for its next turn.
+        if not slots.QUEUE.take_turns(run.run_id, wanted):
+            if ws.candidate is run and not run.trainer.finished:
+                _abandon(ws, run)
+            return
 
 
 def queue_place(run: Run | None) -> int | None:
