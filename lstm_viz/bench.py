@@ -15,15 +15,18 @@ Prints one JSON object, all figures measured in this run:
 - ``record_ms_T10000_H128``: time to record every gate along 10,000 steps with 128 units;
 - ``budget_estimate``: for a few run shapes, the compute budget's estimate of an
   epoch (:func:`lstm_viz.budget.compute_cost`) beside the measured one, in ms, and
-  their ratio (the budget is honest where the ratio is near 1).
+  their ratios to wall and to CPU time (the budget is honest where they are near 1; on a
+  shared machine the CPU one is the steadier); the epoch includes predicting
+  the test windows, and a few recursive forecasts are timed too.
 
-Options: ``--threads N`` (default 1), ``--seed-epochs N`` (default 150, the tutorial's),
+Options: ``--budget-only`` (just ``budget_estimate``), ``--threads N`` (default 1), ``--seed-epochs N`` (default 150, the tutorial's),
 ``--lens-epochs N`` (default 300), ``--batch-size N``, ``--lr X`` (our run's, default ``LENS_CFG``).
 """
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import time
 from pathlib import Path
 
@@ -32,9 +35,10 @@ import pandas as pd
 import torch
 from torch import nn
 
-from lstm_viz.budget import compute_cost
+from lstm_viz.budget import compute_cost, evaluated_windows, run_seconds
+from lstm_viz import config as config_module
 from lstm_viz.config import Config
-from lstm_viz.forecast import baselines, recursive_test
+from lstm_viz.forecast import baselines, recursive_test, rollout_scaled
 from lstm_viz.metrics import rmse
 from lstm_viz.recorder import record
 from lstm_viz.training import Trainer, torch_threads
@@ -152,31 +156,62 @@ def record_ms(n_steps: int = 10_000, hidden: int = 128, repeats: int = 3) -> flo
     return 1000.0 * best
 
 
-# (hidden, layers, window, batch, series length): the first lesson, big units, deep, long windows, long series.
-BUDGET_SHAPES = ((32, 1, 12, 32, 144), (128, 1, 12, 32, 144), (512, 1, 12, 32, 144), (256, 2, 12, 32, 144),
-                 (256, 1, 48, 32, 144), (32, 1, 12, 8, 144), (256, 1, 12, 32, 1000), (64, 1, 24, 256, 2000))
+# (hidden, layers, window, batch, series length, test part): the first lesson, big units, deep, long windows,
+# long series, and long test parts (predicted every epoch; the defaults on 20,000 points with 5,000 held out).
+BUDGET_SHAPES = ((32, 1, 12, 32, 144, 12), (128, 1, 12, 32, 144, 12), (512, 1, 12, 32, 144, 12),
+                 (256, 2, 12, 32, 144, 12), (256, 1, 48, 32, 144, 12), (32, 1, 12, 8, 144, 12),
+                 (256, 1, 12, 32, 1000, 100), (64, 1, 24, 256, 2000, 200), (32, 1, 12, 64, 20000, 5000),
+                 (128, 2, 24, 64, 6000, 5000))
+# (hidden, layers, window, steps): recursive forecasts as the Forecast page makes them.
+ROLLOUT_SHAPES = ((32, 1, 12, 2000), (128, 2, 48, 300), (512, 1, 12, 300))
 
 
 def budget_estimates(seconds_each: float = 1.0) -> list[dict]:
-    """Time an epoch of each of :data:`BUDGET_SHAPES` and set it beside the budget's estimate."""
-    values = np.sin(np.arange(2000) / 7.0) + np.random.default_rng(0).normal(0, 0.1, 2000)
+    """Time an epoch of each of :data:`BUDGET_SHAPES`, and a rollout of each of :data:`ROLLOUT_SHAPES`,
+    and set each beside the budget's estimate (an epoch's includes predicting the test windows)."""
+    rng = np.random.default_rng(0)
+    values = np.sin(np.arange(20000) / 7.0) + rng.normal(0, 0.1, 20000)
     rows = []
-    for hidden, layers, window, batch, length in BUDGET_SHAPES:
-        split = split_series(values[:length], window, max(12, length // 10))
+    budget, config_module.COMPUTE_BUDGET_S = config_module.COMPUTE_BUDGET_S, math.inf  # measure, don't refuse
+    try:
+        _time_shapes(values, seconds_each, rows)
+    finally:
+        config_module.COMPUTE_BUDGET_S = budget
+    return rows
+
+
+def _time_shapes(values: np.ndarray, seconds_each: float, rows: list[dict]) -> None:
+    for hidden, layers, window, batch, length, test in BUDGET_SHAPES:
+        split = split_series(values[:length], window, test)
         cfg = Config(hidden_size=hidden, num_layers=layers, window=window, batch_size=batch, epochs=201,
                      max_snapshots=2, num_threads=1)
         trainer = Trainer(split, cfg)
         trainer.step()  # warm-up
-        started, epochs = time.perf_counter(), 0
+        started, cpu, epochs = time.perf_counter(), time.process_time(), 0
         while time.perf_counter() - started < seconds_each and epochs < 200:
             trainer.step()
             epochs += 1
         measured = (time.perf_counter() - started) / epochs
-        estimate = compute_cost(cfg.replace(epochs=1), split.X_train.shape[1])
+        measured_cpu = (time.process_time() - cpu) / epochs
+        one_epoch = cfg.replace(epochs=1, max_snapshots=2)
+        estimate = (compute_cost(one_epoch, split.X_train.shape[1], evaluated_windows(split))
+                    - compute_cost(one_epoch.replace(epochs=0), split.X_train.shape[1], evaluated_windows(split)))
         rows.append({"hidden": hidden, "layers": layers, "window": window, "batch": batch, "length": length,
+                     "test": test, "estimate_ms": round(1000 * estimate, 1), "measured_ms": round(1000 * measured, 1),
+                     "measured_cpu_ms": round(1000 * measured_cpu, 1), "ratio": round(estimate / measured, 2),
+                     "ratio_cpu": round(estimate / measured_cpu, 2)})
+    for hidden, layers, window, steps in ROLLOUT_SHAPES:
+        cfg = Config(hidden_size=hidden, num_layers=layers, window=window, epochs=1, num_threads=1)
+        model = Trainer(split_series(values[:window + 200], window, 20), cfg).model
+        rollout_scaled(model, values[:window], 5)  # warm-up
+        started, cpu = time.perf_counter(), time.process_time()
+        rollout_scaled(model, values[:window], steps)
+        measured, measured_cpu = time.perf_counter() - started, time.process_time() - cpu
+        estimate = run_seconds(0, 0, window, hidden, layers, n_rollout_steps=steps)
+        rows.append({"hidden": hidden, "layers": layers, "window": window, "rollout_steps": steps,
                      "estimate_ms": round(1000 * estimate, 1), "measured_ms": round(1000 * measured, 1),
-                     "ratio": round(estimate / measured, 2)})
-    return rows
+                     "measured_cpu_ms": round(1000 * measured_cpu, 1), "ratio": round(estimate / measured, 2),
+                     "ratio_cpu": round(estimate / measured_cpu, 2)})
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -187,7 +222,13 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--lens-epochs", type=int, default=LENS_CFG.epochs)
     parser.add_argument("--batch-size", type=int, default=LENS_CFG.batch_size)
     parser.add_argument("--lr", type=float, default=LENS_CFG.lr)
+    parser.add_argument("--budget-only", action="store_true", help="only the budget's estimate beside the measured time")
     args = parser.parse_args(argv)
+    if args.budget_only:
+        with torch_threads(args.threads):
+            rows = budget_estimates()
+        print(json.dumps({"threads": args.threads, "budget_estimate": rows}))
+        return {"budget_estimate": rows}
 
     split = split_series(load_airline(), WINDOW, TEST_SIZE)
     cfg = LENS_CFG.replace(

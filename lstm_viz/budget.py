@@ -3,11 +3,25 @@
 A run trains ``epochs`` times over ``M`` windows of ``T`` steps in batches of
 ``B``. Each batch walks the ``T`` steps through ``L`` layers forward and back:
 a fixed cost per batch step (Python and torch's dispatcher, whatever the size)
-plus a cost per window step for every gate weight, ``G · H · (H + in + 1)`` per
-layer (``G`` = 4 gates for an LSTM, 3 for a GRU, 1 for a plain RNN; ``in`` is 1
-for the first layer and ``H`` above it)::
+plus a cost per window step for every gate weight, ``W = Σ_layers G · H · (H + in + 1)``
+(``G`` = 4 gates for an LSTM, 3 for a GRU, 1 for a plain RNN; ``in`` is 1
+for the first layer and ``H`` above it). Training is not all the work a run
+does: every epoch also predicts the ``E`` windows it is evaluated on (the test
+part, or a validation part), each snapshot predicts every window, and the
+Forecast page rolls the model out step by step over the test part and the
+horizon (``R`` model calls of batch 1). A batched forward pass costs
+``FORWARD_SHARE`` of a forward and backward one; a call of batch 1 has its own
+constants (it reads every weight for one window, which does not pay off the way
+a batch does)::
 
-    seconds ≈ epochs · (T · L · ceil(M / B) · STEP_S  +  T · M · Σ_layers G·H·(H + in + 1) · WEIGHT_S  +  EPOCH_S)
+    train(M, B)  = T · L · ceil(M / B) · STEP_S  +  T · M · W · WEIGHT_S
+    predict(M)   = FORWARD_SHARE · train(M, M)
+    call         = CALL_S  +  T · L · CALL_STEP_S  +  T · W · CALL_WEIGHT_S
+    seconds ≈ epochs · (train(M, B) + predict(E) + EPOCH_S)  +  snapshots · predict(M + E)  +  R · call
+
+On a 200,000-point series with a test part of 199,994 points the training
+term alone allowed 5000 epochs at an estimate of 8.9 s while each epoch took
+6.7-17 s predicting the test windows: those windows are now counted.
 
 The constants were fitted on the development machine (one torch thread, see
 ``python -m lstm_viz.bench``, which prints the estimate beside the measured time
@@ -19,18 +33,31 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from lstm_viz import config as config_module
 from lstm_viz.config import Config
 from lstm_viz.errors import LensError
 
 STEP_S = 7e-5  # one batch through one layer for one time step, forward and backward
 WEIGHT_S = 6e-11  # one gate weight, one window, one time step, forward and backward
-EPOCH_S = 1e-3  # shuffling, the validation pass, the progress report
+EPOCH_S = 1e-3  # shuffling, the progress report
+FORWARD_SHARE = 0.4  # a forward pass (no gradient) against a forward and backward one
+# One call of batch 1 (a step of a recursive forecast): fixed, per layer step, per weight and step.
+CALL_S, CALL_STEP_S, CALL_WEIGHT_S = 1.5e-4, 5e-6, 1e-10
 GATES = {"lstm": 4, "gru": 3, "rnn": 1}
 
 
+def _weights(hidden_size: int, num_layers: int, cell: str, input_size: int) -> int:
+    """Return ``W``, the gate weights of all layers."""
+    gates = GATES.get(cell, 4)
+    return sum(gates * hidden_size * (hidden_size + (input_size if layer == 0 else hidden_size) + 1)
+               for layer in range(int(num_layers)))
+
+
 def run_seconds(epochs: int, n_windows: int, steps: int, hidden_size: int, num_layers: int = 1,
-                batch_size: int = 32, cell: str = "lstm", input_size: int = 1) -> float:
+                batch_size: int = 32, cell: str = "lstm", input_size: int = 1, n_eval_windows: int = 0,
+                n_snapshots: int = 0, n_rollout_steps: int = 0) -> float:
     """Estimate the seconds of one core a run takes (see the module docstring for the formula).
 
     Parameters
@@ -42,19 +69,61 @@ def run_seconds(epochs: int, n_windows: int, steps: int, hidden_size: int, num_l
     cell : {"lstm", "gru", "rnn"}
     input_size : int
         Features per step fed to the first layer.
+    n_eval_windows : int
+        Windows ``E`` predicted after every epoch (validation or test part).
+    n_snapshots : int
+        Snapshots taken, each predicting all ``M + E`` windows.
+    n_rollout_steps : int
+        Model calls ``R`` of the recursive forecasts made from the run's model.
     """
-    gates = GATES.get(cell, 4)
-    weights = sum(gates * hidden_size * (hidden_size + (input_size if layer == 0 else hidden_size) + 1)
-                  for layer in range(int(num_layers)))
-    batches = math.ceil(n_windows / max(1, int(batch_size)))
-    per_epoch = (steps * num_layers * batches * STEP_S + steps * n_windows * weights * WEIGHT_S + EPOCH_S)
-    return float(epochs) * per_epoch
+    weights = _weights(hidden_size, num_layers, cell, input_size)
+
+    def train(n: int, batch: int) -> float:
+        if n <= 0:
+            return 0.0
+        return steps * num_layers * math.ceil(n / max(1, int(batch))) * STEP_S + steps * n * weights * WEIGHT_S
+
+    def predict(n: int) -> float:
+        return FORWARD_SHARE * train(n, n)
+
+    per_epoch = train(n_windows, batch_size) + predict(n_eval_windows) + EPOCH_S
+    call = CALL_S + steps * num_layers * CALL_STEP_S + steps * weights * CALL_WEIGHT_S
+    once = n_snapshots * predict(n_windows + n_eval_windows) + n_rollout_steps * call
+    return float(epochs) * per_epoch + once
 
 
-def compute_cost(cfg: Config, n_train_windows: int) -> float:
-    """Estimated seconds of one core for the run ``cfg`` over ``n_train_windows`` windows."""
+def compute_cost(cfg: Config, n_train_windows: int, n_eval_windows: int = 0, n_rollout_steps: int = 0) -> float:
+    """Estimated seconds of one core for the run ``cfg`` over ``n_train_windows`` windows.
+
+    ``n_eval_windows`` are predicted every epoch, ``n_rollout_steps`` model
+    calls forecast recursively from the result (:func:`run_seconds`).
+    """
     return run_seconds(cfg.epochs, n_train_windows, cfg.window, cfg.hidden_size, cfg.num_layers,
-                       cfg.batch_size, cfg.cell, cfg.input_size)
+                       cfg.batch_size, cfg.cell, cfg.input_size, n_eval_windows,
+                       min(cfg.epochs, cfg.max_snapshots), n_rollout_steps)
+
+
+def evaluated_windows(split) -> int:
+    """Count the windows of ``split`` a run predicts every epoch: all but the training ones.
+
+    Counted from the split's window arrays (``X_train`` and every other ``X_…``,
+    time-first (T, M, 1)), so a split with a validation part beside the test
+    part is counted whichever of them the epoch predicts.
+    """
+    arrays = {name: value for name, value in vars(split).items()
+              if name.startswith("X_") and isinstance(value, np.ndarray) and value.ndim == 3}
+    return int(sum(value.shape[1] for name, value in arrays.items() if name != "X_train"))
+
+
+def split_cost(cfg: Config, split) -> float:
+    """Estimated seconds of one core for training ``cfg`` on ``split`` and forecasting from it.
+
+    Counts the training windows, the windows predicted every epoch
+    (:func:`evaluated_windows`) and the Forecast page's recursive rollouts over
+    the test part and the longest horizon (``config.MAX_HORIZON``).
+    """
+    rollout = int(split.test_size) + config_module.MAX_HORIZON
+    return compute_cost(cfg, split.X_train.shape[1], evaluated_windows(split), rollout)
 
 
 def check_cost(seconds: float) -> float:
@@ -65,6 +134,11 @@ def check_cost(seconds: float) -> float:
     return seconds
 
 
-def check_budget(cfg: Config, n_train_windows: int) -> float:
+def check_budget(cfg: Config, n_train_windows: int, n_eval_windows: int = 0, n_rollout_steps: int = 0) -> float:
     """Return the estimated seconds of the run, or raise ``LensError("config.budget")`` over the budget."""
-    return check_cost(compute_cost(cfg, n_train_windows))
+    return check_cost(compute_cost(cfg, n_train_windows, n_eval_windows, n_rollout_steps))
+
+
+def check_split_budget(cfg: Config, split) -> float:
+    """Return :func:`split_cost`, or raise ``LensError("config.budget")`` over the budget."""
+    return check_cost(split_cost(cfg, split))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from lstm_viz.budget import check_cost
 from lstm_viz.config import Config
 from lstm_viz.forecast import ForecastResult, forecast_all
 from lstm_viz.gradients import gradient_profiles, long_windows
@@ -65,8 +66,14 @@ class CellResult:
 
 
 def start_trainers(split: Split, cfg: Config, cells: tuple[str, ...] = CELL_ORDER) -> dict[str, Trainer]:
-    """Return one untrained :class:`Trainer` per cell, all from ``cfg`` with only ``cell`` changed."""
-    return {cell: Trainer(split, cfg.replace(cell=cell)) for cell in cells}
+    """Return one untrained :class:`Trainer` per cell, all from ``cfg`` with only ``cell`` changed.
+
+    The cells train one after another in one job, so their costs together must fit the
+    compute budget (``LensError("config.budget")``), not each on its own.
+    """
+    trainers = {cell: Trainer(split, cfg.replace(cell=cell)) for cell in cells}
+    check_cost(sum(trainer.cost for trainer in trainers.values()))
+    return trainers
 
 
 def cell_result(trainer: Trainer, horizon: int, season: int | None = None) -> CellResult:

@@ -29,6 +29,10 @@ LIMITS: dict[str, tuple[float, float]] = {
 # Estimated seconds of one core a run may take (lstm_viz.budget). While it trains, other
 # students' runs wait in line (lstm_viz.slots), so this is also the longest one run delays them.
 COMPUTE_BUDGET_S: int = 60
+# The test part and the forecast horizon, in points: each is predicted step by step on the Forecast page
+# (and the test part every epoch), so neither may grow with the series (200,000 test points took 29 s).
+MAX_TEST_SIZE: int = 5000
+MAX_HORIZON: int = 1000
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ import math
 import pickle
 import re
 import warnings
+import zipfile
 from dataclasses import dataclass, fields
 from typing import Any, Mapping, Sequence
 
@@ -426,12 +427,59 @@ def _refused_global(err: Exception) -> str | None:
     return found.group(1) if found else None
 
 
+def _check_archive(data: bytes) -> None:
+    """Refuse a zip archive (``torch.save``'s format) that would unpack to more than ``MAX_MODEL_BYTES``.
+
+    ``torch.save`` writes a zip whose entries are stored, not compressed, so a
+    real model unpacks to its own size. ``torch.load`` allocates every entry at
+    the size the zip's directory declares and inflates into it: a 1 MB
+    "zip bomb" of deflated zeros grew to +1 GB before anything was refused.
+    Declared sizes are what is allocated, so bounding them bounds the memory
+    (the reader fails on an entry that inflates to another size). Anything
+    else goes on to ``torch.load``, which refuses it (a bare pickle with code
+    in it is then named by ``export.unsafe``).
+    """
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        raise LensError("export.not_torch") from None
+    unpacked = sum(entry.file_size for entry in entries)
+    if unpacked > MAX_MODEL_BYTES:
+        raise LensError("safety.model_inflates", size_mb=round(unpacked / 2**20, 1),
+                        limit_mb=MAX_MODEL_BYTES // 2**20)
+
+
+def _check_tensors(state: Mapping[str, Any]) -> None:
+    """Refuse a tensor that is not a plain dense CPU tensor, as :func:`save_model` writes (dtypes: _check_weights).
+
+    Meta tensors have no values (checking them raised torch's own error),
+    sparse and quantized ones another layout, and a strided view (stride 0,
+    offset) can claim more elements than its storage holds.
+    """
+    for name, value in state.items():
+        if not isinstance(value, torch.Tensor):
+            continue  # _check_weights names it
+        if value.is_meta or value.device.type != "cpu":
+            what = "meta" if value.is_meta else value.device.type
+        elif value.layout != torch.strided or value.is_quantized:
+            what = str(value.layout).replace("torch.", "") if value.layout != torch.strided else "quantized"
+        elif not value.is_contiguous() or value.storage_offset() != 0 or value.is_conj() or value.is_neg():
+            what = "view"
+        else:
+            continue
+        raise LensError("safety.odd_tensor", name=str(name)[:80], what=what)
+
+
 def _read_bundle(data: bytes) -> dict[str, Any]:
     """Unpickle ``data`` without running code, or refuse it (empty, too big, not torch, unsafe)."""
     if not data:
         raise LensError("export.empty")
     if len(data) > MAX_MODEL_BYTES:
         raise LensError("export.too_big", size_mb=round(len(data) / 2**20, 1), limit_mb=MAX_MODEL_BYTES // 2**20)
+    _check_archive(data)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # torch warns about pickle protocols; the refusal below says enough
@@ -528,6 +576,7 @@ def load_model(data: bytes) -> LoadedModel:
     output_size = bundle.get("output_size", 1)
     if not isinstance(state, dict) or not isinstance(output_size, int) or not 1 <= output_size <= 4096:
         raise LensError("export.wrong_format")
+    _check_tensors(state)
     _check_weights(state, cfg, output_size)
     # Build without initialising (no draw from torch's global RNG), then copy the saved weights in.
     with torch.device("meta"):

@@ -393,7 +393,12 @@ def horizon_cost_s(data: Seq2SeqSplit, hidden_size: int, epochs: int, n_methods:
     Each method is counted as reading all ``N + M`` steps of a pair (the decoder does; the
     others read fewer), a bidirectional encoder twice: an upper bound, as a budget wants.
     """
-    one = run_seconds(epochs, data.X_train.shape[1], data.n_in + data.n_out, hidden_size, num_layers, batch_size)
+    steps = data.n_in + data.n_out
+    train = run_seconds(epochs, data.X_train.shape[1], steps, hidden_size, num_layers, batch_size)
+    # Then it predicts the test pairs, the recursive method in n_out calls (an upper bound for all).
+    test = data.n_out * run_seconds(0, 0, steps, hidden_size, num_layers, n_snapshots=1,
+                                    n_eval_windows=data.X_test.shape[1])
+    one = train + test
     return one * n_methods * (2 if bidirectional else 1)
 
 

@@ -26,6 +26,10 @@ from typing import Callable, Hashable
 
 SLOTS_ENV = "LSTM_LENS_TRAINING_SLOTS"
 POLL_S = 0.2  # how often a waiting run checks whether its student still wants it
+# Seconds a run trains before it lets the next in line have a turn. A first lesson's run needs
+# about one; without turns, the biggest run the budget allows (60 s estimated, minutes on a busy
+# server) held the only slot while the class waited behind it (tests/load/load_test.py --hostile).
+TURN_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,7 @@ class SlotQueue:
         self._cond = threading.Condition()
         self._training: set[Hashable] = set()
         self._waiting: collections.deque[Hashable] = collections.deque()
+        self._since: dict[Hashable, float] = {}  # when each training run's turn began (monotonic)
 
     def join(self, run_id: Hashable) -> None:
         """Put ``run_id`` at the end of the line (no-op if it is already in)."""
@@ -94,9 +99,30 @@ class SlotQueue:
                 if self._waiting and self._waiting[0] == run_id and len(self._training) < self.slots:
                     self._waiting.popleft()
                     self._training.add(run_id)
+                    self._since[run_id] = time.monotonic()
                     self._cond.notify_all()  # the new head may take another free slot
                     return True
                 self._cond.wait(poll_s)
+
+    def take_turns(self, run_id: Hashable, wanted: Callable[[], bool], turn_s: float | None = None,
+                   poll_s: float = POLL_S) -> bool:
+        """Between two slices of training: keep the slot, or pass it on once the turn is over.
+
+        When ``run_id`` has trained ``turn_s`` seconds (default :data:`TURN_S`)
+        and others wait, it goes to the back of the line and waits for its next
+        turn, so a short run never waits for a long one to finish. Returns as
+        :meth:`wait_turn` does: True holding a slot, False once not ``wanted()``.
+        """
+        with self._cond:
+            if run_id not in self._training:
+                return self.wait_turn(run_id, wanted, poll_s)
+            turn = TURN_S if turn_s is None else turn_s
+            if self._waiting and time.monotonic() - self._since.get(run_id, 0.0) >= turn:
+                self._training.discard(run_id)
+                self._waiting.append(run_id)
+                self._cond.notify_all()
+                return self.wait_turn(run_id, wanted, poll_s)
+            return True
 
     def leave(self, run_id: Hashable) -> None:
         """Give up ``run_id``'s slot or place in line."""
@@ -117,6 +143,7 @@ class SlotQueue:
 
     def _drop(self, run_id: Hashable) -> None:
         self._training.discard(run_id)
+        self._since.pop(run_id, None)
         try:
             self._waiting.remove(run_id)
         except ValueError:

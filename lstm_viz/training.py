@@ -40,7 +40,7 @@ from typing import Iterator, Literal
 import numpy as np
 import torch
 
-from lstm_viz.budget import check_budget
+from lstm_viz.budget import check_split_budget
 from lstm_viz.config import Config
 from lstm_viz.errors import LensError
 from lstm_viz.forecast import predict_scaled
@@ -158,7 +158,7 @@ class Trainer:
         if cfg.window != split.window:
             raise LensError("training.window", window=cfg.window, split_window=split.window)
         self.split, self.cfg = split, cfg
-        self.cost = check_budget(cfg, split.X_train.shape[1])
+        self.cost = check_split_budget(cfg, split)  # training, evaluation every epoch, forecasts
         if model is None:
             with torch.random.fork_rng(devices=[]):  # build_model seeds torch's global RNG
                 model = build_model(cfg)

@@ -30,6 +30,7 @@ import os
 import pickle
 import re
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -40,10 +41,13 @@ import torch
 from streamlit.testing.v1 import AppTest
 
 from lstm_viz import workspace as wsm
-from lstm_viz.config import LIMITS
+from lstm_viz.config import LIMITS, Config
 from lstm_viz.data import read as data_read
 from lstm_viz.errors import LensError
+from lstm_viz.export import save_model
 from lstm_viz.i18n import TABLES
+from lstm_viz.models import build_model
+from lstm_viz.windows import Scaler
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 TIMEOUT = 60
@@ -86,6 +90,15 @@ ADVICE = {
     "export.config_range": "Train and save the model again",
     "export.mismatch": "save the model again",
     "export.not_finite": "Train the model again",
+    "safety.too_many_cells": "keep only the time column",
+    "safety.json": "Export the data as CSV",
+    "safety.html": "Download the CSV file itself",
+    "safety.outlier": "Check the file for a typing or unit error",
+    "safety.split_cap": "Choose a smaller test part",
+    "safety.model_inflates": "Choose a model file saved by LSTM Lens",
+    "safety.odd_tensor": "Choose a model file saved by LSTM Lens",
+    "safety.model_inputs": "Your current model is kept",
+    "safety.model_trial": "your current model is kept",
 }
 
 
@@ -251,6 +264,19 @@ def _latin1_header(at: AppTest, ws: wsm.Workspace) -> None:
     assert ws.dataset.target == "température", f"column read as {ws.dataset.target!r}"
 
 
+def _target_is_sales(at: AppTest, ws: wsm.Workspace) -> None:
+    assert ws.dataset.target == "sales"
+    assert at.selectbox(key="data.target").value == "sales"  # the picker shows it, to pick another
+
+
+def _price_in_thousands(at: AppTest, ws: wsm.Workspace) -> None:
+    assert ws.dataset.series.values[1] == 1013.5
+
+
+def _ts_is_time(at: AppTest, ws: wsm.Workspace) -> None:
+    assert ws.dataset.time_column == "ts" and ws.dataset.target == "value"
+
+
 UPLOADS = [
     Upload("empty", "empty.csv", lambda: b"", ("data.empty",)),
     Upload("blank_lines", "blank.csv", lambda: b"\n \n\t\n\n", ("data.empty",)),
@@ -273,8 +299,9 @@ UPLOADS = [
     Upload("mostly_missing", "holes.csv",
            lambda: rows("date,v", [f"{d},{v:.1f}" if k % 4 == 0 else f"{d}," for k, (d, v) in enumerate(monthly())]),
            ("data.mostly_missing", "data.too_few")),
-    Upload("json_not_csv", "data.csv", lambda: b'{"values": [1, 2, 3, 4, 5]}',
-           ("data.too_few", "data.no_numeric", "ws.no_numeric", "data.unreadable", "ws.too_short")),
+    Upload("json_not_csv", "data.csv", lambda: b'{"values": [1, 2, 3, 4, 5]}', ("safety.json",)),
+    Upload("html_not_csv", "data.csv", lambda: b"<!DOCTYPE html>\n<html><body><p>Not found</p></body></html>",
+           ("safety.html",)),
     Upload("long_format_without_series", "stocks.csv",
            lambda: rows("date,symbol,price", [f"{d},{s},{v + (7 if s == 'B' else 0):.1f}"
                                               for d, v in monthly(30) for s in "AB"]),
@@ -311,6 +338,25 @@ UPLOADS = [
     Upload("values_near_float_max", "extreme.csv",
            lambda: rows("t,v", [f"{k},{1e308 if k % 2 else -1e308}" for k in range(100)]),
            ("data.extreme", "data.overflow", "data.not_finite")),
+    # Issue 11. A 2 MB series written along one line: the transpose advice, at once, not pandas' own words.
+    Upload("one_line_2_mb", "row.csv", lambda: ",".join(f"{100 + k % 97}.5" for k in range(400_000)).encode(),
+           ("data.one_row",)),
+    # 1e99 passes the 1e100 check but overflows to inf once scaled: every run would fail in epoch 1.
+    Upload("1e99_in_the_test_part", "spike.csv",
+           lambda: rows("date,v", [f"{d},{1e99 if k == 45 else v:.1f}" for k, (d, v) in enumerate(monthly())]),
+           ("safety.outlier",)),
+    Upload("constant_first_column", "flag.csv",
+           lambda: rows("date,flag,sales", [f"{d},1,{v:.1f}" for d, v in monthly()]),
+           report=("safety.note.other_column",), check=_target_is_sales),
+    Upload("generated_names_collide", "aaa.csv", lambda: rows("a,a,a (2)", [f"{k},{k * 7 % 11},{k % 5}" for k in range(40)])),
+    Upload("dollars_with_thousands", "dollars.csv",
+           lambda: rows("date,price", [f'{d},"${1000 + 13.5 * k:,.2f}"' for k, (d, _) in enumerate(monthly())]),
+           check=_price_in_thousands),
+    Upload("utf8_header_over_latin1_body", "mixed.csv",
+           lambda: "date,température\n".encode() + "\n".join(month_rows()).encode("cp1252") + "\n2019-01,é\n".encode("cp1252"),
+           check=_latin1_header),
+    Upload("unix_stamps_named_ts", "ts.csv", lambda: rows("ts,value", [f"{1_600_000_000 + 3600 * k},{k % 7 + 0.5}"
+                                                                     for k in range(60)]), check=_ts_is_time),
 ]
 
 
@@ -381,6 +427,28 @@ def _torch_save(obj) -> bytes:
     return buffer.getvalue()
 
 
+def _first_weight(change):
+    def edit(bundle: dict) -> None:
+        name = next(iter(bundle["state_dict"]))
+        bundle["state_dict"][name] = change(bundle["state_dict"][name])
+    return edit
+
+
+def _zip_bomb(model: bytes, inflate_to: int) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(model)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, bytes(inflate_to) if info.filename.endswith("/data/0") else src.read(info))
+    return out.getvalue()
+
+
+def _three_inputs(model: bytes) -> bytes:
+    bundle = torch.load(io.BytesIO(model), weights_only=True)
+    cfg = Config.from_dict({**bundle["config"], "input_size": 3})
+    scaler = bundle["scaler"]
+    return save_model(build_model(cfg), cfg, Scaler(scaler["kind"], scaler["shift"], scaler["scale"]))
+
+
 MARKER = Path(tempfile.gettempdir()) / "lstm_lens_catalogue_pwned"
 
 
@@ -409,6 +477,11 @@ MODEL_FILES = [
     ModelFile("window_longer_than_series", lambda m: _edited(m, _set_config(window=400)),
               ("windows.not_enough", "windows.too_short")),
     ModelFile("over_50_mb", lambda m: b"\0" * (51 * 2**20), ("export.too_big",)),
+    # Issue 11: a zip bomb (1 MB grew to +1 GB), meta and sparse weights, a model for three inputs.
+    ModelFile("zip_bomb", lambda m: _zip_bomb(m, 2**30), ("safety.model_inflates",)),
+    ModelFile("meta_weights", lambda m: _edited(m, _first_weight(lambda t: t.to("meta"))), ("safety.odd_tensor",)),
+    ModelFile("sparse_weights", lambda m: _edited(m, _first_weight(lambda t: t.to_sparse())), ("safety.odd_tensor",)),
+    ModelFile("three_inputs", lambda m: _three_inputs(m), ("safety.model_inputs",)),
 ]
 
 
@@ -522,7 +595,8 @@ def test_a_constant_series_picked_from_a_long_file_is_refused_and_the_first_stay
 
 # -- the same refusals read in Chinese --------------------------------------------------------------
 
-ZH_CASES = ["empty", "header_only", "binary", "constant", "just_over_row_cap", "ragged_line"]
+ZH_CASES = ["empty", "header_only", "binary", "constant", "just_over_row_cap", "ragged_line", "json_not_csv",
+            "one_line_2_mb"]
 
 
 @pytest.mark.parametrize("case", [c for c in UPLOADS if c.id in ZH_CASES], ids=lambda c: c.id)

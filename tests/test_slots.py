@@ -292,3 +292,27 @@ def test_a_teaching_job_whose_student_left_stops(one_slot):
     assert gone_in_line.wait(10) and gone_in_line.error == ("page.teach.cancelled", {})
     one_slot.leave(-2)
     assert one_slot.load() == Load(0, 0, 1)
+
+
+def test_a_long_run_passes_its_slot_to_the_next_in_line_after_its_turn():
+    queue = SlotQueue(1)
+    assert queue.wait_turn("big", lambda: True)
+    assert queue.take_turns("big", lambda: True, turn_s=0.0)  # nobody waits: it keeps the slot
+    queue.join("small")
+    assert queue.take_turns("big", lambda: True, turn_s=3600.0)  # its turn is not over yet
+    assert queue.ahead("small") == 0 and queue.load().training == 1
+    order = []
+    small = threading.Thread(target=lambda: order.append(("small", queue.wait_turn("small", lambda: True))))
+    small.start()
+    # Turn over: "big" goes to the back and waits; "small" trains (and leaves), then "big" has its slot back.
+    big = threading.Thread(target=lambda: order.append(("big", queue.take_turns("big", lambda: True, turn_s=0.0))))
+    big.start()
+    small.join(10)
+    assert order == [("small", True)] and queue.ahead("big") == 0
+    queue.leave("small")
+    big.join(10)
+    assert order == [("small", True), ("big", True)] and queue.load().training == 1
+    # A run no longer wanted gives its place up instead of waiting for another turn.
+    queue.join("next")
+    assert queue.take_turns("big", lambda: False, turn_s=0.0) is False
+    assert queue.ahead("big") is None

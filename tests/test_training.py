@@ -12,7 +12,7 @@ from lstm_viz import config as config_module
 from lstm_viz.config import Config
 from lstm_viz.errors import LensError
 from lstm_viz.i18n import tr
-from lstm_viz.budget import check_budget, compute_cost
+from lstm_viz.budget import check_split_budget, compute_cost, split_cost
 from lstm_viz.training import Trainer, snapshot_epochs, torch_threads
 from lstm_viz.windows import split_series
 
@@ -288,8 +288,8 @@ def test_between_slices_the_model_is_the_last_completed_epoch(split):
 def test_budget_refused_with_cost_and_budget(split, monkeypatch):
     m_train = split.X_train.shape[1]
     cfg = small_cfg(epochs=100, hidden_size=10, num_layers=2)
-    cost = check_budget(cfg, m_train)
-    assert cost == compute_cost(cfg, m_train) > 0
+    cost = check_split_budget(cfg, split)  # what the Trainer checks: training, evaluation, forecasts
+    assert cost == split_cost(cfg, split) > compute_cost(cfg, m_train) > 0
     monkeypatch.setattr(config_module, "COMPUTE_BUDGET_S", cost / 2)
     with pytest.raises(LensError) as err:
         Trainer(split, cfg)

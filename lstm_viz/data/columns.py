@@ -13,7 +13,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from lstm_viz.data.layout import _Layout
+from lstm_viz.data.layout import UNITS, _Layout
 from lstm_viz.data.times import (
     TIME_SHARE,
     _NAMED_MONTH_FORMATS,
@@ -109,7 +109,7 @@ def _to_float(text: pd.Series) -> np.ndarray:
 
 
 def _strip_units(text: pd.Series) -> pd.Series:
-    return text.str.replace(r"^[$€£¥￥]\s*|\s*%$", "", regex=True)
+    return text.str.replace(UNITS, "", regex=True)
 
 
 def _is_counter(values: np.ndarray) -> bool:

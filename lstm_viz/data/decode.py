@@ -52,6 +52,44 @@ def _read_bytes(source: Any, label: str) -> bytes:
 _MOJIBAKE = re.compile(r"[A-Za-z][\u3400-\u9fff][A-Za-z]")
 
 
+def _mixed_utf8_cp1252(raw: bytes) -> str | None:
+    """Decode a file whose header was typed as UTF-8 and whose body was saved as Windows-1252, or None.
+
+    Such a file (a header pasted in from a web page above rows exported by
+    Excel on a European Windows) is not UTF-8, and read whole as Windows-1252
+    its header turns into "tempÃ©rature". Only when some line is UTF-8 with
+    non-ASCII letters and every other line reads as Windows-1252 that GB18030
+    would turn into mojibake, each line is decoded on its own.
+    """
+    try:
+        raw.decode("utf-8")
+        return None  # plain UTF-8
+    except UnicodeDecodeError:
+        pass
+    lines, utf8_non_ascii, fallback = [], False, []
+    for line in raw.split(b"\n"):
+        try:
+            text = line.decode("utf-8")
+            utf8_non_ascii = utf8_non_ascii or not line.isascii()
+        except UnicodeDecodeError:
+            try:
+                text = line.decode("cp1252")
+            except UnicodeDecodeError:
+                return None
+            fallback.append(line)
+        lines.append(text)
+    if not utf8_non_ascii:
+        return None
+    body = b"\n".join(fallback[:200])
+    try:
+        as_gb = body.decode("gb18030")
+    except UnicodeDecodeError:
+        as_gb = None
+    if as_gb is not None and not _MOJIBAKE.search(as_gb):
+        return None  # the other lines may well be Chinese: leave them to GB18030
+    return "\n".join(lines)
+
+
 def _decode(raw: bytes, label: str) -> tuple[str, str]:
     """Return the text and the encoding that decoded it."""
     if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # zip (xlsx, ods) and OLE (xls) containers
@@ -64,9 +102,12 @@ def _decode(raw: bytes, label: str) -> tuple[str, str]:
         raise LensError("data.binary", name=label)
     else:
         candidates = [("utf-8", raw), ("gb18030", raw)]  # GB18030 is a superset of GBK
+        mixed = _mixed_utf8_cp1252(raw)
+        if mixed is not None:
+            candidates = [("utf-8+cp1252", mixed)]
     for encoding, body in candidates:
         try:
-            text = body.decode(encoding)
+            text = body if isinstance(body, str) else body.decode(encoding)
         except UnicodeDecodeError:
             continue
         if encoding == "utf-16":

@@ -103,6 +103,7 @@ def _mode_share(counts: list[int]) -> tuple[int, float]:
     return mode, hits / len(counts)
 
 
+UNITS = re.compile(r"^[$€£¥￥]\s*|\s*%$")  # a currency sign before a number, a percent sign after it
 _ONE_DECIMAL_COMMA = re.compile(r"[+-]?\d+(?:,\d+)?")
 _DEC_COMMA = re.compile(r"[+-]?(?:0,\d+|\d+,\d{1,2}|\d+,\d{4,}|\d{4,},\d+|\d{1,3}(?:\.\d{3})+,\d+)")
 _DEC_POINT = re.compile(r"[+-]?(?:0?\.\d+|\d+\.\d{1,2}|\d+\.\d{4,}|\d{4,}\.\d+|\d{1,3}(?:,\d{3})+\.\d+)")
@@ -111,7 +112,12 @@ _GROUPS_POINT = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?")
 
 
 def _decimal_mark(cells: list[str]) -> tuple[str, str | None]:
-    """Vote on the decimal mark with the cells that can only be read one way (``1,5`` vs ``1.5``)."""
+    """Vote on the decimal mark with the cells that can only be read one way (``1,5`` vs ``1.5``).
+
+    Currency and percent signs are set aside first, so ``"$1,234.50"`` and
+    ``€100,00`` vote as ``1,234.50`` and ``100,00`` do.
+    """
+    cells = [UNITS.sub("", c) for c in cells]
     comma = sum(1 for c in cells if _DEC_COMMA.fullmatch(c))
     point = sum(1 for c in cells if _DEC_POINT.fullmatch(c))
     if comma > point:

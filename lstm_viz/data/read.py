@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 import re
 import warnings
@@ -36,6 +37,9 @@ from lstm_viz.errors import LensError
 
 MAX_COLUMNS: int = 500  # a time series file has a few columns; thousands are a row typed sideways
 MAX_ROWS: int = 200_000  # data rows; more would make the pages sluggish on a classroom server
+# Cells (rows x columns) pandas may build. Each is a Python string before it is typed, and typing
+# costs ~4 us of CPU a cell (3 M cells: 13 s, +150 MB on the dev box): 200,000 rows of 7 columns fit.
+MAX_CELLS: int = 1_500_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -118,11 +122,26 @@ def read_table(source: bytes | str | os.PathLike | BinaryIO, name: str | None = 
         raise LensError("data.unreadable", name=label, detail=_brief(exc)) from exc
 
 
+_MARKUP = re.compile(r"\s*<(?:!doctype|html|head|body|\?xml|table|div|!--)", re.IGNORECASE)
+_JSON = re.compile(r"\s*(?:\{\s*(?:\"|\})|\[\s*(?:\{|\[|\"|-?\d|\]|true|false|null))")
+
+
+def _check_kind(text: str, label: str) -> None:
+    """Refuse a JSON, HTML or XML file by name, rather than reading its first line as column names."""
+    head = text[:4096]
+    if _JSON.match(head):
+        raise LensError("safety.json", name=label)
+    if _MARKUP.match(head):
+        raise LensError("safety.html", name=label)
+
+
 def _parse(text: str, encoding: str, label: str) -> Table:
+    _check_kind(text, label)
     layout = _sniff(text)
     notes: list[tuple[str, dict]] = []
     if layout.n_skipped:
         notes.append(("data.note.preamble", {"n": layout.n_skipped}))
+    _check_shape(text, layout, label)
     raw = _read_csv(text, layout, label)
     if raw.shape[1] > MAX_COLUMNS:  # checked before typing each column, which is per-column work
         if len(raw) <= 2:
@@ -179,6 +198,37 @@ def _parse(text: str, encoding: str, label: str) -> Table:
         notes=tuple(notes),
         thousands=layout.thousands,
     )
+
+
+def _check_shape(text: str, layout: _Layout, label: str) -> None:
+    """Refuse a table too wide or too big from the raw text, before pandas builds a column per field.
+
+    pandas allocates every column of the widest line, so a 5 MB file written
+    along one line cost minutes and gigabytes before the column cap could look
+    at it; the sniffed head (:data:`~lstm_viz.data.layout.SNIFF_CHARS`) does
+    not even see all of such a line. Counting separators is linear in the
+    file's size and allocates nothing per field.
+    """
+    separator = layout.separator
+    if not separator:
+        return  # one column: the row cap (nrows) bounds it
+    widest = layout.max_fields
+    # Only a line of at least MAX_COLUMNS characters can hold more than MAX_COLUMNS fields.
+    for found in re.finditer(r"(?m)^[^\r\n]{%d,}" % MAX_COLUMNS, text):
+        line = found.group()
+        count = len(line.split()) if separator == WHITESPACE else line.count(separator) + 1
+        if count > MAX_COLUMNS and separator != WHITESPACE and '"' in line:
+            count = len(next(csv.reader([line], delimiter=separator)))  # separators inside quotes
+        widest = max(widest, count)
+    if widest > MAX_COLUMNS:
+        if sum(1 for _ in itertools.islice(re.finditer(r"(?m)^[^\n]*?\S", text), 3)) <= 2:
+            raise LensError("data.one_row", n_columns=widest)
+        raise LensError("data.too_many_columns", name=label, n_columns=widest, max_columns=MAX_COLUMNS)
+    # pandas pads every line to the sniffed width, and reads at most the header and MAX_ROWS + 1 rows.
+    n_rows = min(text.count("\n") + 1, MAX_ROWS + 2 + layout.skip)
+    if n_rows * layout.max_fields > MAX_CELLS:
+        raise LensError("safety.too_many_cells", name=label, n_columns=layout.max_fields,
+                        max_rows=MAX_CELLS // layout.max_fields)
 
 
 def _read_csv(text: str, layout: _Layout, label: str) -> pd.DataFrame:
@@ -242,13 +292,27 @@ def _looks_like_values(cells: pd.Series, layout: _Layout) -> np.ndarray:
 
 
 def _unique_names(names: list[str]) -> list[str]:
+    """Name every column uniquely: blanks become ``column k``, repeats ``name (2)``, ``name (3)`` …
+
+    A generated name may itself be taken (``a,a,a (2)``), so each is checked
+    against every name given and made so far; two columns of one name made
+    ``frame[name]`` a DataFrame and the student read "'DataFrame' object has no attribute 'str'".
+    """
+    filled = [f"column {k + 1}" if not name or name.lower() in {"nan", "unnamed"} else name
+              for k, name in enumerate(names)]
+    taken = set(filled)
     seen: Counter[str] = Counter()
     result = []
-    for k, name in enumerate(names):
-        if not name or name.lower() in {"nan", "unnamed"}:
-            name = f"column {k + 1}"
+    for name in filled:
         seen[name] += 1
-        result.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+        if seen[name] > 1:
+            n = seen[name]
+            while f"{name} ({n})" in taken:
+                n += 1
+            seen[name] = n
+            name = f"{name} ({n})"
+            taken.add(name)
+        result.append(name)
     return result
 
 

@@ -27,6 +27,10 @@ from lstm_viz.data.read import Table, _brief, read_table
 from lstm_viz.errors import LensError
 
 MAX_ABS_VALUE: float = 1e100  # beyond this, differences of values overflow float64
+# How far a value may lie from the median, in interquartile ranges. The model reads the series scaled
+# to about -1 ... 1 in float32, and squares its errors: a value 1e99 among values near 100 became
+# inf once scaled, and every run failed in its first epoch. 1e9 keeps squared errors far below float32's max.
+MAX_SPREAD_RATIO: float = 1e9
 MIN_POINTS: int = 10  # fewer points cannot be split into training windows and a test part
 
 
@@ -162,6 +166,25 @@ def prepare_series(
         raise LensError("data.unexpected", column=target, detail=_brief(exc)) from exc
 
 
+def _check_spread(values: np.ndarray, name: str) -> None:
+    """Refuse a series with values so far from the rest that scaling them overflows float32.
+
+    The spread is the interquartile range, or, for a series that is mostly one
+    value, the smallest step between two of its distinct values: a few
+    outliers do not widen it, as they widen the standard deviation.
+    """
+    center = float(np.median(values))
+    low, high = np.percentile(values, [25, 75])
+    spread = float(high - low)
+    if spread == 0:
+        steps = np.diff(np.unique(values))
+        spread = float(steps[steps > 0].min())
+    farthest = values[np.argmax(np.abs(values - center))]
+    if abs(farthest - center) > MAX_SPREAD_RATIO * spread:
+        raise LensError("safety.outlier", column=name, value=f"{farthest:.3g}", center=f"{center:.3g}",
+                        spread=f"{spread:.3g}")
+
+
 def _prepare(
     table: Table, target: str, time_column: str | None, series_column: str | None, series_name: str | None
 ) -> Series:
@@ -189,6 +212,7 @@ def _prepare(
 
     if np.ptp(values) == 0:
         raise LensError("data.constant", column=name, value=f"{values[0]:g}")
+    _check_spread(values, name)
     report = DataReport(
         n_rows_read=rows.shape[0],
         n_points=n,

@@ -16,7 +16,7 @@ import pandas as pd
 TIME_SHARE = 0.9  # a column is a time column when at least this share of its filled cells parse as times
 
 _YEAR_NAME = re.compile(r"year|yr|jahr|ann[ée]e|año|anno|年", re.IGNORECASE)
-_STAMP_NAME = re.compile(r"time|stamp|epoch|unix|时间", re.IGNORECASE)
+_STAMP_NAME = re.compile(r"time|stamp|epoch|unix|(?:^|[\W_])ts(?:$|[\W_])|时间", re.IGNORECASE)
 _DATE_NAME = re.compile(r"date|time|day|month|period|datum|日期|时间|月份", re.IGNORECASE)
 _UNIX_UNITS = (("s", 1e8, 1e10), ("ms", 1e11, 1e13), ("us", 1e14, 1e16), ("ns", 1e17, 1e19))
 

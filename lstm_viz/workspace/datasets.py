@@ -1,10 +1,13 @@
 """Make a series the current data set: a sample, an upload, other columns, another split."""
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from lstm_viz import data as data_module
 from lstm_viz import samples as samples_module
+from lstm_viz import config as config_module
 from lstm_viz.config import LIMITS, Config
 from lstm_viz.errors import LensError
 from lstm_viz.windows import MIN_TRAIN_WINDOWS
@@ -44,21 +47,24 @@ def _make_dataset(
     series_name: str | None,
     defaults: tuple[int, int, int, int | None] | None = None,
 ) -> Dataset:
-    """Prepare a series from ``table`` and wrap it with its split settings; raises LensError."""
+    """Prepare a series from ``table`` and wrap it with its split settings; raises LensError.
+
+    Without a ``target``, the first numeric column that makes a usable series
+    is taken (a constant flag or a mostly empty column before the sales is
+    passed over, and the report says so); if none does, the first one's
+    refusal is raised.
+    """
+    if series_column and series_name is None:
+        names = series_names(table, series_column)
+        series_name = names[0] if names else None
     if target is None:
         candidates = [c for c in table.numeric_columns if c != time_column and c != series_column]
         if not candidates:
             raise LensError("ws.no_numeric", name=name)
-        target = candidates[0]
-    if series_column and series_name is None:
-        names = series_names(table, series_column)
-        series_name = names[0] if names else None
-    series = data_module.prepare_series(
-        table, target, time_column=time_column, series_column=series_column, series_name=series_name
-    )
+        series, target = _first_usable(table, candidates, time_column, series_column, series_name)
+    else:
+        series = _series_of(table, target, time_column, series_column, series_name)
     n = int(len(series.values))
-    if n < min_points():
-        raise LensError("ws.too_short", n=n, need=min_points())
     if defaults is not None:
         window, test_size, horizon, season = defaults
     else:
@@ -83,6 +89,42 @@ def _make_dataset(
         season=season,
         window=int(window),
     )
+
+
+# Refusals that concern one column's values: another column of the same file may still make a series.
+_COLUMN_REFUSALS = frozenset({"data.constant", "data.mostly_missing", "data.too_few", "data.no_values",
+                              "data.extreme", "safety.outlier", "ws.too_short"})
+MAX_TARGET_TRIES = 10  # columns tried before giving up: each try cleans a whole column
+
+
+def _series_of(table, target: str, time_column, series_column, series_name):
+    """Return the prepared series of ``target``, or raise LensError (too short for a split included)."""
+    series = data_module.prepare_series(
+        table, target, time_column=time_column, series_column=series_column, series_name=series_name
+    )
+    n = int(len(series.values))
+    if n < min_points():
+        raise LensError("ws.too_short", n=n, need=min_points())
+    return series
+
+
+def _first_usable(table, candidates: list[str], time_column, series_column, series_name):
+    """Return (series, column) of the first of ``candidates`` that makes a usable series."""
+    first_error: LensError | None = None
+    for column in candidates[:MAX_TARGET_TRIES]:
+        try:
+            series = _series_of(table, column, time_column, series_column, series_name)
+        except LensError as err:
+            if err.key not in _COLUMN_REFUSALS:
+                raise
+            first_error = first_error or err
+            continue
+        if column != candidates[0]:
+            note = ("safety.note.other_column", {"skipped": candidates[0], "column": column})
+            report = dataclasses.replace(series.report, notes=(note, *series.report.notes))
+            series = dataclasses.replace(series, report=report)
+        return series, column
+    raise first_error
 
 
 def series_names(table, series_column: str) -> list[str]:
@@ -187,12 +229,19 @@ def set_split(ws: Workspace, test_size: int, horizon: int) -> None:
     need = min_points(2, test_size)
     if dataset.n_points < need:
         raise LensError("windows.not_enough", n=dataset.n_points, window=2, test_size=test_size, need=need)
+    if test_size > max_test_size(dataset) or horizon > config_module.MAX_HORIZON:
+        raise LensError("safety.split_cap", test_size=test_size, horizon=horizon,
+                        max_test=max_test_size(dataset), max_horizon=config_module.MAX_HORIZON)
     dataset.test_size, dataset.horizon = test_size, horizon
 
 
 def max_test_size(dataset: Dataset) -> int:
-    """Return the largest test part that still leaves room for a window of 2 and a few training windows."""
-    return max(1, dataset.n_points - min_points(2, 0))
+    """Return the largest test part: room for a window of 2 and a few training windows, at most ``MAX_TEST_SIZE``.
+
+    The test part is predicted every epoch and rolled out step by step on the
+    Forecast page, so it is capped whatever the series' length.
+    """
+    return max(1, min(dataset.n_points - min_points(2, 0), config_module.MAX_TEST_SIZE))
 
 
 def recommended_config(dataset: Dataset) -> Config:

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import numpy as np
+import torch
 
 from lstm_viz import export
+from lstm_viz.config import Config
 from lstm_viz.errors import LensError
 from lstm_viz.training import Trainer
 from lstm_viz.windows import Split, make_windows, split_series
@@ -27,6 +29,42 @@ def _split_with_scaler(split: Split, scaler) -> Split:
         X_test=np.ascontiguousarray(X_all[:, m_train:]),
         y_test=y_all[m_train:],
     )
+
+
+def check_model_inputs(model: torch.nn.Module, cfg: Config) -> None:
+    """Refuse a model that reads more than one value per step: this app forecasts one series.
+
+    Raises ``LensError("safety.model_inputs")``; nothing has changed yet.
+    """
+    if cfg.input_size != 1:
+        raise LensError("safety.model_inputs", input_size=cfg.input_size)
+
+
+def try_on_series(model: torch.nn.Module, split: Split) -> None:
+    """Run ``model`` once on a window of ``split`` and refuse it if that fails or gives no number.
+
+    One forward pass of batch 1, before the model replaces anything: a model
+    that cannot read this series is refused here, with the student's model
+    kept, instead of failing later on the Forecast, Gates and One cell pages.
+
+    Raises
+    ------
+    LensError
+        ``safety.model_trial`` with what went wrong.
+    """
+    window = torch.from_numpy(np.ascontiguousarray(split.X_test[:, :1], np.float32))  # (T, 1, 1)
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            out = model(window)
+    except Exception as err:  # noqa: BLE001 - any failure of a foreign model is the student's to hear about
+        raise LensError("safety.model_trial", detail=" ".join(str(err).split())[:160]) from None
+    finally:
+        model.train(was_training)
+    if tuple(out.shape) != (1, 1) or not bool(torch.isfinite(out).all()):
+        shape = "×".join(str(n) for n in out.shape)
+        raise LensError("safety.model_trial", detail=f"output {shape}, finite: {bool(torch.isfinite(out).all())}")
 
 
 def model_file(run: Run) -> bytes:
@@ -54,16 +92,21 @@ def load_model_file(ws: Workspace, data: bytes) -> Run:
     Raises
     ------
     LensError
-        A file that is not an LSTM Lens model, or no data set to run it on; ``ws`` is then unchanged.
+        A file that is not an LSTM Lens model, a model that does not read one
+        series (``safety.model_inputs``) or fails a trial forward pass on
+        this one (``safety.model_trial``), or no data set to run it on;
+        ``ws`` is then unchanged.
     """
     loaded = export.load_model(data)
     dataset = ws.dataset
     if dataset is None:
         raise LensError("ws.no_data")
     cfg = loaded.cfg.replace(num_threads=1)
+    check_model_inputs(loaded.model, cfg)
     split = split_series(dataset.series.values, cfg.window, dataset.test_size)
     if loaded.scaler is not None:
         split = _split_with_scaler(split, loaded.scaler)
+    try_on_series(loaded.model, split)
     # The trainer only holds the model here (one epoch planned, none run): it keeps the app's shape.
     trainer = Trainer(split, cfg.replace(epochs=1), model=loaded.model)
     run = Run(cfg=cfg, split=split, trainer=trainer, dataset=dataset, loaded=True, lock=ws.lock)

@@ -109,7 +109,7 @@ def _train_loop(ws: Workspace, run: Run) -> None:
     try:
         wanted = lambda: ws.candidate is run and not run.trainer.finished and _present(ws)  # noqa: E731
         if slots.QUEUE.wait_turn(run.run_id, wanted):
-            _train_slices(ws, run)
+            _train_slices(ws, run, wanted)
         elif ws.candidate is run:
             _abandon(ws, run)
     finally:
@@ -147,7 +147,7 @@ def _abandon(ws: Workspace, run: Run, seconds: float = slots.ABSENT_S) -> None:
         ws.candidate = None
 
 
-def _train_slices(ws: Workspace, run: Run) -> None:
+def _train_slices(ws: Workspace, run: Run, wanted) -> None:
     pace_s = run.watch_s / run.cfg.epochs  # least wall time per epoch; 0: full speed
     epoch_began = time.monotonic()
     while True:
@@ -179,6 +179,11 @@ def _train_slices(ws: Workspace, run: Run) -> None:
             epoch_began = time.monotonic()
         else:
             time.sleep(0.002)  # let a waiting page (or Stop) take the lock between slices
+        # A long run lets the next in line train every slots.TURN_S, then waits for its next turn.
+        if not slots.QUEUE.take_turns(run.run_id, wanted):
+            if ws.candidate is run and not run.trainer.finished:
+                _abandon(ws, run)
+            return
 
 
 def _watch_pause(ws: Workspace, run: Run, until: float) -> None:

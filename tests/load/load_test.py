@@ -50,6 +50,13 @@ Usage::
     python tests/load/load_test.py --profile /tmp/gil.txt   # py-spy (GIL holder) of the first app process
     python tests/load/load_test.py --timeline /tmp/t.json   # every session's message times, for a closer look
     python tests/load/load_test.py --url http://127.0.0.1:8080   # a server or proxy already running
+    python tests/load/load_test.py --hostile                # 18 students, one 5 MB one-line upload, one biggest run
+
+With ``--hostile`` the last session uploads a 5 MB CSV written along one line
+(one value per column) when the class presses Train, and the one before it
+trains the biggest run the compute budget allows (512 units, as many epochs
+as fit); both are reported under ``hostile`` and left out of the class's
+figures, which say whether anybody else's page froze.
 """
 from __future__ import annotations
 
@@ -255,6 +262,8 @@ class ProtocolStudent:
         self.k, self.timeout = k, timeout
         self.ws = None
         self.page_hash = ""
+        self.session_id = ""
+        self.pages: dict[str, str] = {}  # URL path -> page script hash, from new_session
         self.widgets: dict[str, str] = {}  # user key -> element id, from the deltas
         self.timers: dict[str, tuple[float, asyncio.Task]] = {}  # fragment id -> (interval, task)
         self.messages: list[float] = []  # arrival times (epoch s) of every ForwardMsg
@@ -289,7 +298,10 @@ class ProtocolStudent:
         state.context_info.locale = "en-US"
         for widget_id, field, value in widgets or []:
             ws = WidgetState(id=widget_id)
-            setattr(ws, field, value)
+            if field == "file_uploader_state_value":
+                ws.file_uploader_state_value.uploaded_file_info.add().CopyFrom(value)
+            else:
+                setattr(ws, field, value)
             state.widget_states.widgets.append(ws)
         if not self.closed:
             await self.ws.send(msg.SerializeToString())
@@ -322,8 +334,14 @@ class ProtocolStudent:
                 kind = msg.WhichOneof("type")
                 if kind == "new_session":
                     self.page_hash = msg.new_session.page_script_hash or self.page_hash
+                    self.session_id = msg.new_session.initialize.session_id or self.session_id
+                    for page in msg.new_session.app_pages:
+                        self.pages[page.url_pathname] = page.page_script_hash
                     if not msg.metadata.run.fragment_ids:
                         self._stop_timers()  # the page drops every timer when a full run starts
+                elif kind == "navigation":
+                    for page in msg.navigation.app_pages:
+                        self.pages[page.url_pathname] = page.page_script_hash
                 elif kind == "auto_rerun":
                     fid, interval = msg.auto_rerun.fragment_id, msg.auto_rerun.interval
                     if fid and self.timers.get(fid, (None,))[0] != interval:
@@ -455,6 +473,137 @@ def _timings(clicked, done, first_epoch, messages, finished, probes) -> dict:
     }
 
 
+# -- two hostile students (--hostile): a one-line file, and the biggest run the budget allows ----------
+
+ONE_LINE_BYTES = 5_200_000  # issue 11: 137-191 s and +3.3 GB before; froze every other page for up to 11.6 s
+ONE_LINE_ADVICE = "Transpose"  # a fragment of the data.one_row message
+
+
+def one_line_file(n_bytes: int = ONE_LINE_BYTES) -> bytes:
+    """A series typed along one line: one value per column, about ``n_bytes`` long."""
+    import random
+
+    rng = random.Random(0)
+    text = ",".join(f"{rng.gauss(100, 10):.3f}" for _ in range(n_bytes // 7 + 10))
+    return text[: text.rfind(",", 0, n_bytes)].encode()
+
+
+def _put_upload(base: str, session_id: str, file_id: str, name: str, data: bytes) -> int:
+    """PUT a file the way the page's uploader does (multipart, XSRF cookie and header); return the status."""
+    from streamlit.web.server.starlette.starlette_app_utils import generate_xsrf_token_string
+
+    token = generate_xsrf_token_string()
+    boundary = "lens-load-test-boundary"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
+            f"Content-Type: text/csv\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    request = urllib.request.Request(f"{base}/_stcore/upload_file/{session_id}/{file_id}", data=body, method="PUT",
+                                     headers={"Content-Type": f"multipart/form-data; boundary={boundary}",
+                                              "X-Xsrftoken": token, "Cookie": f"_streamlit_xsrf={token}"})
+    with urllib.request.urlopen(request, timeout=120) as reply:
+        return reply.status
+
+
+async def uploader_student(base: str, k: int, go: asyncio.Event, ready: list, args) -> dict:
+    """Open the Data page, and when the class presses Train upload the one-line file; time the answer."""
+    from streamlit.proto.Common_pb2 import FileURLs, UploadedFileInfo
+
+    out: dict = {"session": k, "kind": "hostile: one-line file", "error": None}
+    s = ProtocolStudent(base, k, args.timeout)
+    try:
+        t = time.time()
+        await s.connect()
+        await s.until(lambda: s.idle_since(t) and ("data" in s.pages or "/data" in s.pages), "home page")
+        s.page_hash = s.pages.get("data") or s.pages.get("/data")
+        if not s.page_hash:
+            raise LookupError(f"no Data page among {sorted(s.pages)}")
+        t = time.time()
+        await s.rerun()
+        await s.until(lambda: "data.upload" in s.widgets and s.idle_since(t), "data page")
+        data = one_line_file()
+        ready.append(k)
+        await go.wait()
+        await asyncio.sleep(args.hostile_delay)
+        sent = time.time()
+        file_id = f"lens-load-{k}"
+        status = await asyncio.to_thread(_put_upload, base, s.session_id, file_id, "one_line.csv", data)
+        info = UploadedFileInfo(name="one_line.csv", size=len(data), file_id=file_id,
+                                file_urls=FileURLs(file_id=file_id, upload_url=f"/_stcore/upload_file/{s.session_id}/{file_id}",
+                                                   delete_url=f"/_stcore/upload_file/{s.session_id}/{file_id}"))
+        await s.rerun([(s.widgets["data.upload"], "file_uploader_state_value", info)])
+        await s.until(lambda: s.seen(ONE_LINE_ADVICE, sent), "the transpose advice")
+        out.update({"upload_status": status, "file_mb": round(len(data) / 2**20, 1),
+                    "advice_after_s": round(time.time() - sent, 2)})
+        s.problems = [p for p in s.problems if ONE_LINE_ADVICE not in p]  # the advice is the expected answer
+        if s.problems:
+            out["error"] = s.problems[0]
+    except Exception as exc:  # noqa: BLE001
+        out["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}" if str(exc) else type(exc).__name__
+    finally:
+        if k not in ready:
+            ready.append(k)
+        await s.close()
+    return out
+
+
+def biggest_run() -> tuple[int, int, float]:
+    """(hidden size, epochs, estimated s) of the biggest one-layer run the budget allows on the airline sample."""
+    sys.path.insert(0, str(ROOT))
+    from lstm_viz import config as config_module
+    from lstm_viz import workspace as wsm
+    from lstm_viz.budget import split_cost
+    from lstm_viz.windows import split_series
+
+    ws = wsm.Workspace()
+    dataset = wsm.load_sample(ws, "airline")
+    cfg = wsm.recommended_config(dataset).replace(hidden_size=int(config_module.LIMITS["hidden_size"][1]))
+    split = split_series(dataset.series.values, cfg.window, dataset.test_size)
+    low, high = 1, int(config_module.LIMITS["epochs"][1])
+    while low < high:  # the largest epochs whose estimate fits
+        mid = (low + high + 1) // 2
+        low, high = (mid, high) if split_cost(cfg.replace(epochs=mid), split) <= config_module.COMPUTE_BUDGET_S else (low, mid - 1)
+    epochs = low // 10 * 10  # the widget steps by 10
+    return cfg.hidden_size, epochs, split_cost(cfg.replace(epochs=epochs), split)
+
+
+async def big_run_student(base: str, k: int, go: asyncio.Event, ready: list, args) -> dict:
+    """Set the biggest run the budget allows and press Train with the class; time it, and its page's freezes."""
+    hidden, epochs, estimate = args.big_run
+    out: dict = {"session": k, "kind": f"hostile: {hidden} units x {epochs} epochs (estimated {estimate:.0f} s)",
+                 "error": None}
+    s = ProtocolStudent(base, k, args.timeout)
+    try:
+        t = time.time()
+        await s.connect()
+        await s.until(lambda: START_KEY in s.widgets and s.idle_since(t), "home page")
+        t = time.time()
+        await s.click(START_KEY)
+        await s.until(lambda: TRAIN_KEY in s.widgets and s.idle_since(t), "train page")
+        for key, value in ((HIDDEN_KEY, hidden), ("train.epochs", epochs)):
+            t = time.time()
+            await s.set_int(key, value)
+            await s.until(lambda: s.idle_since(t), f"{key} set")
+        ready.append(k)
+        await go.wait()
+        await asyncio.sleep(args.hostile_delay)
+        clicked = time.time()
+        await s.click(TRAIN_KEY)
+        await s.until(lambda: s.seen(DONE_TEXT, clicked) or any("error box" in p for p in s.problems)
+                      or args.class_done.is_set(), "the big run to finish, or the class")
+        out.update(_timings(clicked, time.time(), None, s.messages, s.finished, []))
+        out["finished"] = s.seen(DONE_TEXT, clicked)
+        progress = [body for t, body in s.texts if t >= clicked and "epoch" in body.lower()][-1:]
+        out["last_progress_seen"] = progress[0][:160] if progress else None
+        if s.problems:
+            out["error"] = s.problems[0]
+    except Exception as exc:  # noqa: BLE001
+        out["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}" if str(exc) else type(exc).__name__
+    finally:
+        if k not in ready:
+            ready.append(k)
+        await s.close()
+    return out
+
+
 # -- one student in a real browser -----------------------------------------------------------------
 
 # Records in the page when each websocket message arrives, and which ones end a script run:
@@ -553,6 +702,7 @@ async def browser_student(browser, base: str, k: int, go: asyncio.Event, ready: 
 
 async def drive(base: str, args) -> tuple[list[dict], float, float]:
     go = asyncio.Event()
+    args.class_done = asyncio.Event()
     ready: list[int] = []
     browser = playwright = None
     tasks = []
@@ -561,8 +711,11 @@ async def drive(base: str, args) -> tuple[list[dict], float, float]:
 
         playwright = await async_playwright().start()
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    hostile = {args.sessions - 1: uploader_student, args.sessions - 2: big_run_student} if args.hostile else {}
     for k in range(args.sessions):
-        if k < args.browsers:
+        if k in hostile:
+            tasks.append(asyncio.create_task(hostile[k](base, k, go, ready, args)))
+        elif k < args.browsers:
             tasks.append(asyncio.create_task(browser_student(browser, base, k, go, ready, args)))
         else:
             tasks.append(asyncio.create_task(protocol_student(base, k, go, ready, args)))
@@ -571,8 +724,11 @@ async def drive(base: str, args) -> tuple[list[dict], float, float]:
         await asyncio.sleep(0.1)
     t0 = time.monotonic()
     go.set()
-    results = await asyncio.gather(*tasks)
+    class_tasks = [task for k, task in enumerate(tasks) if k not in hostile]
+    await asyncio.gather(*class_tasks)
     t1 = time.monotonic()
+    args.class_done.set()  # the big run reports how far it got, rather than keep the figures waiting
+    results = await asyncio.gather(*tasks)
     if browser is not None:
         await browser.close()
         await playwright.stop()
@@ -602,7 +758,13 @@ def main() -> None:
     parser.add_argument("--timeline", help="write every session's message and script-run times (JSON) here")
     parser.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
                         help="extra Streamlit config option for the server, e.g. runner.postScriptGC=false")
+    parser.add_argument("--hostile", action="store_true",
+                        help="two of the sessions are hostile: one uploads a 5 MB file written along one line, "
+                             "one trains the biggest run the budget allows; the others are the class")
+    parser.add_argument("--hostile-delay", type=float, default=0.0,
+                        help="seconds after the class presses Train that the hostile students act")
     args = parser.parse_args()
+    args.big_run = biggest_run() if args.hostile else None
     if args.browsers and not Path(CHROMIUM).exists():
         raise SystemExit("no chromium: apt-get install chromium (never `playwright install` here)")
 
@@ -650,9 +812,12 @@ def main() -> None:
     timelines = [r.pop("_timeline", None) for r in results]
     if args.timeline:
         Path(args.timeline).write_text(json.dumps(timelines))
+    hostiles = [r for r in results if str(r.get("kind", "")).startswith("hostile")]
+    results = [r for r in results if r not in hostiles]
     ok = [r for r in results if r["error"] is None]
     summary = {
         "sessions": args.sessions,
+        "hostile": hostiles or None,
         "browsers": args.browsers,
         "finished": sum(1 for r in results if "completion_s" in r),
         "errors": [{"session": r["session"], "error": r["error"]} for r in results if r["error"]],
@@ -672,7 +837,7 @@ def main() -> None:
         "host": {"cores": os.cpu_count(), "torch_threads_per_run": 1},
         "server_options": args.option or "the checkout's .streamlit/config.toml only",
         "target": f"all finish, no errors, every freeze <= {FREEZE_TARGET_S:g} s",
-        "target_met": bool(len(ok) == args.sessions
+        "target_met": bool(len(ok) == len(results)
                            and all((r.get("freeze_s") or 1e9) <= FREEZE_TARGET_S for r in results)),
     }
     log.seek(0)
