@@ -125,9 +125,10 @@ class _Entry:
 
 
 def _is_live(entry: _Entry) -> bool:
+    """Only a plain True is connected: a session torn down under us, or a test runtime's stand-in, has gone."""
     try:
-        return entry.live is not None and bool(entry.live())
-    except Exception:  # a session torn down under us has gone
+        return entry.live is not None and entry.live() is True
+    except Exception:
         return False
 
 
