@@ -62,6 +62,14 @@ def test_a_reload_brings_back_the_data_the_model_its_history_and_the_settings():
     assert "**" not in model_line and any(c.value.replace("\\", "") == model_line for c in again.sidebar.caption)
 
 
+def test_a_reload_keeps_the_language():
+    at = fresh()
+    at.segmented_control(key="lang").set_value("zh").run()
+    again = open_at({store.TOKEN_PARAM: token_of(at)})
+    assert again.session_state["lang"] == "zh"
+    assert any(block.value == tr("page.home.tagline", "zh") for block in again.markdown)
+
+
 def test_a_run_in_flight_at_reload_goes_on_for_the_page_that_came_back():
     at = fresh()
     at.button(key="home.start").click().run()

@@ -122,6 +122,7 @@ class _Entry:
     live: Live | None  # is the session that holds it still connected? None: no way to tell, so it has gone
     last_seen: float
     size: int | None = None  # bytes, measured once its session has gone
+    extras: dict = dataclasses.field(default_factory=dict)  # small page choices a reload should keep too
 
 
 def _is_live(entry: _Entry) -> bool:
@@ -215,11 +216,11 @@ class WorkspaceStore:
             if self.clock() - self._swept >= SWEEP_EVERY_S:
                 self._sweep()
 
-    def holds(self, token: str, ws: Workspace) -> bool:
-        """Return True if ``ws`` is still the workspace kept under ``token``."""
+    def extras(self, token: str) -> dict:
+        """Return the small dict kept beside the workspace of ``token`` (the page's language …); {} if none is kept."""
         with self._lock:
             entry = self._entries.get(token)
-            return entry is not None and entry.workspace is ws
+            return entry.extras if entry is not None else {}
 
     def sweep(self) -> list[str]:
         """Evict what is over the limits now; return the evicted tokens (oldest first)."""

@@ -81,6 +81,8 @@ def _open_workspace() -> Workspace:
         flash("info", "ws.keep.unknown", minutes=round(store.STORE.keep_s / 60))
     elif outcome == "busy":
         flash("warning", "ws.keep.busy")
+    if outcome == "back" and store.STORE.extras(token).get(LANG_KEY) in LANGUAGES:
+        st.session_state[LANG_SAVED_KEY] = store.STORE.extras(token)[LANG_KEY]
     st.session_state[TOKEN_KEY] = token
     st.session_state[OPENED_KEY] = outcome
     ws.presence = _presence()  # a workspace back from a reload: its run now waits for this page
@@ -93,6 +95,7 @@ def keep_token() -> None:
     if token is None:
         return
     store.STORE.touch(token)
+    store.STORE.extras(token)[LANG_KEY] = lang()
     if st.query_params.get(store.TOKEN_PARAM) != token:
         st.query_params[store.TOKEN_PARAM] = token
 
