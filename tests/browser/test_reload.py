@@ -133,3 +133,34 @@ def test_a_tampered_lesson_link_says_what_it_replaced(app):
     expect(app.alert("Warning", "hidden_size = “99999”")).to_be_visible()
     expect(app.alert("Warning", "lr = “banana”")).to_be_visible()
     expect(app.page.get_by_role("spinbutton", name="Hidden size (units)", exact=True)).to_have_value("32")
+
+
+SCREENS = [(1024, 768), (1400, 900), (390, 844)]
+
+
+def test_the_teachers_lesson_box_fits_every_screen_in_both_languages(app, tmp_path):
+    """The lesson link wraps inside the page on a projector, a laptop and a phone, in English and 中文."""
+    app.goto("/")
+    start_from_home(app)
+    app.page.locator('[data-testid="stSidebarNav"] a').first.click()  # back Home in the same session
+    app.idle()
+    for lang, title in (("en", "For teachers: a lesson link"), ("zh", "给老师：课程链接")):
+        if lang == "zh":
+            app.page.set_viewport_size({"width": 1400, "height": 900})  # the sidebar is open again
+            app.sidebar().get_by_text("简体中文", exact=True).click()
+            app.idle()
+        box = app.page.locator(".st-key-home-lesson")
+        expect(box).to_contain_text(title)
+        code = box.locator('[data-testid="stCode"]')
+        expect(code).to_contain_text("train?lesson=1&sample=airline")
+        expect(code).not_to_contain_text(re.compile(rf"[?&]{store.TOKEN_PARAM}="))
+        for width, height in SCREENS:
+            app.page.set_viewport_size({"width": width, "height": height})
+            app.page.wait_for_timeout(300)  # let the layout settle at the new size
+            code.scroll_into_view_if_needed()
+            bounds = code.bounding_box()
+            assert bounds is not None and bounds["width"] > 0
+            assert bounds["x"] >= 0 and bounds["x"] + bounds["width"] <= width + 1, (lang, width, bounds)
+            app.page.screenshot(path=tmp_path / f"lesson-box-{lang}-{width}.png")
+    app.page.set_viewport_size({"width": 1400, "height": 900})
+    print("screenshots in", tmp_path)
