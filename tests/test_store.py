@@ -162,3 +162,21 @@ def test_a_run_in_flight_comes_back_with_its_workspace():
         assert back.run is back.candidate or back.run.epochs_done >= 1
     finally:
         wsm.stop_run(ws)
+
+
+def test_a_class_leaving_at_once_is_measured_a_few_at_a_time_and_never_over_evicted(monkeypatch):
+    monkeypatch.setattr(store, "MEASURE_PER_SWEEP", 2)
+    measured = []
+    clock = Clock()
+    kept = store.WorkspaceStore(60, 250, 100, clock=clock, size=lambda ws: measured.append(ws) or 100)
+    connected = True
+    tokens = []
+    for _ in range(5):
+        tokens.append(kept.create(lambda: connected)[0])
+        clock.now += 1
+    assert measured == []  # pages still open are not measured (nor counted)
+    connected = False  # the whole class closes its tabs
+    assert kept.sweep() == [] and len(measured) == 2  # 200 bytes measured so far
+    assert kept.sweep() == tokens[:2] and len(measured) == 4  # 400 > 250: the two oldest go
+    assert kept.sweep() == tokens[2:3] and len(measured) == 5  # 300 > 250: one more
+    assert kept.sweep() == [] and len(kept) == 2  # 200 bytes: the two newest stay

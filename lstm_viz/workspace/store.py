@@ -57,6 +57,9 @@ TOKEN_BYTES = 24  # secrets.token_urlsafe(24): 32 characters, 192 random bits
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
 KEEP_MIN_ENV, KEEP_MB_ENV, KEEP_COUNT_ENV = "LSTM_LENS_KEEP_MIN", "LSTM_LENS_KEEP_MB", "LSTM_LENS_KEEP_COUNT"
 SWEEP_EVERY_S = 10.0  # at most this often a touch also looks for workspaces to evict
+# Measuring a workspace walks its arrays (~2 ms for a trained sample run, holding the interpreter):
+# a sweep measures at most this many, so a class leaving at once is measured over a few sweeps.
+MEASURE_PER_SWEEP = 25
 CLAIM_POLL_S = 0.05
 
 Outcome = Literal["new", "back", "unknown", "busy"]
@@ -238,13 +241,13 @@ class WorkspaceStore:
         gone.sort(key=lambda item: item[1].last_seen)
         evicted = [token for token, entry in gone if now - entry.last_seen > self.keep_s]
         kept = [(token, entry) for token, entry in gone if now - entry.last_seen <= self.keep_s]
-        for _, entry in kept:
-            if entry.size is None:
-                entry.size = int(self.size(entry.workspace))
-        held = sum(entry.size for _, entry in kept)
+        unmeasured = [entry for _, entry in kept if entry.size is None]
+        for entry in unmeasured[:MEASURE_PER_SWEEP]:  # the oldest first: they are the first to be evicted
+            entry.size = int(self.size(entry.workspace))
+        held = sum(entry.size or 0 for _, entry in kept)  # one not measured yet counts from a later sweep
         while kept and (len(kept) > self.max_count or held > self.max_bytes):
             token, entry = kept.pop(0)
-            held -= entry.size
+            held -= entry.size or 0
             evicted.append(token)
         for token in evicted:
             del self._entries[token]
