@@ -42,7 +42,7 @@ def test_a_reload_gets_the_same_workspace_back():
     kept, _ = make_store()
     token, ws = kept.create(GONE)
     wsm.load_sample(ws, "airline")
-    again, back, outcome = kept.open(token, GONE)
+    again, back, outcome = kept.claim(token, GONE)
     assert (again, outcome) == (token, "back") and back is ws and back.dataset.name == "airline"
 
 
@@ -52,12 +52,12 @@ def test_two_sessions_never_reach_each_others_work():
     token_b, ws_b = kept.create(GONE)
     wsm.load_sample(ws_a, "airline")
     wsm.load_sample(ws_b, "sunspots")
-    assert kept.open(token_a, GONE)[1] is ws_a and kept.open(token_b, GONE)[1] is ws_b
+    assert kept.claim(token_a, GONE)[1] is ws_a and kept.claim(token_b, GONE)[1] is ws_b
     forged = store.secrets.token_urlsafe(store.TOKEN_BYTES)
     flipped = token_a[:-1] + ("A" if token_a[-1] != "A" else "B")
     for attempt in (forged, flipped, token_a[:-1], token_a[:16], token_a.swapcase(), token_a + "x", " " + token_a,
                     token_a.upper(), "*", "", None, 12345, [token_a]):
-        token, ws, outcome = kept.open(attempt, GONE)
+        token, ws, outcome = kept.claim(attempt, GONE)
         assert ws is not ws_a and ws is not ws_b and ws.dataset is None, attempt
         assert token not in (token_a, token_b) and token != attempt  # a token the client chose is never adopted
         assert outcome == ("new" if not attempt else "unknown")
@@ -67,18 +67,18 @@ def test_a_token_held_by_a_connected_page_gives_another_page_a_fresh_workspace()
     kept, _ = make_store()
     first_open = True
     token, ws = kept.create(lambda: first_open)
-    other_token, other, outcome = kept.open(token, lambda: True)
+    other_token, other, outcome = kept.claim(token, lambda: True)
     assert outcome == "busy" and other is not ws and other_token != token
     first_open = False  # the first page closed: now the same address brings the work back
-    assert kept.open(token, lambda: True)[1:] == (ws, "back")
+    assert kept.claim(token, lambda: True)[1:] == (ws, "back")
 
 
 def test_a_reload_waits_for_the_old_page_to_close():
-    kept = store.WorkspaceStore(60, 10**9, 10)  # the real clock: open() polls the old page
+    kept = store.WorkspaceStore(60, 10**9, 10)  # the real clock: claim() polls the old page
     closed = threading.Event()
     token, ws = kept.create(lambda: not closed.is_set())
     threading.Timer(0.2, closed.set).start()
-    assert kept.open(token, lambda: True, wait_s=30)[1:] == (ws, "back")
+    assert kept.claim(token, lambda: True, wait_s=30)[1:] == (ws, "back")
     assert closed.is_set()
 
 
@@ -86,10 +86,10 @@ def test_work_of_a_page_gone_longer_than_the_time_limit_is_evicted():
     kept, clock = make_store(keep_s=60)
     token, ws = kept.create(GONE)
     clock.now += 59
-    assert kept.sweep() == [] and kept.open(token, GONE)[1] is ws  # opening it counts as seen
+    assert kept.sweep() == [] and kept.claim(token, GONE)[1] is ws  # opening it counts as seen
     clock.now += 61
     assert kept.sweep() == [token]
-    assert kept.open(token, GONE)[2] == "unknown"
+    assert kept.claim(token, GONE)[2] == "unknown"
 
 
 def test_a_touch_keeps_it_and_a_connected_page_is_never_evicted():
@@ -103,9 +103,9 @@ def test_a_touch_keeps_it_and_a_connected_page_is_never_evicted():
     assert kept.sweep() == []
     clock.now += 1000
     assert kept.sweep() == [token_gone]
-    assert kept.open(token_live, lambda: True, wait_s=0)[2] == "busy"  # still there, and still its page's
+    assert kept.claim(token_live, lambda: True, wait_s=0)[2] == "busy"  # still there, and still its page's
     connected = False
-    assert kept.open(token_live, GONE)[1] is ws_live
+    assert kept.claim(token_live, GONE)[1] is ws_live
 
 
 def test_over_the_memory_cap_the_oldest_leaves_first():
@@ -118,8 +118,8 @@ def test_over_the_memory_cap_the_oldest_leaves_first():
     token = kept.create(GONE)[0]  # creating sweeps: 300 bytes > 250, the oldest goes
     assert kept.sweep() == []
     # (the kept ones first: opening an unknown token makes a fresh workspace, which counts too)
-    assert kept.open(tokens[1], GONE)[2] == "back" and kept.open(token, GONE)[2] == "back"
-    assert kept.open(tokens[0], GONE)[2] == "unknown"
+    assert kept.claim(tokens[1], GONE)[2] == "back" and kept.claim(token, GONE)[2] == "back"
+    assert kept.claim(tokens[0], GONE)[2] == "unknown"
 
 
 def test_over_the_count_cap_the_oldest_leaves_first():
@@ -129,7 +129,7 @@ def test_over_the_count_cap_the_oldest_leaves_first():
         tokens.append(kept.create(GONE)[0])
         clock.now += 1
     assert len(kept) == 3
-    assert [kept.open(token, GONE)[2] for token in reversed(tokens)] == ["back", "back", "back", "unknown", "unknown"]
+    assert [kept.claim(token, GONE)[2] for token in reversed(tokens)] == ["back", "back", "back", "unknown", "unknown"]
 
 
 def test_workspace_bytes_counts_data_model_and_history_once():
@@ -155,7 +155,7 @@ def test_a_run_in_flight_comes_back_with_its_workspace():
     wsm.start_run(ws, TINY.replace(epochs=2000))
     try:
         wsm.train_in_background(ws)
-        back = kept.open(token, GONE)[1]
+        back = kept.claim(token, GONE)[1]
         assert back is ws and back.training
         while back.run is None:  # the same run keeps training for the page that came back
             back._worker.join(0.05)

@@ -164,7 +164,7 @@ class WorkspaceStore:
         with self._lock:
             return len(self._entries)
 
-    def open(self, token: object, live: Live | None, wait_s: float = 0.0) -> tuple[str, Workspace, Outcome]:
+    def claim(self, token: object, live: Live | None, wait_s: float = 0.0) -> tuple[str, Workspace, Outcome]:
         """Return (token, workspace, outcome) for a new session that brought ``token`` (or None).
 
         Outcomes: ``"back"``: the workspace kept under exactly ``token``, now held

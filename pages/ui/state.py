@@ -76,7 +76,7 @@ def _open_workspace() -> Workspace:
         st.session_state[LESSON_KEY] = query
     else:
         given = (query.get(store.TOKEN_PARAM) or [None])[-1]
-        token, ws, outcome = store.STORE.open(given, connected, wait_s=RELOAD_WAIT_S if connected else 0.0)
+        token, ws, outcome = store.STORE.claim(given, connected, wait_s=RELOAD_WAIT_S if connected else 0.0)
     if outcome == "unknown":
         flash("info", "ws.keep.unknown", minutes=round(store.STORE.keep_s / 60))
     elif outcome == "busy":
