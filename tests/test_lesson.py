@@ -1,4 +1,4 @@
-"""Lesson links (lstm_viz/lesson.py): a setup survives the round trip, and every tampered field falls back with a message."""
+"""Lesson links (lstm_viz/lesson.py): a setup survives the round trip; every tampered field falls back, saying so."""
 from __future__ import annotations
 
 from urllib.parse import parse_qs, urlencode

@@ -1,4 +1,4 @@
-"""Work kept across a reload (lstm_viz/workspace/store.py): only the exact token opens it, and the store stays bounded."""
+"""Work kept across a reload (lstm_viz/workspace/store.py): only the exact token opens it; the store stays bounded."""
 from __future__ import annotations
 
 import threading

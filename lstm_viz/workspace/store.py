@@ -220,7 +220,7 @@ class WorkspaceStore:
                 self._sweep()
 
     def extras(self, token: str) -> dict:
-        """Return the small dict kept beside the workspace of ``token`` (the page's language …); {} if none is kept."""
+        """Return the small dict kept beside ``token``'s workspace (the page's language …); {} if none is kept."""
         with self._lock:
             entry = self._entries.get(token)
             return entry.extras if entry is not None else {}

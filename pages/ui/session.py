@@ -1,4 +1,4 @@
-"""What a session does on its first run and on every run: settings back after a reload, a lesson link, the token in the URL.
+"""A session's first run and every run: settings back after a reload, a lesson link, the token in the URL.
 
 :func:`pages.ui.state.workspace` finds the workspace (back from the store, or
 fresh for a lesson link); :func:`start`, called by the router on every run,

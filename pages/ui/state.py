@@ -63,7 +63,7 @@ def workspace() -> Workspace:
 
 
 def _open_workspace() -> Workspace:
-    """Find this new session's workspace: back from the store after a reload, or fresh (then say why, if a token failed).
+    """Find a new session's workspace: back from the store after a reload, or fresh (saying why, if a token failed).
 
     A lesson link always opens a fresh workspace: it must never carry anyone's work,
     so a token that came along with it (an address bar copied by hand) is ignored.

@@ -73,7 +73,8 @@ def test_a_run_in_flight_at_reload_goes_on_for_the_page_that_came_back(app, timi
     timings["reload during a run → the run shown training again"] = time.perf_counter() - start
     app.idle(timeout_ms=90_000)
     app.page.wait_for_function(
-        "([selector, before]) => { const m = document.querySelector(selector).innerText.match(/Training: epoch (\\d+)/);"
+        "([selector, before]) => {"
+        " const m = document.querySelector(selector).innerText.match(/Training: epoch (\\d+)/);"
         " return m && Number(m[1]) > before; }", arg=['[data-testid="stSidebarUserContent"]', before], polling=200,
         timeout=TRAIN_TIMEOUT_MS)
     expect(app.alert("Error", "was away")).to_have_count(0)
