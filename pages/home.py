@@ -3,10 +3,10 @@ import streamlit as st
 
 from lstm_viz import workspace as wsm
 from lstm_viz.errors import LensError
-from pages.ui import settings
+from pages.ui import session, settings
 from pages.ui.diagram import lstm_cell_svg
 from pages.ui.nav import open_page, page_path
-from pages.ui.state import show_error, t
+from pages.ui.state import md_escape, show_error, t
 
 ws, lang = open_page()
 
@@ -51,3 +51,15 @@ with right:
 
 st.divider()
 st.caption(t("page.home.steps"))
+
+with st.container(border=True, key="home.lesson"):
+    st.subheader(t("page.home.lesson.title"))
+    st.markdown(t("page.home.lesson.text"))
+    try:
+        url, values = session.lesson_url(ws)
+    except LensError as err:
+        st.info(t("page.home.lesson.no_data") if ws.dataset is None else err.message(lang), icon=":material/info:")
+    else:
+        st.caption(t("page.home.lesson.link", name=md_escape(ws.dataset.label), test=values["test_size"],
+                     hidden_size=values["hidden_size"], window=values["window"], epochs=values["epochs"]))
+        st.code(url, language=None, wrap_lines=True)

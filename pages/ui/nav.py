@@ -28,7 +28,7 @@ from streamlit import config as st_config
 import torch
 
 from lstm_viz.workspace import Workspace
-from pages.ui import sidebar
+from pages.ui import session, sidebar
 from pages.ui.state import guard, lang, show_flash, t, workspace
 
 PAGES_DIR = Path(__file__).resolve().parent.parent
@@ -116,6 +116,7 @@ def run_app() -> None:
     if torch.get_num_threads() != 1:
         torch.set_num_threads(1)
     ws = workspace()
+    session.start(ws)
     sections: dict[str, list] = {}
     for spec in PAGES:
         page = st.Page(PAGES_DIR / spec.file, title=t(spec.title), icon=spec.icon, default=spec.default)

@@ -2,6 +2,9 @@
 
 Everything lives in ``st.session_state``, which belongs to one browser tab.
 Models are never put in ``st.cache_resource`` (that is shared by every user).
+A reload starts a new session: the workspace then comes back from
+:data:`lstm_viz.workspace.store.STORE` under the token in the URL (``?s=…``),
+which :func:`keep_token` puts there on every run.
 """
 from __future__ import annotations
 
@@ -14,10 +17,10 @@ import streamlit as st
 from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from lstm_viz import slots
+from lstm_viz import lesson, slots
 from lstm_viz.errors import LensError
 from lstm_viz.i18n import LANGUAGES, tr
-from lstm_viz.workspace import Workspace
+from lstm_viz.workspace import Workspace, store
 
 LANG_KEY = "lang"
 # Streamlit forgets a widget's key when a page switch (st.switch_page) skips the widget for a run;
@@ -25,6 +28,10 @@ LANG_KEY = "lang"
 LANG_SAVED_KEY = "_lang_saved"
 WS_KEY = "ws"
 FLASH_KEY = "_flash"
+TOKEN_KEY = "_token"  # this session's key in the workspace store; the URL carries it as ?s=…
+OPENED_KEY = "_opened"  # how this session got its workspace: "new", "back", "unknown", "busy" or "lesson"
+LESSON_KEY = "_lesson_query"  # the lesson link this session opened with, until pages.ui.session applies it
+RELOAD_WAIT_S = 2.0  # a reloaded page may start before the old one has closed its connection
 _LOG = logging.getLogger("lstm_lens")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
@@ -46,12 +53,58 @@ def t(key: str, **params: Any) -> str:
 
 
 def workspace() -> Workspace:
-    """Return this user's workspace, creating an empty one on the first visit."""
+    """Return this user's workspace: on a session's first run, the one kept under the URL's token, or a new one."""
     if WS_KEY not in st.session_state:
-        st.session_state[WS_KEY] = Workspace()
+        st.session_state[WS_KEY] = _open_workspace()
     ws = st.session_state[WS_KEY]
     ws.presence = _presence(ws.presence)
     return ws
+
+
+def _open_workspace() -> Workspace:
+    """Find a new session's workspace: back from the store after a reload, or fresh (saying why, if a token failed).
+
+    A lesson link always opens a fresh workspace: it must never carry anyone's work,
+    so a token that came along with it (an address bar copied by hand) is ignored.
+    """
+    query = {name: st.query_params.get_all(name) for name in st.query_params}
+    connected = _connected()
+    if lesson.is_lesson(query):
+        token, ws = store.STORE.create(connected)
+        outcome = "lesson"
+        st.session_state[LESSON_KEY] = query
+    else:
+        given = (query.get(store.TOKEN_PARAM) or [None])[-1]
+        token, ws, outcome = store.STORE.claim(given, connected, wait_s=RELOAD_WAIT_S if connected else 0.0)
+    if outcome == "unknown":
+        flash("info", "ws.keep.unknown", minutes=round(store.STORE.keep_s / 60))
+    elif outcome == "busy":
+        flash("warning", "ws.keep.busy")
+    if outcome == "back" and store.STORE.extras(token).get(LANG_KEY) in LANGUAGES:
+        st.session_state[LANG_SAVED_KEY] = store.STORE.extras(token)[LANG_KEY]
+    st.session_state[TOKEN_KEY] = token
+    st.session_state[OPENED_KEY] = outcome
+    return ws  # workspace() points its presence at this page: a run in flight now watches it
+
+
+def keep_token() -> None:
+    """Put this session's token in the URL (a page switch drops it) and tell the store the workspace is in use."""
+    token = st.session_state.get(TOKEN_KEY)
+    if token is None:
+        return
+    store.STORE.touch(token)
+    store.STORE.extras(token)[LANG_KEY] = lang()
+    if st.query_params.get(store.TOKEN_PARAM) != token:
+        st.query_params[store.TOKEN_PARAM] = token
+
+
+def _connected() -> Callable[[], bool] | None:
+    """Whether this browser session is connected now; None without a server (AppTest)."""
+    ctx = get_script_run_ctx()
+    if ctx is None or not runtime.exists():
+        return None
+    server, session_id = runtime.get_instance(), ctx.session_id
+    return lambda: server.is_active_session(session_id)
 
 
 def _presence(current: Any) -> slots.Presence | None:
@@ -60,13 +113,13 @@ def _presence(current: Any) -> slots.Presence | None:
     Follows the latest session: a workspace a reloaded page reattaches to is watched
     through the new session, not the closed one (whose run would pause and give up).
     """
-    ctx = get_script_run_ctx()
-    if ctx is None or not runtime.exists():
+    connected = _connected()
+    if connected is None:
         return current
-    if isinstance(current, slots.Presence) and current.session_id == ctx.session_id:
+    session_id = get_script_run_ctx().session_id
+    if isinstance(current, slots.Presence) and current.session_id == session_id:
         return current
-    server, session_id = runtime.get_instance(), ctx.session_id
-    return slots.Presence(lambda: server.is_active_session(session_id), session_id=session_id)
+    return slots.Presence(connected, session_id=session_id)
 
 
 def flash(kind: str, key: str, **params: Any) -> None:

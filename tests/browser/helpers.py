@@ -67,6 +67,11 @@ TRACE_Y_JS = """([selector, k]) => {
 }"""
 
 
+def at_path(path: str) -> re.Pattern:
+    """Match a page address ending in ``path``, then maybe a query (the app keeps the session token there: ``?s=…``)."""
+    return re.compile(re.escape(path) + r"(\?[^#/]*)?$")
+
+
 def plot_selector(key: str) -> str:
     """Return the CSS selector of the Plotly graph div drawn by ``st.plotly_chart(..., key=key)``."""
     return f'.st-key-{key.replace(".", "-")} .js-plotly-plot'
@@ -158,7 +163,7 @@ class App:
     def nav(self, stem: str) -> None:
         """Follow the sidebar link to the page whose URL path is ``/stem``."""
         self.page.locator(f'[data-testid="stSidebarNav"] a[href$="/{stem}"]').click()
-        self.page.wait_for_url(re.compile(rf"/{stem}$"))
+        self.page.wait_for_url(at_path(f"/{stem}"))
         self.idle()
 
     def alert(self, kind: str, text: str) -> Locator:

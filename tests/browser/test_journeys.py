@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 
 from lstm_viz.i18n import TABLES
 from pages.ui.nav import PAGES
-from tests.browser.helpers import App, plot_selector
+from tests.browser.helpers import App, at_path, plot_selector
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +37,7 @@ def stem(spec) -> str:
 def start_from_home(app: App) -> None:
     """Press Home's one button: the airline sample with good settings, straight to the Train page."""
     app.button(EN["page.home.start_button"]).click()
-    app.page.wait_for_url(re.compile(r"/train$"))
+    app.page.wait_for_url(at_path("/train"))
     app.idle()
 
 
@@ -91,7 +91,7 @@ def test_page_url_opens_directly(new_app, spec, timings):
         expect(heading).to_have_text(EN[f"page.{stem(spec)}.title"])
     active = app.page.locator('[data-testid="stSidebarNavLink"][aria-current="page"]')
     expect(active).to_contain_text(EN[spec.title])
-    expect(app.page).to_have_url(re.compile(re.escape(path) + "$"))
+    expect(app.page).to_have_url(at_path(path))
     app.assert_clean()
 
 
