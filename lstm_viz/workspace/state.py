@@ -78,6 +78,8 @@ class Run:
     dataset: Dataset
     run_id: int = field(default_factory=lambda: next(_ids))
     loaded: bool = False  # True for a model loaded from a file rather than trained here
+    # What a loaded model's file says about the series it was trained on ("series", "freq", …); see match.py.
+    origin: dict = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     @property
