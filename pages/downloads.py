@@ -8,6 +8,7 @@ from lstm_viz import workspace as wsm
 from lstm_viz.data import future_index
 from lstm_viz.errors import LensError
 from pages.ui.nav import open_page
+from pages.ui.notices import picture_notices
 from pages.ui.state import show_error, t, upload_callback, upload_outcome
 
 ws, lang = open_page()
@@ -41,6 +42,7 @@ run = ws.run
 if run is None:
     st.info(t("page.downloads.no_model"), icon=":material/info:")
     st.stop()
+picture_notices(ws)
 
 stem = re.sub(r"[^A-Za-z0-9_-]+", "_", str(run.dataset.label)).strip("_")[:40] or "series"
 series, split = run.dataset.series, run.split

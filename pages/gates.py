@@ -7,6 +7,7 @@ from lstm_viz.figures import UNIT_ORDERS
 from lstm_viz.i18n import tr
 from pages.ui import charts
 from pages.ui.nav import open_page, require_run
+from pages.ui.notices import picture_notices
 from pages.ui.state import t
 
 ws, lang = open_page()
@@ -15,6 +16,7 @@ st.title(t("page.gates.title"))
 st.caption(t("page.gates.intro"))
 
 run = require_run(ws, "gates")
+picture_notices(ws)
 
 with st.expander(t("page.gates.howto"), expanded=False, icon=":material/school:"):
     for name in ("f", "i", "g", "o", "c", "h"):

@@ -1,0 +1,61 @@
+"""Page messages for stale pictures, a model loaded onto another series, and a hidden size out of range (AppTest)."""
+from __future__ import annotations
+
+from lstm_viz import workspace as wsm
+from lstm_viz.i18n import tr
+from tests.app_session import fresh, trained_session
+
+MODEL_PAGES = ("pages/train.py", "pages/gates.py", "pages/forecast.py", "pages/downloads.py", "pages/one_cell.py")
+
+
+def texts(elements) -> list[str]:
+    return [element.value.replace("\\", "") for element in elements]
+
+
+def test_every_model_page_says_when_its_pictures_are_of_another_data_set():
+    at = trained_session()
+    stale = tr("faults.stale.data", "en", model_data="Passengers", data="Sunspots")
+    for page in MODEL_PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, page
+        assert stale not in texts(at.info), page  # up to date: no notice
+    at.switch_page("pages/data.py").run()
+    at.selectbox(key="data.sample").set_value("sunspots").run()
+    at.button(key="data.load_sample").click().run()
+    assert at.session_state["ws"].dataset.label == "Sunspots"
+    for page in MODEL_PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, page
+        assert stale in texts(at.info), page
+
+
+def test_a_model_loaded_onto_another_series_gets_a_warning_on_the_pages():
+    source = wsm.Workspace()
+    wsm.load_sample(source, "airline")
+    wsm.train_to_end(source, wsm.recommended_config(source.dataset).replace(hidden_size=4, epochs=2))
+    model_bytes = wsm.model_file(source.run)
+
+    at = fresh()
+    at.switch_page("pages/data.py").run()
+    at.selectbox(key="data.sample").set_value("sunspots").run()
+    at.button(key="data.load_sample").click().run()
+    at.switch_page("pages/downloads.py").run()
+    at.file_uploader(key="downloads.model_upload").set_value(("airline.pt", model_bytes, "application/octet-stream")).run()
+    assert not at.exception and at.session_state["ws"].run.loaded
+    for page in ("pages/downloads.py", "pages/forecast.py", "pages/gates.py"):
+        at.switch_page(page).run()
+        warnings = [text for text in texts(at.warning) if "another series" in text]
+        assert len(warnings) == 1, page
+        assert "“Passengers”" in warnings[0] and "“Sunspots”" in warnings[0] and "monthly" in warnings[0], page
+
+
+def test_a_model_loaded_onto_its_own_series_gets_no_warning():
+    source = wsm.Workspace()
+    wsm.load_sample(source, "airline")
+    wsm.train_to_end(source, wsm.recommended_config(source.dataset).replace(hidden_size=4, epochs=2))
+    at = fresh()
+    at.button(key="home.start").click().run()
+    at.switch_page("pages/downloads.py").run()
+    at.file_uploader(key="downloads.model_upload").set_value(("m.pt", wsm.model_file(source.run), "x")).run()
+    assert not at.exception and at.session_state["ws"].run.loaded and at.success
+    assert not [text for text in texts(at.warning) if "another series" in text]
