@@ -59,3 +59,29 @@ def test_a_model_loaded_onto_its_own_series_gets_no_warning():
     at.file_uploader(key="downloads.model_upload").set_value(("m.pt", wsm.model_file(source.run), "x")).run()
     assert not at.exception and at.session_state["ws"].run.loaded and at.success
     assert not [text for text in texts(at.warning) if "another series" in text]
+
+
+def test_a_hidden_size_of_0_is_shown_and_trained_as_1_with_a_sentence():
+    at = fresh()
+    at.button(key="home.start").click().run()
+    box = at.number_input(key="train.hidden_size")
+    box.set_value(0).run()
+    assert not at.exception
+    assert at.number_input(key="train.hidden_size").value == 1  # the box says what Train will use …
+    warning = tr("faults.clamped", "en", name=tr("page.train.hidden_size", "en"), low=1, high=512, typed=0, value=1)
+    assert warning in texts(at.warning)
+    at.number_input(key="train.epochs").set_value(2).run()
+    assert warning not in texts(at.warning)  # said once, next to the box
+    at.button(key="train.go").click().run()
+    assert not at.exception
+    assert wsm.live_run(at.session_state["ws"]).cfg.hidden_size == 1  # … and Train trains it
+    wsm.stop_run(at.session_state["ws"])
+
+
+def test_a_typed_value_above_the_limit_comes_back_to_the_limit():
+    at = fresh()
+    at.button(key="home.start").click().run()
+    at.number_input(key="train.epochs").set_value(99999).run()
+    assert at.number_input(key="train.epochs").value == 5000
+    assert any("99999" in text and "5000" in text for text in texts(at.warning))
+    assert isinstance(at.number_input(key="train.hidden_size").value, int)

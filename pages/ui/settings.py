@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lstm_viz.config import LIMITS, Config
+from lstm_viz.config import LIMITS, Config, clamp_setting
 from pages.ui.state import t
 
 FIELDS: tuple[str, ...] = ("hidden_size", "num_layers", "dropout", "window", "epochs", "lr", "batch_size", "seed")
@@ -32,8 +32,14 @@ def _nearest(options: list, value) -> object:
     return min(options, key=lambda option: abs(option - value))
 
 
-def _prepare(cfg: Config, max_window: int) -> None:
-    """Start missing widgets from ``cfg`` and snap kept values onto the widgets' options and bounds."""
+NUMBER_BOXES: tuple[str, ...] = ("hidden_size", "epochs", "seed")  # typed freely, then clamped with a sentence
+
+
+def _prepare(cfg: Config, max_window: int) -> list[tuple[str, int, int]]:
+    """Start missing widgets from ``cfg`` and snap kept values onto the widgets' options and bounds.
+
+    Returns (field, typed, kept) for each number box whose typed value was out of range.
+    """
     for name in FIELDS:
         st.session_state.setdefault(key(name), getattr(cfg, name))
     for name, options in (("batch_size", BATCH_SIZES), ("lr", LEARNING_RATES)):
@@ -41,22 +47,31 @@ def _prepare(cfg: Config, max_window: int) -> None:
             st.session_state[key(name)] = _nearest(options, st.session_state[key(name)])
     low, high = LIMITS["window"]
     st.session_state[key("window")] = int(min(max(st.session_state[key("window")], low), max_window))
-    for name in ("hidden_size", "epochs", "seed"):  # number inputs refuse a kept value outside their bounds
-        low, high = LIMITS[name]
-        st.session_state[key(name)] = int(min(max(st.session_state[key(name)], low), high))
+    # The number boxes have no min/max: with bounds, the browser keeps a typed 0 in the box while the
+    # value stays the old 32, so the box and what Train uses disagree. Clamped here, both say the same.
+    clamped = []
+    for name in NUMBER_BOXES:
+        typed = int(st.session_state[key(name)])
+        st.session_state[key(name)] = kept = int(clamp_setting(name, typed))
+        if kept != typed:
+            clamped.append((name, typed, kept))
+    return clamped
 
 
 def draw(cfg: Config, max_window: int) -> None:
     """Draw the eight settings, each with a one-sentence help text (layers, dropout and seed folded away)."""
     max_window = int(max(LIMITS["window"][0] + 1, min(max_window, MAX_WINDOW_SLIDER)))
-    _prepare(cfg, max_window)
+    clamped = _prepare(cfg, max_window)
+    for name, typed, kept in clamped:
+        low, high = LIMITS[name]
+        st.warning(t("faults.clamped", name=t(f"page.train.{name}"), low=int(low), high=int(high), typed=typed,
+                     value=kept), icon=":material/warning:")
     persist = {"persist_state": "session"}
-    st.number_input(t("page.train.hidden_size"), int(LIMITS["hidden_size"][0]), int(LIMITS["hidden_size"][1]),
-                    step=4, key=key("hidden_size"), help=t("page.train.hidden_size.help"), **persist)
+    st.number_input(t("page.train.hidden_size"), step=4, key=key("hidden_size"),
+                    help=t("page.train.hidden_size.help"), **persist)
     st.slider(t("page.train.window"), int(LIMITS["window"][0]), max_window, key=key("window"),
               help=t("page.train.window.help"), **persist)
-    st.number_input(t("page.train.epochs"), int(LIMITS["epochs"][0]), int(LIMITS["epochs"][1]), step=10,
-                    key=key("epochs"), help=t("page.train.epochs.help"), **persist)
+    st.number_input(t("page.train.epochs"), step=10, key=key("epochs"), help=t("page.train.epochs.help"), **persist)
     st.select_slider(t("page.train.lr"), LEARNING_RATES, key=key("lr"), format_func=lambda v: f"{v:g}",
                      help=t("page.train.lr.help"), **persist)
     st.select_slider(t("page.train.batch_size"), BATCH_SIZES, key=key("batch_size"),
@@ -66,8 +81,7 @@ def draw(cfg: Config, max_window: int) -> None:
                   key=key("num_layers"), help=t("page.train.num_layers.help"), **persist)
         st.slider(t("page.train.dropout"), float(LIMITS["dropout"][0]), float(LIMITS["dropout"][1]), step=0.05,
                   key=key("dropout"), help=t("page.train.dropout.help"), **persist)
-        st.number_input(t("page.train.seed"), int(LIMITS["seed"][0]), int(LIMITS["seed"][1]), step=1,
-                        key=key("seed"), help=t("page.train.seed.help"), **persist)
+        st.number_input(t("page.train.seed"), step=1, key=key("seed"), help=t("page.train.seed.help"), **persist)
 
 
 def read(base: Config) -> Config:
