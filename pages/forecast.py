@@ -38,6 +38,8 @@ fig = figures.forecast_figure(
     show_baselines=show_baselines, window=split.window, lang=lang,
 )
 charts.plot(fig, "forecast.chart")
+if fig.layout.xaxis.rangeslider.visible:  # a long series opens zoomed on its test part
+    st.caption(t("faults.forecast.zoomed", n=len(split.values)))
 
 # -- the verdict --------------------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ EN = {
     "faults.mismatch.freq": "it saw one point {saved}, this series has one {current}",
     "faults.mismatch.scale": "its training values ran from {saved_low} to {saved_high}, these run from {current_low} to {current_high}",
     "faults.mismatch.join": "; ",
+    "faults.forecast.zoomed": "The chart opens on the test part and the forecast. The strip below it shows all {n} points: drag its handles to see more of the series.",
     "faults.clamped": "{name} must be between {low} and {high}: {typed} was changed to {value}, which is what Train will use.",
 }
 
@@ -21,5 +22,6 @@ ZH = {
     "faults.mismatch.freq": "它的数据是{saved}一个点，这个序列是{current}一个点",
     "faults.mismatch.scale": "它的训练值在 {saved_low} 到 {saved_high} 之间，这里的在 {current_low} 到 {current_high} 之间",
     "faults.mismatch.join": "；",
+    "faults.forecast.zoomed": "图表先显示测试部分和预测。下方的细条显示全部 {n} 个点：拖动它两端的手柄即可查看更多序列。",
     "faults.clamped": "{name}必须在 {low} 到 {high} 之间：输入的 {typed} 已改为 {value}，训练将使用这个值。",
 }
