@@ -10,6 +10,11 @@ EN = {
     "faults.mismatch.scale": "its training values ran from {saved_low} to {saved_high}, these run from {current_low} to {current_high}",
     "faults.mismatch.join": "; ",
     "faults.forecast.zoomed": "The chart opens on the test part and the forecast. The strip below it shows all {n} points: drag its handles to see more of the series.",
+    "faults.uploader.button": "Upload",
+    "faults.uploader.limit": "{mb}MB per file",
+    "faults.sat.low": "< 0.1 shut",
+    "faults.sat.middle": "between",
+    "faults.sat.high": "> 0.9 open",
     "faults.clamped": "{name} must be between {low} and {high}: {typed} was changed to {value}, which is what Train will use.",
 }
 
@@ -23,5 +28,10 @@ ZH = {
     "faults.mismatch.scale": "它的训练值在 {saved_low} 到 {saved_high} 之间，这里的在 {current_low} 到 {current_high} 之间",
     "faults.mismatch.join": "；",
     "faults.forecast.zoomed": "图表先显示测试部分和预测。下方的细条显示全部 {n} 个点：拖动它两端的手柄即可查看更多序列。",
+    "faults.uploader.button": "上传",
+    "faults.uploader.limit": "每个文件不超过 {mb} MB",
+    "faults.sat.low": "<0.1 关",
+    "faults.sat.middle": "之间",
+    "faults.sat.high": ">0.9 开",
     "faults.clamped": "{name}必须在 {low} 到 {high} 之间：输入的 {typed} 已改为 {value}，训练将使用这个值。",
 }
