@@ -1,6 +1,8 @@
 """Page messages for stale pictures, a model loaded onto another series, and a hidden size out of range (AppTest)."""
 from __future__ import annotations
 
+import json
+
 from lstm_viz import workspace as wsm
 from lstm_viz.i18n import tr
 from tests.app_session import fresh, trained_session
@@ -85,3 +87,26 @@ def test_a_typed_value_above_the_limit_comes_back_to_the_limit():
     assert at.number_input(key="train.epochs").value == 5000
     assert any("99999" in text and "5000" in text for text in texts(at.warning))
     assert isinstance(at.number_input(key="train.hidden_size").value, int)
+
+
+def test_the_uploaders_speak_chinese_in_chinese_mode():
+    at = fresh()
+    for page in ("pages/data.py", "pages/downloads.py"):
+        at.switch_page(page).run()
+        assert not at.get("html"), page  # English: Streamlit's own words
+    at.segmented_control(key="lang").set_value("zh").run()
+    for page in ("pages/data.py", "pages/downloads.py"):
+        at.switch_page(page).run()
+        styles = "".join(element.proto.body for element in at.get("html"))
+        assert 'content: "上传"' in styles and 'content: "每个文件不超过 20 MB"' in styles, page
+
+
+def test_chinese_mode_dates_the_charts_in_chinese():
+    at = fresh()
+    at.button(key="home.start").click().run()
+    at.switch_page("pages/data.py").run()
+    layout = json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]
+    assert "tickformatstops" not in layout["xaxis"]
+    at.segmented_control(key="lang").set_value("zh").run()
+    layout = json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]
+    assert "%Y年%-m月" in [stop["value"] for stop in layout["xaxis"]["tickformatstops"]]
