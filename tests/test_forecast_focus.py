@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from lstm_viz.figures.forecast import FOCUS_SHARE, focus_start, forecast_figure
 
@@ -28,10 +29,11 @@ def test_a_year_of_hours_opens_on_the_last_day_its_forecast_and_a_few_days_befor
     assert low > time[0]  # zoomed in: not the whole year
 
 
-def test_a_short_series_still_opens_whole():
+@pytest.mark.parametrize("future", [None, np.zeros(12)])  # the Train page draws no future, Forecast does
+def test_a_short_series_still_opens_whole(future):
     values = np.sin(np.arange(144) / 3)
     fig = forecast_figure(pd.date_range("1949-01", periods=144, freq="MS"), values, 132, test_pred=values[132:],
-                          future=np.zeros(12), window=12)
+                          future=future, window=12)
     assert fig.layout.xaxis.range is None and not fig.layout.xaxis.rangeslider.visible
 
 
@@ -41,6 +43,6 @@ def test_focus_start_zooms_only_below_the_share_and_keeps_history():
     start = focus_start(n, n_train, 24, 24)
     assert 0 < start < n_train and n_train - start == 3 * 48  # three times the focus of history
     assert focus_start(1000, 1000 - 40, 0, 300) == 1000 - 40 - 600  # at least two windows of history
-    share_edge = int(FOCUS_SHARE * 1000)
+    share_edge = round(FOCUS_SHARE * 1000)
     assert focus_start(1000, 1000 - share_edge, 0, 10) == 0
     assert focus_start(1000, 1000 - share_edge + 1, 0, 10) > 0
