@@ -332,7 +332,10 @@ def _focus(step: CellStep, unit: int | None) -> int | None:
 
 
 def _sum_of_products(w: np.ndarray, z: np.ndarray, digits: int, max_terms: int, lang: str) -> list[str]:
-    """Write w·z as the terms ``w1·(z1)``, ``+ w2·(z2)`` …; past ``max_terms``, the largest products and the rest summed."""
+    """Write w·z as the terms ``w1·(z1)``, ``+ w2·(z2)`` …
+
+    Past ``max_terms``: the largest products, then the rest summed as one term.
+    """
     shown = np.arange(w.size)
     rest = ""
     if w.size > max_terms:

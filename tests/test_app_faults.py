@@ -42,7 +42,8 @@ def test_a_model_loaded_onto_another_series_gets_a_warning_on_the_pages():
     at.selectbox(key="data.sample").set_value("sunspots").run()
     at.button(key="data.load_sample").click().run()
     at.switch_page("pages/downloads.py").run()
-    at.file_uploader(key="downloads.model_upload").set_value(("airline.pt", model_bytes, "application/octet-stream")).run()
+    uploader = at.file_uploader(key="downloads.model_upload")
+    uploader.set_value(("airline.pt", model_bytes, "application/octet-stream")).run()
     assert not at.exception and at.session_state["ws"].run.loaded
     for page in ("pages/downloads.py", "pages/forecast.py", "pages/gates.py"):
         at.switch_page(page).run()

@@ -25,7 +25,8 @@ def mismatch_text(run: Run | None) -> str | None:
         return None
     reasons = []
     if mismatch.name:
-        reasons.append(t("faults.mismatch.name", saved=md_escape(mismatch.name[0]), current=md_escape(mismatch.name[1])))
+        saved, current = mismatch.name
+        reasons.append(t("faults.mismatch.name", saved=md_escape(saved), current=md_escape(current)))
     if mismatch.freq:
         reasons.append(t("faults.mismatch.freq", saved=md_escape(_freq(mismatch.freq[0])),
                          current=md_escape(_freq(mismatch.freq[1]))))

@@ -78,7 +78,7 @@ def test_a_typed_hidden_size_of_0_and_new_data_say_what_they_do(app, tmp_path):
     app.nav("forecast")
     app.wait_for_plot("forecast.chart", "s.traces >= 3")
     view = app.page.evaluate(
-        "(sel) => { const gd = document.querySelector(sel); return [gd.layout.xaxis.range, gd.layout.xaxis.rangeslider.visible]; }",
+        "(sel) => { const axis = document.querySelector(sel).layout.xaxis; return [axis.range, axis.rangeslider.visible]; }",
         plot_selector("forecast.chart"))
     low, high = (pd.Timestamp(v) for v in view[0])
     assert view[1] is True
