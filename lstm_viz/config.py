@@ -95,13 +95,3 @@ class Config:
         """Build a Config from a dict, ignoring unknown keys, then validate it."""
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in names}).validate()
-
-
-def clamp_setting(name: str, value: float) -> float:
-    """Return ``value`` pulled into ``LIMITS[name]`` (a typed 0 hidden units becomes 1).
-
-    The Train page lets a student type any number, then shows this value in the
-    box with a sentence, so the box always says what Train will use.
-    """
-    low, high = LIMITS[name]
-    return type(value)(min(max(value, low), high)) if value == value else type(value)(low)

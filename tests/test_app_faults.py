@@ -111,3 +111,17 @@ def test_chinese_mode_dates_the_charts_in_chinese():
     at.segmented_control(key="lang").set_value("zh").run()
     layout = json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]
     assert "%Y年%-m月" in [stop["value"] for stop in layout["xaxis"]["tickformatstops"]]
+
+
+def test_the_teaching_pages_number_boxes_show_what_they_train():
+    at = fresh()
+    at.button(key="home.start").click().run()
+    for page, key, typed, kept in (("pages/compare.py", "compare.hidden_size", 0, 1),
+                                   ("pages/compare.py", "compare.epochs", 9000, 5000),
+                                   ("pages/many_to_many.py", "m2m.n_out", 0, 1),
+                                   ("pages/many_to_many.py", "m2m.hidden_size", 999, 256)):
+        at.switch_page(page).run()
+        at.number_input(key=key).set_value(typed).run()
+        assert not at.exception, page
+        assert at.number_input(key=key).value == kept, key
+        assert any(f"{typed} was changed to {kept}" in text for text in texts(at.warning)), key

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lstm_viz.config import LIMITS, Config, clamp_setting
+from lstm_viz.config import LIMITS, Config
+from pages.ui.numbers import number_box
 from pages.ui.state import t
 
 FIELDS: tuple[str, ...] = ("hidden_size", "num_layers", "dropout", "window", "epochs", "lr", "batch_size", "seed")
@@ -32,13 +33,10 @@ def _nearest(options: list, value) -> object:
     return min(options, key=lambda option: abs(option - value))
 
 
-NUMBER_BOXES: tuple[str, ...] = ("hidden_size", "epochs", "seed")  # typed freely, then clamped with a sentence
-
-
-def _prepare(cfg: Config, max_window: int) -> list[tuple[str, int, int]]:
+def _prepare(cfg: Config, max_window: int) -> None:
     """Start missing widgets from ``cfg`` and snap kept values onto the widgets' options and bounds.
 
-    Returns (field, typed, kept) for each number box whose typed value was out of range.
+    The number boxes (hidden size, epochs, seed) bound their own values, with a sentence (pages/ui/numbers.py).
     """
     for name in FIELDS:
         st.session_state.setdefault(key(name), getattr(cfg, name))
@@ -47,31 +45,23 @@ def _prepare(cfg: Config, max_window: int) -> list[tuple[str, int, int]]:
             st.session_state[key(name)] = _nearest(options, st.session_state[key(name)])
     low, high = LIMITS["window"]
     st.session_state[key("window")] = int(min(max(st.session_state[key("window")], low), max_window))
-    # The number boxes have no min/max: with bounds, the browser keeps a typed 0 in the box while the
-    # value stays the old 32, so the box and what Train uses disagree. Clamped here, both say the same.
-    clamped = []
-    for name in NUMBER_BOXES:
-        typed = int(st.session_state[key(name)])
-        st.session_state[key(name)] = kept = int(clamp_setting(name, typed))
-        if kept != typed:
-            clamped.append((name, typed, kept))
-    return clamped
 
 
 def draw(cfg: Config, max_window: int) -> None:
     """Draw the eight settings, each with a one-sentence help text (layers, dropout and seed folded away)."""
     max_window = int(max(LIMITS["window"][0] + 1, min(max_window, MAX_WINDOW_SLIDER)))
-    clamped = _prepare(cfg, max_window)
-    for name, typed, kept in clamped:
-        low, high = LIMITS[name]
-        st.warning(t("faults.clamped", name=t(f"page.train.{name}"), low=int(low), high=int(high), typed=typed,
-                     value=kept), icon=":material/warning:")
+    _prepare(cfg, max_window)
     persist = {"persist_state": "session"}
-    st.number_input(t("page.train.hidden_size"), step=4, key=key("hidden_size"),
-                    help=t("page.train.hidden_size.help"), **persist)
+
+    def box(where, name: str, step: int) -> None:
+        low, high = (int(v) for v in LIMITS[name])
+        number_box(where, t(f"page.train.{name}"), low, high, key(name), step=step,
+                   help=t(f"page.train.{name}.help"), **persist)
+
+    box(st, "hidden_size", 4)
     st.slider(t("page.train.window"), int(LIMITS["window"][0]), max_window, key=key("window"),
               help=t("page.train.window.help"), **persist)
-    st.number_input(t("page.train.epochs"), step=10, key=key("epochs"), help=t("page.train.epochs.help"), **persist)
+    box(st, "epochs", 10)
     st.select_slider(t("page.train.lr"), LEARNING_RATES, key=key("lr"), format_func=lambda v: f"{v:g}",
                      help=t("page.train.lr.help"), **persist)
     st.select_slider(t("page.train.batch_size"), BATCH_SIZES, key=key("batch_size"),
@@ -81,7 +71,7 @@ def draw(cfg: Config, max_window: int) -> None:
                   key=key("num_layers"), help=t("page.train.num_layers.help"), **persist)
         st.slider(t("page.train.dropout"), float(LIMITS["dropout"][0]), float(LIMITS["dropout"][1]), step=0.05,
                   key=key("dropout"), help=t("page.train.dropout.help"), **persist)
-        st.number_input(t("page.train.seed"), step=1, key=key("seed"), help=t("page.train.seed.help"), **persist)
+        box(st, "seed", 1)
 
 
 def read(base: Config) -> Config:
