@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+from streamlit import config as st_config
+
 from lstm_viz import workspace as wsm
 from lstm_viz.i18n import tr
 from tests.app_session import fresh, trained_session
@@ -99,7 +101,9 @@ def test_the_uploaders_speak_chinese_in_chinese_mode():
     for page in ("pages/data.py", "pages/downloads.py"):
         at.switch_page(page).run()
         styles = "".join(element.proto.body for element in at.get("html"))
-        assert 'content: "上传"' in styles and 'content: "每个文件不超过 20 MB"' in styles, page
+        button = tr("faults.uploader.button", "zh")
+        limit = tr("faults.uploader.limit", "zh", mb=st_config.get_option("server.maxUploadSize"))
+        assert f'content: "{button}"' in styles and f'content: "{limit}"' in styles, page
 
 
 def test_chinese_mode_dates_the_charts_in_chinese():
