@@ -22,6 +22,8 @@ result against the recorder and against ``nn.LSTM`` itself.
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from functools import partial
 
@@ -283,6 +285,34 @@ def _row_vec(values: np.ndarray, digits: int) -> str:
     return "[" + ",\\ ".join(_num(v, digits) for v in values) + "]"
 
 
+# Display math never wraps: a 33-value z or a six-product sum ran off the right edge of a laptop's
+# column. Long lines are written as an aligned block instead, this many numbers or products a line
+# at 3 decimals (one fewer per extra decimal), each further line indented under the first.
+VALUES_PER_LINE = 6
+TERMS_PER_LINE = 3
+
+
+def _per_line(base: int, digits: int) -> int:
+    return max(1, base - max(0, digits - 3))
+
+
+def _chunks(pieces: list[str], size: int) -> list[str]:
+    """Join ``pieces`` with spaces, ``size`` to a line."""
+    return [" ".join(pieces[k:k + size]) for k in range(0, len(pieces), size)]
+
+
+def _lines(lhs: str, *stages: list[str]) -> str:
+    """Write ``lhs = stage_1 = stage_2 …``, each stage a list of lines; a single line stays plain LaTeX.
+
+    Several lines become ``\\begin{aligned}``: every stage starts a line with ``=`` under the
+    first one, and a stage's further lines are indented (``\\quad``).
+    """
+    if sum(len(stage) for stage in stages) == 1:
+        return f"{lhs} = {stages[0][0]}"
+    rows = [("&= " if k == 0 else r"&\quad ") + line for stage in stages for k, line in enumerate(stage)]
+    return r"\begin{aligned} " + lhs + " " + r" \\ ".join(rows) + r" \end{aligned}"
+
+
 def _mat(rows: np.ndarray, digits: int) -> str:
     body = r" \\ ".join(" & ".join(_num(v, digits) for v in row) for row in rows)
     return r"\begin{bmatrix}" + body + r"\end{bmatrix}"
@@ -301,8 +331,11 @@ def _focus(step: CellStep, unit: int | None) -> int | None:
     return unit
 
 
-def _sum_of_products(w: np.ndarray, z: np.ndarray, digits: int, max_terms: int, lang: str) -> str:
-    """Write w·z as ``w1·(z1) + w2·(z2) …``; past ``max_terms``, the largest products and the rest summed."""
+def _sum_of_products(w: np.ndarray, z: np.ndarray, digits: int, max_terms: int, lang: str) -> list[str]:
+    """Write w·z as the terms ``w1·(z1)``, ``+ w2·(z2)`` …
+
+    Past ``max_terms``: the largest products, then the rest summed as one term.
+    """
     shown = np.arange(w.size)
     rest = ""
     if w.size > max_terms:
@@ -310,11 +343,11 @@ def _sum_of_products(w: np.ndarray, z: np.ndarray, digits: int, max_terms: int, 
         hidden = np.setdiff1d(np.arange(w.size), shown)
         more = tr("teach.cell.more_terms", lang, n=int(hidden.size))
         rest = rf" {_signed(float(w[hidden] @ z[hidden]), digits)}_{{\text{{{more}}}}}"
-    terms = " ".join(
+    terms = [
         (_num(w[k], digits) if n == 0 else _signed(w[k], digits)) + r"\cdot" + f"({_num(z[k], digits)})"
         for n, k in enumerate(shown)
-    )
-    return terms + rest
+    ]
+    return terms + ([rest.strip()] if rest else [])
 
 
 def worked_lines(
@@ -334,38 +367,45 @@ def worked_lines(
     vec = partial(_vec, digits=digits)
     lines: list[tuple[str, str]] = []
     concat = tr("teach.cell.line.concat", lang, H=step.hidden_size, D=step.input_size)
-    lines.append((concat, rf"z = [h_{{t-1}},\ x_t] = {_row_vec(step.z, digits)}"))
+    values = [_num(v, digits) + ",\\" for v in step.z]
+    values[-1] = values[-1][:-2]
+    z_rows = _chunks(values, _per_line(VALUES_PER_LINE, digits))
+    z_rows[0] = "[" + z_rows[0]
+    z_rows[-1] += "]"
+    # A line that starts with a negative number braces it, so its minus reads as a sign, not as "… − 0.392".
+    z_rows[1:] = [re.sub(r"^(-[\d.]+)", r"{\1}", row) for row in z_rows[1:]]
+    z_line = _lines("z", [r"[h_{t-1},\ x_t] = " + z_rows[0]]) if len(z_rows) == 1 else _lines(
+        "z", [r"[h_{t-1},\ x_t]"], z_rows)
+    lines.append((concat, z_line))
     for name in GATES:
         gate = step.gates[name]
         act = r"\sigma" if gate.activation == "sigmoid" else r"\tanh"
         if unit is None:
             product = rf"{_mat(gate.W, digits)} {vec(step.z)} + {vec(gate.b)}"
-            pre = rf"a_{name} = W_{name} z + b_{name} = {product} = {vec(gate.a)}"
+            pre = _lines(rf"a_{name}", [rf"W_{name} z + b_{name}"], [product], [vec(gate.a)])
             post = rf"{_GATE_TEX[name]} = {act}(a_{name}) = {vec(gate.value)}"
         else:
             terms = _sum_of_products(gate.W[unit], step.z, digits, max_terms, lang)
             a_u = num(gate.a[unit])
-            pre = rf"a_{{{name},{unit}}} = {terms} {_signed(gate.b[unit], digits)} = {a_u}"
+            rows = _chunks([*terms, _signed(gate.b[unit], digits)], _per_line(TERMS_PER_LINE, digits))
+            rows[-1] += f" = {a_u}"
+            pre = _lines(rf"a_{{{name},{unit}}}", rows)
             post = rf"{name}_{{t,{unit}}} = {act}({a_u}) = {num(gate.value[unit])}"
         lines.append((tr(f"teach.cell.line.pre_{name}", lang), pre))
         lines.append((tr(f"teach.cell.line.{name}", lang), post))
     i, f, g, o = (step.gates[name].value for name in GATES)
     if unit is None:
-        c_line = (
-            rf"c_t = f_t \odot c_{{t-1}} + i_t \odot g_t = {vec(f)} \odot {vec(step.c_prev)}"
-            rf" + {vec(i)} \odot {vec(g)} = {vec(step.c_t)}"
-        )
-        h_line = rf"h_t = o_t \odot \tanh(c_t) = {vec(o)} \odot \tanh{vec(step.c_t)} = {vec(step.h_t)}"
+        c_line = _lines(r"c_t", [r"f_t \odot c_{t-1} + i_t \odot g_t"],
+                        [rf"{vec(f)} \odot {vec(step.c_prev)} + {vec(i)} \odot {vec(g)}"], [vec(step.c_t)])
+        h_line = _lines(r"h_t", [r"o_t \odot \tanh(c_t)"], [rf"{vec(o)} \odot \tanh{vec(step.c_t)}"],
+                        [vec(step.h_t)])
     else:
         u = unit
-        c_line = (
-            rf"c_{{t,{u}}} = f \cdot c_{{t-1}} + i \cdot g = {num(f[u])}\cdot({num(step.c_prev[u])})"
-            rf" + {num(i[u])}\cdot({num(g[u])}) = {num(step.c_t[u])}"
-        )
-        h_line = (
-            rf"h_{{t,{u}}} = o \cdot \tanh(c_t) = {num(o[u])} \cdot \tanh({num(step.c_t[u])})"
-            rf" = {num(step.h_t[u])}"
-        )
+        c_line = _lines(rf"c_{{t,{u}}}", [r"f \cdot c_{t-1} + i \cdot g"],
+                        [rf"{num(f[u])}\cdot({num(step.c_prev[u])}) + {num(i[u])}\cdot({num(g[u])})"],
+                        [num(step.c_t[u])])
+        h_line = _lines(rf"h_{{t,{u}}}", [r"o \cdot \tanh(c_t)"],
+                        [rf"{num(o[u])} \cdot \tanh({num(step.c_t[u])})"], [num(step.h_t[u])])
     lines.append((tr("teach.cell.line.c", lang), c_line))
     lines.append((tr("teach.cell.line.h", lang), h_line))
     return lines

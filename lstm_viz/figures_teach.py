@@ -19,6 +19,14 @@ METHOD_COLOURS: dict[str, str] = {
     "direct": "#009E73", "decoder": "#CC79A7", "recursive": COLOURS["recursive"],
 }
 _FALLBACK = ("#56B4E9", "#F0E442", "#000000", "#E69F00")
+# GRU and LSTM often draw the same line (both at 100 % on the spike task). Drawn in this order,
+# the GRU is a wide, pale band with open squares and the LSTM a thin line with diamonds on top of
+# it, so where they agree both stay visible (no offset: the values are shown where they are).
+CELL_LINES: dict[str, dict] = {
+    "rnn": dict(width=2, symbol="circle", size=1.0, edge=0, opacity=1.0),
+    "gru": dict(width=6, symbol="square-open", size=1.9, edge=2, opacity=0.55),
+    "lstm": dict(width=2, symbol="diamond", size=1.0, edge=0, opacity=1.0),
+}
 
 
 def series_label(key: str, lang: str = "en") -> str:
@@ -35,10 +43,12 @@ def _colour(key: str, k: int) -> str:
 
 
 def _line(key: str, k: int, x, y, hover: str, lang: str, markers: int = 6) -> go.Scatter:
-    """One model's line, coloured and named by its key, with ``hover`` before the model's name."""
+    """One model's line, coloured, styled (see :data:`CELL_LINES`) and named by its key, with ``hover``."""
+    style = CELL_LINES.get(key, CELL_LINES["rnn"])
     return go.Scatter(
-        x=x, y=f32(y), mode="lines+markers", name=series_label(key, lang),
-        line=dict(color=_colour(key, k), width=2), marker=dict(size=markers),
+        x=x, y=f32(y), mode="lines+markers", name=series_label(key, lang), opacity=style["opacity"],
+        line=dict(color=_colour(key, k), width=style["width"]),
+        marker=dict(size=markers * style["size"], symbol=style["symbol"], line=dict(width=style["edge"])),
         hovertemplate=hover + "<extra>%{fullData.name}</extra>",
     )
 
@@ -147,8 +157,7 @@ def loss_curves_figure(
         Name -> loss curves, e.g. ``{r.cell: (r.epochs, r.train_loss, r.val_loss) for r in results}``.
     """
     names = list(curves)
-    fig = make_subplots(rows=1, cols=max(1, len(names)), shared_yaxes=True, horizontal_spacing=0.04,
-                        subplot_titles=[series_label(n, lang) for n in names])
+    fig = make_subplots(rows=1, cols=max(1, len(names)), shared_yaxes=True, horizontal_spacing=0.04)
     for col, name in enumerate(names, start=1):
         epochs, train, val = curves[name]
         epochs = np.asarray(epochs, np.int32)
@@ -162,6 +171,12 @@ def loss_curves_figure(
                 hovertemplate="%{y:.5f}<extra></extra>",
             ), row=1, col=col)
         fig.update_xaxes(title_text=tr("teach.fig.axis.epoch", lang), row=1, col=col)
+        # The panel's name inside its top-right corner (where a falling loss curve has left room):
+        # a subplot title above the panel would sit in the band the legend takes.
+        axis = "" if col == 1 else str(col)
+        fig.add_annotation(text=f"<b>{series_label(name, lang)}</b>", xref=f"x{axis} domain", yref=f"y{axis} domain",
+                           x=0.98, y=0.97, xanchor="right", yanchor="top", showarrow=False, font=dict(size=14),
+                           bgcolor="rgba(255,255,255,0.8)")
     style_figure(fig, tr("teach.fig.loss.title", lang), height=360)
     fig.update_yaxes(type="log" if log_y else "linear")
     fig.update_yaxes(title_text=tr("teach.fig.axis.loss", lang), row=1, col=1)

@@ -1,10 +1,15 @@
-r"""Measure how far back a loss can reach: the gradient norm against the lag.
+r"""Measure how far back an input still moves the prediction: the gradient norm against the lag.
 
-For a model reading ``x_0 … x_{T-1}`` and a loss computed at the last step, the
+For a model reading ``x_0 … x_{T-1}`` and its prediction :math:`\hat y` at the
+last step (the default; any per-sample loss can be passed instead), the
 influence of the input ``k`` steps back is
 
-.. math::  g_k = \left\lVert \frac{\partial \mathcal L}{\partial x_{T-1-k}} \right\rVert ,
+.. math::  g_k = \left\lVert \frac{\partial \hat y}{\partial x_{T-1-k}} \right\rVert ,
            \qquad k = 0 … T-1 .
+
+Training sends a loss back through exactly this derivative,
+:math:`\partial \mathcal L / \partial x = \partial \mathcal L / \partial \hat y \cdot \partial \hat y / \partial x`,
+so the figures call it ∂ŷ/∂x, not ∂L/∂x: no loss is computed by default.
 
 By the chain rule :math:`g_k` contains the product of ``k`` step Jacobians
 :math:`\partial h_t / \partial h_{t-1}`. For a plain tanh RNN that product is

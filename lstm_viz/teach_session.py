@@ -512,7 +512,10 @@ def gate_panels(model: Seq2Seq, data: Seq2SeqSplit, origin: int) -> list[GatePan
 
     The encoder's steps are the ``N`` input values; the decoder's are the
     ``M`` steps it forecasts, and it reads the previous value (the last input,
-    then its own predictions).
+    then its own predictions). Every panel's ``positions`` are the times of the
+    values it *reads*, so a hover shows each input at its own time: the
+    decoder's step ``j`` reads the value of ``first_target - 1 + j`` (and
+    forecasts ``first_target + j``).
     """
     k = int(np.clip(origin, 0, data.X_test.shape[1] - 1))
     x = data.X_test[:, k]  # (N, 1)
@@ -526,6 +529,6 @@ def gate_panels(model: Seq2Seq, data: Seq2SeqSplit, origin: int) -> list[GatePan
         with torch.no_grad():
             _, fed = model.decode(torch.from_numpy(np.ascontiguousarray(x[:, None, :], np.float32)))
         fed_values = data.scaler.inverse(fed[:, 0, 0].numpy())
-        outputs = np.arange(first_target, first_target + data.n_out)
-        panels.append(GatePanel("decoder", 0, traces["decoder"].layer(-1), fed_values, outputs))
+        read_at = np.arange(first_target - 1, first_target - 1 + data.n_out)
+        panels.append(GatePanel("decoder", 0, traces["decoder"].layer(-1), fed_values, read_at))
     return panels

@@ -17,6 +17,7 @@ from lstm_viz.synthetic import spike_task
 from pages.ui import charts
 from pages.ui.jobs import collect, replace_job, show_job
 from pages.ui.nav import open_page, page_path
+from pages.ui.numbers import number_box
 from pages.ui.state import flash_error, md_escape, t, workspace
 
 ws, lang = open_page()
@@ -67,10 +68,10 @@ else:
     st.markdown(t("page.compare.settings_from_run" if from_run else "page.compare.settings_default",
                   name=md_escape(dataset.label)))
     c1, c2, c3 = st.columns([1, 1, 2], vertical_alignment="bottom")
-    c1.number_input(t("page.compare.hidden_size"), *map(int, LIMITS["hidden_size"]), step=1,
-                    key="compare.hidden_size", help=t("page.compare.hidden_size.help"), **PERSIST)
-    c2.number_input(t("page.compare.epochs"), *map(int, LIMITS["epochs"]), step=10, key="compare.epochs",
-                    help=t("page.compare.epochs.help"), **PERSIST)
+    number_box(c1, t("page.compare.hidden_size"), *map(int, LIMITS["hidden_size"]), "compare.hidden_size", step=1,
+               help=t("page.compare.hidden_size.help"), **PERSIST)
+    number_box(c2, t("page.compare.epochs"), *map(int, LIMITS["epochs"]), "compare.epochs", step=10,
+               help=t("page.compare.epochs.help"), **PERSIST)
     c3.caption(t("page.compare.shared", window=base.window, layers=base.num_layers, lr=base.lr,
                  batch=base.batch_size, seed=base.seed))
 

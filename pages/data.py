@@ -8,6 +8,7 @@ from lstm_viz.i18n import tr
 from lstm_viz.samples import SAMPLES
 from pages.ui import charts
 from pages.ui.nav import open_page
+from pages.ui.uploader import localize_uploaders
 from pages.ui.state import (
     flash, flash_error, md_escape, safe, show_error, show_flash, t, upload_callback, upload_outcome, workspace,
 )
@@ -110,6 +111,7 @@ with sample_col:
 with upload_col:
     st.subheader(t("page.data.upload"))
     # No type filter: a workbook or a photo gets the reader's own advice ("Save As CSV …") in words.
+    localize_uploaders()
     uploaded = st.file_uploader(t("page.data.upload_label"), key=UPLOAD, help=t("page.data.upload_help"),
                                 on_change=upload_callback(UPLOAD, load_file))
     outcome = upload_outcome(UPLOAD, uploaded)

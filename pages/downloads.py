@@ -8,6 +8,8 @@ from lstm_viz import workspace as wsm
 from lstm_viz.data import future_index
 from lstm_viz.errors import LensError
 from pages.ui.nav import open_page
+from pages.ui.notices import picture_notices
+from pages.ui.uploader import localize_uploaders
 from pages.ui.state import show_error, t, upload_callback, upload_outcome
 
 ws, lang = open_page()
@@ -27,6 +29,7 @@ st.caption(t("page.downloads.intro"))
 with st.container(border=True):
     st.subheader(t("page.downloads.load"))
     st.caption(t("page.downloads.load_help"))
+    localize_uploaders()
     model_upload = st.file_uploader(t("page.downloads.load_label"), key=MODEL_UPLOAD,
                                     on_change=upload_callback(MODEL_UPLOAD, load_model))
     outcome = upload_outcome(MODEL_UPLOAD, model_upload)
@@ -41,6 +44,7 @@ run = ws.run
 if run is None:
     st.info(t("page.downloads.no_model"), icon=":material/info:")
     st.stop()
+picture_notices(ws)
 
 stem = re.sub(r"[^A-Za-z0-9_-]+", "_", str(run.dataset.label)).strip("_")[:40] or "series"
 series, split = run.dataset.series, run.split

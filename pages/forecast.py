@@ -9,7 +9,8 @@ from lstm_viz.i18n import tr
 from lstm_viz.metrics import display_name
 from pages.ui import charts
 from pages.ui.nav import open_page, require_run
-from pages.ui.state import md_escape, t
+from pages.ui.notices import picture_notices
+from pages.ui.state import t
 
 ws, lang = open_page()
 
@@ -17,9 +18,7 @@ st.title(t("page.forecast.title"))
 st.caption(t("page.forecast.intro"))
 
 run = require_run(ws, "forecast")
-
-if ws.dataset is not None and ws.dataset.data_id != run.dataset.data_id:
-    st.info(t("page.forecast.other_data", name=md_escape(run.dataset.label)), icon=":material/info:")
+picture_notices(ws)
 
 c1, c2 = st.columns([1, 2])
 show_baselines = c1.toggle(t("page.forecast.baselines"), value=True, key="forecast.baselines",
@@ -39,6 +38,8 @@ fig = figures.forecast_figure(
     show_baselines=show_baselines, window=split.window, lang=lang,
 )
 charts.plot(fig, "forecast.chart")
+if fig.layout.xaxis.rangeslider.visible:  # a long series opens zoomed on its test part
+    st.caption(t("faults.forecast.zoomed", n=len(split.values)))
 
 # -- the verdict --------------------------------------------------------------------------------------
 

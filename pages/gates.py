@@ -7,6 +7,7 @@ from lstm_viz.figures import UNIT_ORDERS
 from lstm_viz.i18n import tr
 from pages.ui import charts
 from pages.ui.nav import open_page, require_run
+from pages.ui.notices import picture_notices
 from pages.ui.state import t
 
 ws, lang = open_page()
@@ -15,6 +16,7 @@ st.title(t("page.gates.title"))
 st.caption(t("page.gates.intro"))
 
 run = require_run(ws, "gates")
+picture_notices(ws)
 
 with st.expander(t("page.gates.howto"), expanded=False, icon=":material/school:"):
     for name in ("f", "i", "g", "o", "c", "h"):
@@ -82,14 +84,13 @@ else:
 # -- saturation ----------------------------------------------------------------------------------------
 
 st.subheader(t("page.gates.saturation"))
-left, right = st.columns([3, 2])
-with left:
-    charts.plot(figures.saturation_figure(layer_trace, lang=lang), "gates.saturation_chart")
-with right:
-    table = figures.saturation_table(layer_trace)
-    table["state"] = [t(f"page.gates.gate.{name}") for name in table["state"]]
-    table = table.rename(columns={"state": t("page.gates.sat.gate"), "low": t("page.gates.sat.low"),
-                                  "middle": t("page.gates.sat.middle"), "high": t("page.gates.sat.high")})
-    st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={c: st.column_config.NumberColumn(format="percent") for c in table.columns[1:]})
-    st.caption(t("page.gates.sat_help"))
+charts.plot(figures.saturation_figure(layer_trace, lang=lang), "gates.saturation_chart")
+# The table sits under the chart, not beside it: in two-fifths of a 1024-px page its last column was cut off.
+table = figures.saturation_table(layer_trace)
+table["state"] = [t(f"page.gates.gate.{name}") for name in table["state"]]
+parts = ("low", "middle", "high")  # short headers; each header's tooltip has the full wording
+table = table.rename(columns={"state": t("page.gates.sat.gate"), **{p: t(f"faults.sat.{p}") for p in parts}})
+st.dataframe(table, hide_index=True, width="content",
+             column_config={t(f"faults.sat.{p}"): st.column_config.NumberColumn(
+                 format="percent", help=t(f"page.gates.sat.{p}")) for p in parts})
+st.caption(t("page.gates.sat_help"))

@@ -13,6 +13,7 @@ from lstm_viz.seq2seq import Seq2Seq, split_seq2seq
 from pages.ui import charts
 from pages.ui.jobs import collect, replace_job, show_job
 from pages.ui.nav import open_page
+from pages.ui.numbers import number_box
 from pages.ui.state import choose, flash_error, md_escape, show_error, t, workspace
 
 ws, lang = open_page()
@@ -74,12 +75,11 @@ st.session_state.setdefault("m2m.hidden_size", 32)
 st.session_state.setdefault("m2m.epochs", 50)
 
 c1, c2, c3, c4 = st.columns(4)
-n_in = c1.number_input(t("teach.seq2seq.n_in"), 1, 240, step=1, key="m2m.n_in", help=t("page.m2m.n_in.help"),
-                       **PERSIST)
-n_out = c2.number_input(t("teach.seq2seq.n_out"), 1, 120, step=1, key="m2m.n_out", help=t("page.m2m.n_out.help"),
-                        **PERSIST)
-c3.number_input(t("page.m2m.hidden_size"), 1, 256, step=1, key="m2m.hidden_size", **PERSIST)
-c4.number_input(t("page.m2m.epochs"), 1, 1000, step=10, key="m2m.epochs", **PERSIST)
+n_in = number_box(c1, t("teach.seq2seq.n_in"), 1, 240, "m2m.n_in", step=1, help=t("page.m2m.n_in.help"), **PERSIST)
+n_out = number_box(c2, t("teach.seq2seq.n_out"), 1, 120, "m2m.n_out", step=1, help=t("page.m2m.n_out.help"),
+                   **PERSIST)
+number_box(c3, t("page.m2m.hidden_size"), 1, 256, "m2m.hidden_size", step=1, **PERSIST)
+number_box(c4, t("page.m2m.epochs"), 1, 1000, "m2m.epochs", step=10, **PERSIST)
 st.toggle(t("teach.seq2seq.bidirectional"), value=False, key="m2m.bidirectional",
           help=t("teach.seq2seq.bidirectional.help"), **PERSIST)
 st.caption(t("teach.seq2seq.intro", n_in=n_in, n_out=n_out))

@@ -7,6 +7,7 @@ from lstm_viz.cell_by_hand import TINY_SEED, symbol_notes, tiny_worked_example
 from lstm_viz.errors import LensError
 from lstm_viz.i18n import tr
 from pages.ui.nav import open_page, page_path
+from pages.ui.notices import picture_notices
 from pages.ui.state import choose, clamp, show_error, t
 
 ws, lang = open_page()
@@ -39,6 +40,7 @@ def unit_label(unit) -> str:
 # -- which step ---------------------------------------------------------------------------------------
 
 if source == "model":
+    picture_notices(ws)
     c1, c2, c3, c4, c5 = st.columns([3, 3, 2, 2, 2])
     split = run.split
     n_windows = wsm.n_test_windows(run)

@@ -6,6 +6,7 @@ from lstm_viz.errors import LensError
 from lstm_viz.workspace import MIN_TRAIN_WINDOWS
 from pages.ui import charts, settings
 from pages.ui.nav import open_page, page_path
+from pages.ui.notices import picture_notices
 from pages.ui.sidebar import rerun_when_training_ends
 from pages.ui.state import flash, flash_error, guard, md_escape, safe, show_error, t, workspace
 
@@ -105,6 +106,8 @@ with view:
                 st.caption(t("run.kept_previous"))
         if wsm.live_run(ws) is None:
             st.info(t("page.train.no_model"), icon=":material/info:")
+        else:
+            picture_notices(ws, wsm.live_run(ws))
     phase = wsm.live_phase(ws)
     for name, draw, every, while_waiting in charts.LIVE_PARTS:
         st.fragment(live_part, run_every=wsm.live_interval(ws, every, while_waiting))(draw, phase)

@@ -31,6 +31,40 @@ def continue_axis(xs, is_datetime: bool, n_more: int):
     return xs[-1] + step * np.arange(1, n_more + 1)
 
 
+# A long series makes its test part a sliver (24 test hours of 8,760 are 0.3 % of the width): when
+# the test part and the forecast beyond the data would fill less than this share, the chart opens
+# zoomed on them, with a range slider below that shows (and reaches) the whole series. (Airline,
+# 12 test months of 144, is 8 % and opens whole.)
+FOCUS_SHARE = 0.05
+
+
+def focus_start(n: int, n_train: int, n_future: int = 0, window: int = 0) -> int:
+    """Return the index of the first point the forecast chart shows at first.
+
+    Parameters
+    ----------
+    n : int
+        Points in the series.
+    n_train : int
+        Points in the training part (the test part is the rest).
+    n_future : int
+        Points forecast beyond the data.
+    window : int
+        The model's input window.
+
+    Returns
+    -------
+    int
+        0 (the whole series) unless the test part and the future would fill
+        less than :data:`FOCUS_SHARE` of the width; then the start of about
+        three times their length of history (at least two windows) before the test part.
+    """
+    focus = (n - n_train) + n_future
+    if focus >= FOCUS_SHARE * (n + n_future):
+        return 0
+    return max(0, n_train - max(3 * focus, 2 * window))
+
+
 def _aligned(what: str, values, expected: int) -> np.ndarray:
     values = f32(values).reshape(-1)
     if len(values) != expected:
@@ -94,7 +128,8 @@ def forecast_figure(
     n_test = n - n_train
     hover = "%{y:.4f}<extra>%{fullData.name}</extra>"
     fig = go.Figure()
-    shade_split(fig, cell_edges(xs, is_datetime), n_train, lang)
+    edges = cell_edges(xs, is_datetime)
+    shade_split(fig, edges, n_train, lang)
     fig.add_scatter(x=xs, y=values, mode="lines", name=tr("fig.forecast.actual", lang),
                     line=dict(color=COLOURS["actual"], width=1.6), hovertemplate=hover)
     if fitted is not None:
@@ -118,6 +153,7 @@ def forecast_figure(
                         mode="lines", name=tr("fig.forecast.recursive", lang),
                         line=dict(color=COLOURS["recursive"], width=2.2, dash="dash"),
                         hovertemplate=hover)
+    fx = None
     if future is not None:
         future = f32(future).reshape(-1)
         if future_x is None:
@@ -131,4 +167,8 @@ def forecast_figure(
     fig.update_layout(hovermode="x unified")
     fig.update_xaxes(title_text=tr(f"fig.axis.{when_word(is_datetime)}", lang))
     fig.update_yaxes(title_text=tr("fig.axis.value", lang))
+    start = focus_start(n, n_train, 0 if fx is None else len(fx), window)
+    if start > 0:
+        end = edges[-1] if fx is None else fx[-1] + (edges[-1] - xs[-1])  # half a step past the last point
+        fig.update_xaxes(range=[edges[start], end], rangeslider=dict(visible=True, thickness=0.1))
     return fig

@@ -32,6 +32,7 @@ from lstm_viz.workspace.datasets import (
     recommended_config, series_names, set_split, suggest_split,
 )
 from lstm_viz.workspace.files import load_model_file, model_file
+from lstm_viz.workspace.match import SeriesMismatch, same_data, series_mismatch, stale_view, training_range
 from lstm_viz.workspace.runs import (
     BACKGROUND_SLICE_S, TICK_SECONDS, WATCH_RUN_S, advance, away_seconds, live_interval, live_phase, live_run,
     queue_place, show_epoch, start_run, stop_run, train_in_background, train_to_end, wait_first_epoch,
@@ -50,4 +51,5 @@ __all__ = [
     "n_test_windows", "queue_place", "recommended_config", "run_horizon", "series_axis", "series_names", "set_split",
     "start_run", "stop_run", "suggest_split", "train_in_background", "train_to_end",
     "WATCH_RUN_S", "away_seconds", "show_epoch", "wait_first_epoch",
+    "SeriesMismatch", "same_data", "series_mismatch", "stale_view", "training_range",
 ]

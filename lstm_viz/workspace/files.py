@@ -72,6 +72,7 @@ def model_file(run: Run) -> bytes:
     dataset = run.dataset
     extra = {
         "series": dataset.label,
+        "freq": dataset.series.freq,
         "source": dataset.name,
         "test_size": run.split.test_size,
         "horizon": dataset.horizon,
@@ -109,7 +110,7 @@ def load_model_file(ws: Workspace, data: bytes) -> Run:
     try_on_series(loaded.model, split)
     # The trainer only holds the model here (one epoch planned, none run): it keeps the app's shape.
     trainer = Trainer(split, cfg.replace(epochs=1), model=loaded.model)
-    run = Run(cfg=cfg, split=split, trainer=trainer, dataset=dataset, loaded=True, lock=ws.lock)
+    run = Run(cfg=cfg, split=split, trainer=trainer, dataset=dataset, loaded=True, origin=loaded.extra, lock=ws.lock)
     with ws.lock:
         if ws.candidate is not None:
             stop_run(ws)

@@ -80,6 +80,8 @@ class Run:
     loaded: bool = False  # True for a model loaded from a file rather than trained here
     watch_s: float = 0.0  # "watch it learn": least wall time of the whole run in the background (0: full speed)
     replaces: Run | None = field(default=None, repr=False, compare=False)  # the model before this run, while it trains
+    # What a loaded model's file says about the series it was trained on ("series", "freq", …); see match.py.
+    origin: dict = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     @property

@@ -9,18 +9,20 @@ import plotly.io
 import streamlit as st
 
 from lstm_viz import figures, slots
+from lstm_viz.figures.dates import localize_dates
 from lstm_viz.figures.gates import bar_marker, bar_range
 from lstm_viz import workspace as wsm
 from lstm_viz.i18n import tr
 from lstm_viz.workspace import Dataset, Run
+from pages.ui import state
 
 LIVE_ROW_PX = 62  # heatmap rows in the live view: small, so the whole cell fits on a laptop screen
 CHART_CONFIG = {"displaylogo": False}
 
 
 def plot(fig, key: str) -> None:
-    """Draw a Plotly figure with a stable key (so a refresh updates it in place)."""
-    st.plotly_chart(fig, key=key, config=CHART_CONFIG, theme=None)
+    """Draw a Plotly figure with a stable key (so a refresh updates it in place); dates in the reader's language."""
+    st.plotly_chart(localize_dates(fig, state.lang()), key=key, config=CHART_CONFIG, theme=None)
 
 
 def plot_live(fig, key: str) -> None:

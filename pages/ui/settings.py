@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lstm_viz.config import LIMITS, Config
+from pages.ui.numbers import number_box
 from pages.ui.state import t
 
 FIELDS: tuple[str, ...] = ("hidden_size", "num_layers", "dropout", "window", "epochs", "lr", "batch_size", "seed")
@@ -33,7 +34,10 @@ def _nearest(options: list, value) -> object:
 
 
 def _prepare(cfg: Config, max_window: int) -> None:
-    """Start missing widgets from ``cfg`` and snap kept values onto the widgets' options and bounds."""
+    """Start missing widgets from ``cfg`` and snap kept values onto the widgets' options and bounds.
+
+    The number boxes (hidden size, epochs, seed) bound their own values, with a sentence (pages/ui/numbers.py).
+    """
     for name in FIELDS:
         st.session_state.setdefault(key(name), getattr(cfg, name))
     for name, options in (("batch_size", BATCH_SIZES), ("lr", LEARNING_RATES)):
@@ -41,9 +45,6 @@ def _prepare(cfg: Config, max_window: int) -> None:
             st.session_state[key(name)] = _nearest(options, st.session_state[key(name)])
     low, high = LIMITS["window"]
     st.session_state[key("window")] = int(min(max(st.session_state[key("window")], low), max_window))
-    for name in ("hidden_size", "epochs", "seed"):  # number inputs refuse a kept value outside their bounds
-        low, high = LIMITS[name]
-        st.session_state[key(name)] = int(min(max(st.session_state[key(name)], low), high))
 
 
 def draw(cfg: Config, max_window: int) -> None:
@@ -51,12 +52,16 @@ def draw(cfg: Config, max_window: int) -> None:
     max_window = int(max(LIMITS["window"][0] + 1, min(max_window, MAX_WINDOW_SLIDER)))
     _prepare(cfg, max_window)
     persist = {"persist_state": "session"}
-    st.number_input(t("page.train.hidden_size"), int(LIMITS["hidden_size"][0]), int(LIMITS["hidden_size"][1]),
-                    step=4, key=key("hidden_size"), help=t("page.train.hidden_size.help"), **persist)
+
+    def box(where, name: str, step: int) -> None:
+        low, high = (int(v) for v in LIMITS[name])
+        number_box(where, t(f"page.train.{name}"), low, high, key(name), step=step,
+                   help=t(f"page.train.{name}.help"), **persist)
+
+    box(st, "hidden_size", 4)
     st.slider(t("page.train.window"), int(LIMITS["window"][0]), max_window, key=key("window"),
               help=t("page.train.window.help"), **persist)
-    st.number_input(t("page.train.epochs"), int(LIMITS["epochs"][0]), int(LIMITS["epochs"][1]), step=10,
-                    key=key("epochs"), help=t("page.train.epochs.help"), **persist)
+    box(st, "epochs", 10)
     st.select_slider(t("page.train.lr"), LEARNING_RATES, key=key("lr"), format_func=lambda v: f"{v:g}",
                      help=t("page.train.lr.help"), **persist)
     st.select_slider(t("page.train.batch_size"), BATCH_SIZES, key=key("batch_size"),
@@ -66,8 +71,7 @@ def draw(cfg: Config, max_window: int) -> None:
                   key=key("num_layers"), help=t("page.train.num_layers.help"), **persist)
         st.slider(t("page.train.dropout"), float(LIMITS["dropout"][0]), float(LIMITS["dropout"][1]), step=0.05,
                   key=key("dropout"), help=t("page.train.dropout.help"), **persist)
-        st.number_input(t("page.train.seed"), int(LIMITS["seed"][0]), int(LIMITS["seed"][1]), step=1,
-                        key=key("seed"), help=t("page.train.seed.help"), **persist)
+        box(st, "seed", 1)
 
 
 def read(base: Config) -> Config:
