@@ -5,9 +5,18 @@ A series ``v`` of ``N`` values becomes supervised pairs::
     X[:, k] = v[k : k + T]      (the window, T = ``window``)
     y[k]    = v[k + T]          (the next value)
 
-``X`` is time-first, (T, M, 1), ready for ``nn.LSTM``. The last ``test_size``
-values are the test part; a test window may read training values, but its
-target is always in the test part. The scaler sees only the training part.
+``X`` is time-first, (T, M, 1), ready for ``nn.LSTM``. The series is split
+three ways by time::
+
+    | training (fit)          | validation | test      |
+    0                       n_fit       n_train       N
+
+The model learns from the training windows; the per-epoch validation loss and
+the best epoch are measured on the validation part (its last ``val_size``
+values before the test part); the last ``test_size`` values are the test part,
+touched once, for the final verdict. A window may read earlier values of any
+part, but its target always lies in one part. The scaler sees only the
+training (fit) part, so neither validation nor test values leak into the model.
 """
 from __future__ import annotations
 
@@ -82,15 +91,20 @@ class Split:
     scaled : float32 array (N,)
         The series in model units.
     n_train : int
-        The first ``n_train`` values are the training part; the rest (``test_size``) the test part.
+        The first ``n_train`` values come before the test part (training and
+        validation); the rest (``test_size``) are the test part.
     window : int
         Window length ``T``.
     scaler : Scaler
-        Fitted on ``values[:n_train]``.
+        Fitted on ``values[:n_fit]``, the training part without its validation values.
     X_train, y_train : (T, M_train, 1), (M_train,)
-        Windows whose target lies in the training part.
+        Windows whose target lies before the test part (``X_fit`` followed by ``X_val``).
     X_test, y_test : (T, M_test, 1), (M_test,)
         Windows whose target lies in the test part (``M_test == test_size``).
+    val_size : int
+        The last ``val_size`` values before the test part are the validation
+        part (0: none). ``X_fit`` / ``X_val`` are the windows whose target lies
+        in the training (fit) part / the validation part.
     """
 
     values: np.ndarray
@@ -102,6 +116,30 @@ class Split:
     y_train: np.ndarray
     X_test: np.ndarray
     y_test: np.ndarray
+    val_size: int = 0
+
+    @property
+    def n_fit(self) -> int:
+        """Points the model learns from (the training part without the validation part)."""
+        return int(self.n_train - self.val_size)
+
+    @property
+    def X_fit(self) -> np.ndarray:
+        """Windows the model learns from, (T, M_fit, 1)."""
+        return self.X_train[:, : self.X_train.shape[1] - self.val_size]
+
+    @property
+    def y_fit(self) -> np.ndarray:
+        return self.y_train[: self.y_train.shape[0] - self.val_size]
+
+    @property
+    def X_val(self) -> np.ndarray:
+        """Validation windows, (T, val_size, 1): they choose the best epoch and stop early."""
+        return self.X_train[:, self.X_train.shape[1] - self.val_size :]
+
+    @property
+    def y_val(self) -> np.ndarray:
+        return self.y_train[self.y_train.shape[0] - self.val_size :]
 
     @property
     def test_size(self) -> int:
@@ -117,12 +155,24 @@ class Split:
 
 
 def split_series(
-    values: np.ndarray, window: int, test_size: int, scaler: ScalerKind = "minmax"
+    values: np.ndarray, window: int, test_size: int, scaler: ScalerKind = "minmax", val_size: int = 0
 ) -> Split:
-    """Split ``values`` (N,) by time, fit the scaler on the training part, and window both parts.
+    """Split ``values`` (N,) by time into training, validation and test parts, scale, and window them.
 
-    Raises :class:`LensError` when the series is too short for ``window`` and
-    ``test_size`` (the message says how many points are needed).
+    Parameters
+    ----------
+    values : array (N,)
+    window : int
+        Window length ``T``.
+    test_size : int
+        The last ``test_size`` values are the test part (at least 1).
+    scaler : {"minmax", "standard"}
+        Fitted on the training part only (without validation or test values).
+    val_size : int
+        The ``val_size`` values just before the test part are the validation part (0: none).
+
+    Raises :class:`LensError` when the series is too short for ``window``,
+    ``val_size`` and ``test_size`` (the message says how many points are needed).
     """
     values = np.asarray(values, np.float64).ravel()
     n = int(values.shape[0])
@@ -130,13 +180,18 @@ def split_series(
         raise LensError("windows.test_size", test_size=int(test_size))
     if window < 1:
         raise LensError("windows.window", window=int(window))
-    need = window + MIN_TRAIN_WINDOWS + test_size
+    if val_size < 0:
+        raise LensError("windows.val_size", val_size=int(val_size))
+    need = window + MIN_TRAIN_WINDOWS + test_size + int(val_size)
     if n < need:
+        if val_size:
+            raise LensError("windows.not_enough_val", n=n, window=int(window), test_size=int(test_size),
+                            val_size=int(val_size), need=need)
         raise LensError(
             "windows.not_enough", n=n, window=int(window), test_size=int(test_size), need=need
         )
     n_train = n - test_size
-    fitted = Scaler.fit(values[:n_train], scaler)
+    fitted = Scaler.fit(values[: n_train - int(val_size)], scaler)
     scaled = fitted.transform(values)
     X_all, y_all = make_windows(scaled, window)
     m_train = n_train - window  # windows whose target index window + k < n_train
@@ -150,4 +205,5 @@ def split_series(
         y_train=y_all[:m_train],
         X_test=np.ascontiguousarray(X_all[:, m_train:]),
         y_test=y_all[m_train:],
+        val_size=int(val_size),
     )

@@ -63,6 +63,7 @@ st.dataframe(table.replace([np.inf, -np.inf], np.nan), width="stretch",
              column_config={c: st.column_config.NumberColumn(format="%.3f") for c in table.columns})
 st.caption(t("page.forecast.scores_help." + ("recursive" if recursive else "one_step"),
              n=split.test_size, season=run.dataset.season or "–"))
+st.caption(t("eval.forecast.test_once", n=split.test_size))
 with st.expander(t("page.forecast.kinds"), icon=":material/school:"):
     for kind in ("fitted", "one_step", "recursive", "future", "baselines", "metrics"):
         st.markdown(t(f"page.forecast.kind.{kind}"))

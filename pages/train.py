@@ -21,6 +21,11 @@ if ws.dataset is None:
 
 dataset = ws.dataset
 st.markdown(t("page.train.on_data", name=md_escape(dataset.label), n=dataset.n_points, test=dataset.test_size))
+if dataset.val_size:
+    st.caption(t("eval.train.split", n_fit=dataset.n_points - dataset.test_size - dataset.val_size,
+                 val=dataset.val_size, test=dataset.test_size))
+else:
+    st.caption(t("eval.train.no_val"))
 
 # A new data set brings its own window (about one season): move the window widget to it once.
 if st.session_state.get("train.synced_data") != dataset.data_id:
@@ -55,7 +60,7 @@ with controls, st.container(border=True):
     halt.button(t("page.train.stop"), key="train.stop", on_click=stop, disabled=not ws.training,
                 icon=":material/stop:", width="stretch")
     st.caption(t("page.train.note"))
-    settings.draw(ws.cfg, max_window=dataset.n_points - dataset.test_size - MIN_TRAIN_WINDOWS)
+    settings.draw(ws.cfg, max_window=dataset.n_points - dataset.test_size - dataset.val_size - MIN_TRAIN_WINDOWS)
 
 
 def live_part(draw, phase: tuple | None) -> None:

@@ -29,9 +29,25 @@ def suggest_split(n_points: int, season: int | None) -> tuple[int, int, int]:
     return window, test_size, test_size
 
 
-def min_points(window: int = 2, test_size: int = 1) -> int:
-    """Return how many points a series needs for ``window`` and ``test_size`` (see :func:`split_series`)."""
-    return int(window) + MIN_TRAIN_WINDOWS + int(test_size)
+def min_points(window: int = 2, test_size: int = 1, val_size: int = 0) -> int:
+    """Return how many points a series needs for ``window``, ``test_size`` and ``val_size`` (see :func:`split_series`)."""
+    return int(window) + MIN_TRAIN_WINDOWS + int(test_size) + int(val_size)
+
+
+def suggest_val_size(n_points: int, season: int | None, window: int, test_size: int) -> int:
+    """Suggest how many points before the test part to hold out for validation (0: too short for any).
+
+    One season when the series holds at least six (a season each to read, to validate
+    and to test, and three to learn from), otherwise about a tenth of the series; then
+    halved until the training part keeps ``window`` plus a few training windows.
+    """
+    if season and season >= 2 and n_points >= 6 * season:
+        val_size = int(season)
+    else:
+        val_size = int(np.clip(n_points // 10, 1, 60))
+    while val_size > 0 and n_points < min_points(window, test_size, val_size):
+        val_size //= 2
+    return val_size
 
 
 def _make_dataset(
@@ -69,6 +85,7 @@ def _make_dataset(
         test_size = max(1, test_size // 2)
     while window > 2 and n < min_points(window, test_size):
         window = max(2, window // 2)
+    val_size = suggest_val_size(n, season, window, test_size)
     return Dataset(
         series=series,
         table=table,
@@ -82,6 +99,7 @@ def _make_dataset(
         horizon=int(max(1, horizon)),
         season=season,
         window=int(window),
+        val_size=int(val_size),
     )
 
 
@@ -174,25 +192,39 @@ def choose_columns(
     return dataset
 
 
-def set_split(ws: Workspace, test_size: int, horizon: int) -> None:
-    """Set the test size and forecast horizon of the current data set, or raise LensError."""
+def set_split(ws: Workspace, test_size: int, horizon: int, val_size: int | None = None) -> None:
+    """Set the test size, forecast horizon and validation size of the current data set, or raise LensError.
+
+    ``val_size`` None keeps the current validation part.
+    """
     dataset = ws.dataset
     if dataset is None:
         raise LensError("ws.no_data")
     test_size, horizon = int(test_size), int(horizon)
+    val_size = dataset.val_size if val_size is None else int(val_size)
     if test_size < 1:
         raise LensError("windows.test_size", test_size=test_size)
     if horizon < 1:
         raise LensError("forecast.horizon", horizon=horizon)
-    need = min_points(2, test_size)
+    if val_size < 0:
+        raise LensError("windows.val_size", val_size=val_size)
+    need = min_points(2, test_size, val_size)
     if dataset.n_points < need:
+        if val_size:
+            raise LensError("windows.not_enough_val", n=dataset.n_points, window=2, test_size=test_size,
+                            val_size=val_size, need=need)
         raise LensError("windows.not_enough", n=dataset.n_points, window=2, test_size=test_size, need=need)
-    dataset.test_size, dataset.horizon = test_size, horizon
+    dataset.test_size, dataset.horizon, dataset.val_size = test_size, horizon, val_size
 
 
 def max_test_size(dataset: Dataset) -> int:
-    """Return the largest test part that still leaves room for a window of 2 and a few training windows."""
-    return max(1, dataset.n_points - min_points(2, 0))
+    """Return the largest test part that still leaves room for the validation part, a window of 2 and a few training windows."""
+    return max(1, dataset.n_points - min_points(2, 0, dataset.val_size))
+
+
+def max_val_size(dataset: Dataset) -> int:
+    """Return the largest validation part that still leaves room for the test part, a window of 2 and a few training windows."""
+    return max(0, dataset.n_points - min_points(2, dataset.test_size))
 
 
 def recommended_config(dataset: Dataset) -> Config:
@@ -203,7 +235,7 @@ def recommended_config(dataset: Dataset) -> Config:
     torch thread, and batches of 64 for long series so an epoch stays a few
     dozen Adam steps.
     """
-    n_windows = max(1, dataset.n_points - dataset.test_size - dataset.window)
+    n_windows = max(1, dataset.n_points - dataset.test_size - dataset.val_size - dataset.window)
     base = Config()
     return base.replace(
         window=dataset.window,

@@ -26,6 +26,7 @@ def _split_with_scaler(split: Split, scaler) -> Split:
         y_train=y_all[:m_train],
         X_test=np.ascontiguousarray(X_all[:, m_train:]),
         y_test=y_all[m_train:],
+        val_size=split.val_size,
     )
 
 
@@ -61,7 +62,7 @@ def load_model_file(ws: Workspace, data: bytes) -> Run:
     if dataset is None:
         raise LensError("ws.no_data")
     cfg = loaded.cfg.replace(num_threads=1)
-    split = split_series(dataset.series.values, cfg.window, dataset.test_size)
+    split = split_series(dataset.series.values, cfg.window, dataset.test_size, val_size=dataset.val_size)
     if loaded.scaler is not None:
         split = _split_with_scaler(split, loaded.scaler)
     # The trainer only holds the model here (one epoch planned, none run): it keeps the app's shape.
