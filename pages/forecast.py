@@ -6,7 +6,7 @@ from lstm_viz import figures
 from lstm_viz import workspace as wsm
 from lstm_viz.data import future_index
 from lstm_viz.i18n import tr
-from lstm_viz.metrics import display_name
+from lstm_viz.metrics import display_name, mase_season
 from pages.ui import charts
 from pages.ui.nav import open_page, require_run
 from pages.ui.state import md_escape, t
@@ -63,6 +63,10 @@ st.dataframe(table.replace([np.inf, -np.inf], np.nan), width="stretch",
              column_config={c: st.column_config.NumberColumn(format="%.3f") for c in table.columns})
 st.caption(t("page.forecast.scores_help." + ("recursive" if recursive else "one_step"),
              n=split.test_size, season=run.dataset.season or "–"))
+season_m = mase_season(split.n_train, run.dataset.season)
+st.caption(t("eval.mase.seasonal", season=season_m) if season_m > 1 else t("eval.mase.last_value"))
+if season_m == 1:
+    st.caption(t("eval.no_season"))
 st.caption(t("eval.forecast.test_once", n=split.test_size))
 with st.expander(t("page.forecast.kinds"), icon=":material/school:"):
     for kind in ("fitted", "one_step", "recursive", "future", "baselines", "metrics"):

@@ -249,3 +249,13 @@ def test_suggested_validation_shrinks_to_fit_and_set_split_checks_it():
     assert err.value.key == "windows.not_enough_val" and ws.dataset.val_size == 12
     wsm.set_split(ws, 12, 12, val_size=0)
     assert ws.dataset.val_size == 0 and wsm.max_val_size(ws.dataset) == 144 - 18
+
+
+def test_no_seasonal_row_without_a_season():
+    ws = wsm.Workspace()
+    dataset = wsm.load_sample(ws, "sunspots")
+    assert dataset.season is None
+    wsm.train_to_end(ws, wsm.recommended_config(dataset).replace(epochs=1, hidden_size=4))
+    for recursive in (True, False):
+        table = wsm.forecast(ws, recursive=recursive).table
+        assert list(table.index) == ["LSTM", "last_value", "train_mean"]

@@ -13,6 +13,11 @@ EN: dict[str, str] = {
     "eval.train.no_val": "This split has no validation part, so there is no validation loss and no best epoch. Set validation points on the Data page.",
     "eval.train.best": "Best epoch by validation loss: {epoch} (validation MSE {val_loss:.4g}, scaled values).",
     "eval.forecast.test_once": "The test part ({n} points) was never used in training or to choose the epoch: these scores are its first and only use.",
+    # baselines and MASE
+    "eval.mase.seasonal": "MASE divides the mean absolute error by that of the seasonal naive forecast (the value {season} steps earlier) on the training part: below 1 beats it.",
+    "eval.mase.last_value": "MASE divides the mean absolute error by that of the naive forecast (the previous value; this series has no season) on the training part: below 1 beats it.",
+    "eval.no_season": "This series has no known season, so there is no seasonal naive baseline: it would only repeat the last value under another name.",
+    "data.note.season_off_grid": "Because {n} time step(s) are missing and were not filled in, a season of {season} rows would not be {season} time steps: no seasonal baseline is used for this series. Fill the gaps in the file to get one.",
 }
 
 ZH: dict[str, str] = {
@@ -27,4 +32,8 @@ ZH: dict[str, str] = {
     "eval.train.no_val": "这个划分没有验证部分，因此没有验证损失，也没有最佳轮次。请在“数据”页设置验证点数。",
     "eval.train.best": "按验证损失的最佳轮次：第 {epoch} 轮（验证 MSE {val_loss:.4g}，缩放后的值）。",
     "eval.forecast.test_once": "测试部分（{n} 个点）从未用于训练或挑选轮次：这里的分数是它第一次、也是唯一一次被使用。",
+    "eval.mase.seasonal": "MASE 把平均绝对误差除以训练部分上季节性朴素预测（{season} 步之前的值）的平均绝对误差：低于 1 表示胜过它。",
+    "eval.mase.last_value": "MASE 把平均绝对误差除以训练部分上朴素预测（前一个值；这个序列没有季节）的平均绝对误差：低于 1 表示胜过它。",
+    "eval.no_season": "这个序列没有已知的季节，因此没有季节性朴素基线：它只会换个名字重复最后一个值。",
+    "data.note.season_off_grid": "由于缺少 {n} 个时间步且未补齐，{season} 行并不等于 {season} 个时间步：这个序列不使用季节性基线。请在文件中补齐缺口后再试。",
 }
