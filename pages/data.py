@@ -4,6 +4,7 @@ import streamlit as st
 from lstm_viz import workspace as wsm
 from lstm_viz.data import freq_label_key
 from lstm_viz.errors import LensError
+from lstm_viz.evaluation import learning_warnings
 from lstm_viz.i18n import tr
 from lstm_viz.samples import SAMPLES
 from pages.ui import charts
@@ -192,5 +193,7 @@ s2.number_input(t("page.data.horizon"), 1, 1000, step=1, key="data.horizon", on_
                 help=t("page.data.horizon.help"))
 st.caption(t("eval.split.note", n_fit=dataset.n_points - dataset.test_size - dataset.val_size,
              val=dataset.val_size, test=dataset.test_size))
+for key, params in learning_warnings(dataset.n_points, dataset.window, dataset.test_size, dataset.val_size):
+    st.warning(t(key, **params), icon=":material/warning:")
 with st.expander(t("eval.split.title"), icon=":material/school:"):
     st.markdown(t("eval.split.explain"))

@@ -68,6 +68,21 @@ st.caption(t("eval.mase.seasonal", season=season_m) if season_m > 1 else t("eval
 if season_m == 1:
     st.caption(t("eval.no_season"))
 st.caption(t("eval.forecast.test_once", n=split.test_size))
+# -- the backtest: several origins, a verdict with its spread ------------------------------------------
+
+tested = view.backtest
+st.subheader(t("eval.backtest.title"))
+key, params = view.backtest_verdict
+if key == "eval.backtest.verdict" and params["wins"] * 2 > params["k"]:
+    st.success(tr(key, lang, **params), icon=":material/emoji_events:")
+elif key == "eval.backtest.verdict":
+    st.warning(tr(key, lang, **params), icon=":material/lightbulb:")
+else:
+    st.info(tr(key, lang, **params), icon=":material/info:")
+if tested.n_origins:
+    charts.plot(figures.backtest_figure(series.axis()[tested.origins], tested.rmse, lang=lang), "forecast.backtest")
+    st.caption(t("eval.backtest.explain", h=tested.horizon, k=tested.n_origins))
+
 with st.expander(t("page.forecast.kinds"), icon=":material/school:"):
     for kind in ("fitted", "one_step", "recursive", "future", "baselines", "metrics"):
         st.markdown(t(f"page.forecast.kind.{kind}"))

@@ -3,6 +3,7 @@ import streamlit as st
 
 from lstm_viz import workspace as wsm
 from lstm_viz.errors import LensError
+from lstm_viz.evaluation import learning_warnings
 from lstm_viz.workspace import MIN_TRAIN_WINDOWS
 from pages.ui import charts, settings
 from pages.ui.nav import open_page, page_path
@@ -61,6 +62,9 @@ with controls, st.container(border=True):
                 icon=":material/stop:", width="stretch")
     st.caption(t("page.train.note"))
     settings.draw(ws.cfg, max_window=dataset.n_points - dataset.test_size - dataset.val_size - MIN_TRAIN_WINDOWS)
+    window = int(st.session_state.get(settings.key("window"), dataset.window))
+    for key, params in learning_warnings(dataset.n_points, window, dataset.test_size, dataset.val_size):
+        st.warning(t(key, **params), icon=":material/warning:")
 
 
 def live_part(draw, phase: tuple | None) -> None:
