@@ -65,12 +65,12 @@ def fitted_values(model: nn.Module, split: Split) -> np.ndarray:
 
     Entry ``k`` predicts ``split.values[split.window + k]``.
     """
-    return split.scaler.inverse(predict_scaled(model, split.X_train))
+    return split.one_step_values(predict_scaled(model, split.X_train), split.window)
 
 
 def one_step_test(model: nn.Module, split: Split) -> np.ndarray:
     """Return one-step-ahead predictions over the test part, (test_size,) float64, original units."""
-    return split.scaler.inverse(predict_scaled(model, split.X_test))
+    return split.one_step_values(predict_scaled(model, split.X_test), split.n_train)
 
 
 def rollout_scaled(model: nn.Module, seed_window: np.ndarray, horizon: int) -> np.ndarray:
@@ -124,7 +124,7 @@ def rollout(model: nn.Module, split: Split, horizon: int, start: int | None = No
     """
     start = len(split.values) if start is None else int(start)
     seed = split.scaled[start - split.window : start]
-    return split.scaler.inverse(rollout_scaled(model, seed, horizon))
+    return split.rollout_values(rollout_scaled(model, seed, horizon), start)
 
 
 def recursive_test(model: nn.Module, split: Split) -> np.ndarray:

@@ -330,7 +330,7 @@ def prepare_compare(values: np.ndarray, test_size: int, cfg: Config, val_size: i
     validation loss). Returns the split and the trainers; raises LensError (window too long, run
     over the budget …).
     """
-    split = split_series(values, cfg.window, test_size, val_size=val_size)
+    split = split_series(values, cfg.window, test_size, val_size=val_size, transform=cfg.transform, diff=cfg.diff)
     return split, start_trainers(split, cfg)
 
 

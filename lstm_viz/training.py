@@ -303,12 +303,12 @@ class Trainer:
 
     def _snapshot(self, epoch: int) -> Snapshot:
         # A picture for the live chart only: nothing the trainer decides reads these predictions.
-        scaler = self.split.scaler
+        split = self.split
         snap = Snapshot(
             epoch=epoch,
             trace=record(self.model.core, self.reference_window),
-            fitted=scaler.inverse(predict_scaled(self.model, self.split.X_train)).astype(np.float32),
-            test_pred=scaler.inverse(predict_scaled(self.model, self.split.X_test)).astype(np.float32),
+            fitted=split.one_step_values(predict_scaled(self.model, split.X_train), split.window).astype(np.float32),
+            test_pred=split.one_step_values(predict_scaled(self.model, split.X_test), split.n_train).astype(np.float32),
         )
         self.snapshots.append(snap)
         return snap

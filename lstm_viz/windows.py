@@ -17,6 +17,11 @@ values before the test part); the last ``test_size`` values are the test part,
 touched once, for the final verdict. A window may read earlier values of any
 part, but its target always lies in one part. The scaler sees only the
 training (fit) part, so neither validation nor test values leak into the model.
+
+Optionally the model reads a transformed series (log or Box-Cox, then
+differences; :mod:`lstm_viz.transforms`): ``scaled`` is then the scaled
+transform, and :meth:`Split.one_step_values` / :meth:`Split.rollout_values`
+turn the model's outputs back into values of the series.
 """
 from __future__ import annotations
 
@@ -26,6 +31,7 @@ from typing import Literal
 import numpy as np
 
 from lstm_viz.errors import LensError
+from lstm_viz.transforms import Transform, fit_transform
 
 ScalerKind = Literal["minmax", "standard"]
 MIN_TRAIN_WINDOWS = 4  # fewer pairs than this cannot teach a model anything
@@ -105,6 +111,8 @@ class Split:
         The last ``val_size`` values before the test part are the validation
         part (0: none). ``X_fit`` / ``X_val`` are the windows whose target lies
         in the training (fit) part / the validation part.
+    transform : Transform
+        What the model reads before scaling (identity by default: the values themselves).
     """
 
     values: np.ndarray
@@ -117,6 +125,15 @@ class Split:
     X_test: np.ndarray
     y_test: np.ndarray
     val_size: int = 0
+    transform: Transform = Transform()
+
+    def one_step_values(self, z: np.ndarray, first: int) -> np.ndarray:
+        """Turn one-step model outputs ``z`` (M,) for targets ``first … first + M - 1`` into values, float64."""
+        return self.transform.one_step(self.scaler.inverse(z), self.values, first)
+
+    def rollout_values(self, z: np.ndarray, start: int) -> np.ndarray:
+        """Turn a rollout's model outputs ``z`` (H,) for ``start … start + H - 1`` into values, float64."""
+        return self.transform.rollout(self.scaler.inverse(z), self.values, start)
 
     @property
     def n_fit(self) -> int:
@@ -125,12 +142,12 @@ class Split:
 
     @property
     def X_fit(self) -> np.ndarray:
-        """Windows the model learns from, (T, M_fit, 1)."""
-        return self.X_train[:, : self.X_train.shape[1] - self.val_size]
+        """Windows the model learns from, (T, M_fit, 1): not those reading the padded first differences."""
+        return self.X_train[:, self.transform.diff : self.X_train.shape[1] - self.val_size]
 
     @property
     def y_fit(self) -> np.ndarray:
-        return self.y_train[: self.y_train.shape[0] - self.val_size]
+        return self.y_train[self.transform.diff : self.y_train.shape[0] - self.val_size]
 
     @property
     def X_val(self) -> np.ndarray:
@@ -155,7 +172,8 @@ class Split:
 
 
 def split_series(
-    values: np.ndarray, window: int, test_size: int, scaler: ScalerKind = "minmax", val_size: int = 0
+    values: np.ndarray, window: int, test_size: int, scaler: ScalerKind = "minmax", val_size: int = 0,
+    transform: str = "none", diff: int = 0,
 ) -> Split:
     """Split ``values`` (N,) by time into training, validation and test parts, scale, and window them.
 
@@ -170,6 +188,9 @@ def split_series(
         Fitted on the training part only (without validation or test values).
     val_size : int
         The ``val_size`` values just before the test part are the validation part (0: none).
+    transform, diff :
+        ``"none"``, ``"log"`` or ``"boxcox"`` (λ fitted on the training part), then
+        differences of order ``diff`` (0 or 1); see :mod:`lstm_viz.transforms`.
 
     Raises :class:`LensError` when the series is too short for ``window``,
     ``val_size`` and ``test_size`` (the message says how many points are needed).
@@ -191,8 +212,13 @@ def split_series(
             "windows.not_enough", n=n, window=int(window), test_size=int(test_size), need=need
         )
     n_train = n - test_size
-    fitted = Scaler.fit(values[: n_train - int(val_size)], scaler)
-    scaled = fitted.transform(values)
+    n_fit = n_train - int(val_size)
+    if diff and n < need + int(diff):
+        raise LensError("windows.not_enough_diff", n=n, lag=int(diff), need=need + int(diff))
+    change = fit_transform(values[:n_fit], values, transform, diff)
+    model_series = change.model_series(values)
+    fitted = Scaler.fit(model_series[change.diff : n_fit], scaler)  # the padded first differences are not data
+    scaled = fitted.transform(model_series)
     X_all, y_all = make_windows(scaled, window)
     m_train = n_train - window  # windows whose target index window + k < n_train
     return Split(
@@ -206,4 +232,5 @@ def split_series(
         X_test=np.ascontiguousarray(X_all[:, m_train:]),
         y_test=y_all[m_train:],
         val_size=int(val_size),
+        transform=change,
     )

@@ -61,7 +61,8 @@ with controls, st.container(border=True):
     halt.button(t("page.train.stop"), key="train.stop", on_click=stop, disabled=not ws.training,
                 icon=":material/stop:", width="stretch")
     st.caption(t("page.train.note"))
-    settings.draw(ws.cfg, max_window=dataset.n_points - dataset.test_size - dataset.val_size - MIN_TRAIN_WINDOWS)
+    settings.draw(ws.cfg, max_window=dataset.n_points - dataset.test_size - dataset.val_size - MIN_TRAIN_WINDOWS,
+                  season=dataset.season)
     window = int(st.session_state.get(settings.key("window"), dataset.window))
     for key, params in learning_warnings(dataset.n_points, window, dataset.test_size, dataset.val_size):
         st.warning(t(key, **params), icon=":material/warning:")

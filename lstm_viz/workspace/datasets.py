@@ -7,6 +7,7 @@ from lstm_viz import data as data_module
 from lstm_viz import samples as samples_module
 from lstm_viz.config import LIMITS, Config
 from lstm_viz.errors import LensError
+from lstm_viz.transforms import suggest_transform
 from lstm_viz.windows import MIN_TRAIN_WINDOWS
 from lstm_viz.workspace.state import Dataset, Workspace
 
@@ -233,13 +234,20 @@ def recommended_config(dataset: Dataset) -> Config:
     :class:`Config`'s defaults (32 hidden units, one layer, 100 epochs of Adam
     at lr 0.01, batches of 32), the data set's window (about one season), one
     torch thread, and batches of 64 for long series so an epoch stays a few
-    dozen Adam steps.
+    dozen Adam steps. A trending series is differenced, and a log taken first when
+    it is positive and spans a wide range (:func:`lstm_viz.transforms.suggest_transform`,
+    looking at the training part only): on the airline series this takes the median
+    test RMSE over seeds 0–4 from 85 to 23 at the same cost (README, "Accuracy").
     """
-    n_windows = max(1, dataset.n_points - dataset.test_size - dataset.val_size - dataset.window)
+    n_fit = dataset.n_points - dataset.test_size - dataset.val_size
+    n_windows = max(1, n_fit - dataset.window)
+    transform, diff = suggest_transform(dataset.series.values[: max(1, n_fit)], dataset.season)
     base = Config()
     return base.replace(
         window=dataset.window,
         batch_size=base.batch_size if n_windows < 500 else 64,
         max_snapshots=30,
         num_threads=1,
+        transform=transform,
+        diff=diff,
     )

@@ -13,7 +13,7 @@ from lstm_viz.workspace.state import Run, Workspace
 
 def _split_with_scaler(split: Split, scaler) -> Split:
     """Return ``split`` re-scaled with ``scaler`` (a loaded model must read data scaled as in its training)."""
-    scaled = scaler.transform(split.values)
+    scaled = scaler.transform(split.transform.model_series(split.values))
     X_all, y_all = make_windows(scaled, split.window)
     m_train = split.n_train - split.window
     return Split(
@@ -27,6 +27,7 @@ def _split_with_scaler(split: Split, scaler) -> Split:
         X_test=np.ascontiguousarray(X_all[:, m_train:]),
         y_test=y_all[m_train:],
         val_size=split.val_size,
+        transform=split.transform,
     )
 
 
@@ -62,7 +63,8 @@ def load_model_file(ws: Workspace, data: bytes) -> Run:
     if dataset is None:
         raise LensError("ws.no_data")
     cfg = loaded.cfg.replace(num_threads=1)
-    split = split_series(dataset.series.values, cfg.window, dataset.test_size, val_size=dataset.val_size)
+    split = split_series(dataset.series.values, cfg.window, dataset.test_size, val_size=dataset.val_size,
+                         transform=cfg.transform, diff=cfg.diff)
     if loaded.scaler is not None:
         split = _split_with_scaler(split, loaded.scaler)
     # The trainer only holds the model here (one epoch planned, none run): it keeps the app's shape.

@@ -32,7 +32,8 @@ def start_run(ws: Workspace, cfg: Config) -> Run:
     if dataset is None:
         raise LensError("ws.no_data")
     cfg = cfg.validate()
-    split = split_series(dataset.series.values, cfg.window, dataset.test_size, val_size=dataset.val_size)
+    split = split_series(dataset.series.values, cfg.window, dataset.test_size, val_size=dataset.val_size,
+                         transform=cfg.transform, diff=cfg.diff)
     trainer = Trainer(split, cfg)
     with ws.lock:
         if ws.candidate is not None:

@@ -31,8 +31,8 @@ def live_predictions(run: Run) -> LivePredictions:
     """Predict the training and test targets with the model as it is now (one batched pass each)."""
     split = run.split
     with run.lock:
-        fitted = split.scaler.inverse(predict_scaled(run.model, split.X_train))
-        test = split.scaler.inverse(predict_scaled(run.model, split.X_test))
+        fitted = split.one_step_values(predict_scaled(run.model, split.X_train), split.window)
+        test = split.one_step_values(predict_scaled(run.model, split.X_test), split.n_train)
     return LivePredictions(fitted.astype(np.float32), test.astype(np.float32))
 
 
