@@ -289,7 +289,10 @@ def test_bench_runs_small_and_prints_one_json_object(capsys):
     assert printed == result
     for key in ("seed_loop_s_per_epoch", "lens_s_per_epoch", "speedup", "lens_300_epochs_s",
                 "lens_test_rmse", "seed_test_rmse", "seasonal_naive_test_rmse", "seed_epochs",
-                "gate_max_abs_err", "record_ms_T10000_H128", "torch", "threads"):
+                "gate_max_abs_err", "record_ms_T10000_H128", "torch", "threads", "speedup_cpu",
+                "quickstart_test_rmse_median", "bench_config_test_rmse_median"):
         assert key in result
+    assert len(result["quickstart_test_rmse_seeds"]) == len(result["bench_config_test_rmse_seeds"]) == 5
+    assert result["quickstart_test_rmse_median"] == pytest.approx(np.median(result["quickstart_test_rmse_seeds"]))
     assert result["gate_max_abs_err"] <= 1e-5
     assert result["seasonal_naive_test_rmse"] == pytest.approx(50.71, abs=0.01)  # 1959 repeated for 1960

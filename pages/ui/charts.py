@@ -74,6 +74,9 @@ def loss_view(run: Run, lang: str, live: bool) -> None:
     build = lambda: figures.loss_figure(epochs, train_loss, val_loss, lang=lang)  # noqa: E731
     refresh = lambda fig: _refresh_loss(fig, epochs, train_loss, val_loss, lang)  # noqa: E731
     plot(live_figure("train.loss", (run.run_id, lang), build, refresh), "train.loss_chart")
+    best = run.trainer.best_epoch
+    if best is not None:  # chosen on the validation part only; the test part is not looked at here
+        st.caption(tr("eval.train.best", lang, epoch=best, val_loss=float(val_loss[list(epochs).index(best)])))
 
 
 def forecast_view(run: Run, lang: str, live: bool) -> None:
