@@ -36,7 +36,7 @@ fig = figures.forecast_figure(
     fitted=result.fitted, test_pred=result.test_one_step, test_recursive=result.test_recursive,
     future_x=future_index(series, view.horizon), future=result.future,
     baselines=result.baselines if recursive else result.baselines_one_step,
-    show_baselines=show_baselines, window=split.window, lang=lang,
+    show_baselines=show_baselines, window=split.window, lang=lang, val_size=split.val_size,
 )
 charts.plot(fig, "forecast.chart")
 

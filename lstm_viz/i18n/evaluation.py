@@ -44,6 +44,7 @@ EN: dict[str, str] = {
     "eval.diff.1": "step to step",
     "eval.diff.lag": "season to season ({lag} steps)",
     "eval.diff.help": "The model reads and predicts changes instead of levels: from one step to the next, or from the same step one season earlier; the forecast adds the predicted changes to known values. A trending series needs it: the airline series' last year lies above every training value, and an LSTM (a tanh-squashed state) cannot predict beyond the range it was trained on. On the airline series, season-to-season changes gave the best and steadiest forecasts.",
+    "eval.gates.transformed": "This model reads a transformed series (transform: {kind}; differences at lag {lag}, 0 meaning none), so the input row shows those transformed values: what the cells really read.",
     "data.note.season_off_grid": "Because {n} time step(s) are missing and were not filled in, a season of {season} rows would not be {season} time steps: no seasonal baseline is used for this series. Fill the gaps in the file to get one.",
 }
 
@@ -87,5 +88,6 @@ ZH: dict[str, str] = {
     "eval.diff.1": "逐步",
     "eval.diff.lag": "逐季节（{lag} 步）",
     "eval.diff.help": "模型读取并预测变化量而不是水平本身：相邻两步之间的变化，或与一个季节前同一时刻相比的变化；预测时把预测的变化量加到已知值上。有趋势的序列需要它：航空乘客序列的最后一年高于所有训练值，而 LSTM（经 tanh 压缩的状态）无法预测超出训练范围的值。在航空乘客序列上，逐季节差分的预测最好、也最稳定。",
+    "eval.gates.transformed": "这个模型读取的是变换后的序列（变换：{kind}；滞后 {lag} 步的差分，0 表示不差分），因此输入一行显示的是这些变换后的值：也就是单元真正读到的内容。",
     "data.note.season_off_grid": "由于缺少 {n} 个时间步且未补齐，{season} 行并不等于 {season} 个时间步：这个序列不使用季节性基线。请在文件中补齐缺口后再试。",
 }

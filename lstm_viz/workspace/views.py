@@ -47,7 +47,8 @@ class GateView:
     positions : int array (T,)
         Index in the series of each step.
     inputs : float64 array (T,)
-        The input values, original units.
+        What the model reads, before scaling: the values in original units, or, when the run
+        transforms the series (log, differences), the transformed series.
     axis : pandas Index (T,)
         Time stamps (or step numbers) of each step.
     segment : str or int
@@ -109,7 +110,9 @@ def gate_trace(ws: Workspace, segment: str | int = 0, run: Run | None = None) ->
         truncated = False
     with run.lock:
         trace = record(run.model.core, np.ascontiguousarray(x, np.float32))
-    return GateView(trace, positions, split.values[positions], axis[positions], segment, truncated)
+    # The model reads the transformed series: show that, not the values it never sees.
+    inputs = split.values[positions] if split.transform.identity else split.scaler.inverse(x).reshape(-1)
+    return GateView(trace, positions, inputs, axis[positions], segment, truncated)
 
 
 @dataclass(frozen=True)

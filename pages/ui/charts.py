@@ -87,7 +87,8 @@ def forecast_view(run: Run, lang: str, live: bool) -> None:
     pred = wsm.live_predictions(run)
     build = lambda: figures.forecast_figure(  # noqa: E731
         run.dataset.series.axis(), split.values, split.n_train, fitted=pred.fitted, test_pred=pred.test,
-        window=split.window, lang=lang, title=tr("fig.forecast.title_short", lang))  # half a page wide
+        window=split.window, lang=lang, title=tr("fig.forecast.title_short", lang),  # half a page wide
+        val_size=split.val_size)
     refresh = lambda fig: _refresh_named(fig, {tr("fig.forecast.fitted", lang): pred.fitted,  # noqa: E731
                                                tr("fig.forecast.one_step", lang): pred.test})
     plot(live_figure("train.forecast", (run.run_id, lang), build, refresh), "train.forecast_chart")
