@@ -98,3 +98,25 @@ def test_warnings_for_splits_that_leave_too_little_to_learn_from():
     assert "eval.warn.window" in keys and "eval.warn.few_windows" in keys
     keys = [k for k, _ in learning_warnings(144, 2, 130)]
     assert "eval.warn.test" in keys and "eval.warn.window" not in keys
+
+
+def test_pages_show_the_split_the_best_epoch_and_the_backtest_in_both_languages():
+    from tests.app_session import trained_session
+
+    at = trained_session()
+    run = at.session_state["ws"].run
+    assert run.cfg.diff == 12 and run.split.val_size == 12  # the Home quick start's defaults
+    captions = " ".join(c.value for c in at.caption)
+    assert f"Best epoch by validation loss: {run.trainer.best_epoch}" in captions
+    at.switch_page("pages/data.py").run()
+    assert not at.exception and at.number_input(key="data.val_size").value == 12
+    assert any("Validation part: 12 points" in c.value for c in at.caption)
+    at.switch_page("pages/forecast.py").run()
+    assert not at.exception
+    said = " ".join(m.value for m in [*at.success, *at.warning, *at.info])
+    assert "of 7 origins" in said and "±" in said
+    assert any("never used in training" in c.value for c in at.caption)
+    at.segmented_control(key="lang").set_value("zh").run()
+    assert not at.exception
+    said = " ".join(m.value for m in [*at.success, *at.warning, *at.info])
+    assert "7 个起点" in said
