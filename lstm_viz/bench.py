@@ -10,6 +10,17 @@ Prints one JSON object, all figures measured in this run:
   300-epoch run (scaled from ``lens_epochs`` when another count is asked for);
 - ``lens_test_rmse``, ``seed_test_rmse``, ``seasonal_naive_test_rmse``: the recursive
   12-month forecast of the last year (1960), original units;
+- ``bench_config_test_rmse_seeds`` (and ``_median``): that same run of ours for seeds 0–4,
+  because one seed says little (the same settings swing by a factor of 3 between seeds);
+- ``quickstart_test_rmse_seeds``, ``quickstart_test_rmse_median``, ``quickstart_test_rmse_worst``,
+  ``quickstart_cpu_s_median``: the Home page's quick start (the airline sample with
+  :func:`lstm_viz.workspace.recommended_config`: its validation part, its differencing),
+  seeds 0–4, recursive RMSE of 1960 and training CPU seconds;
+- ``quickstart_direct_test_rmse_seeds`` (and ``_median``, ``_worst``, ``quickstart_direct_cpu_s_median``):
+  the same split, size and epochs with a direct 12-step head (:class:`lstm_viz.seq2seq.Seq2Seq`,
+  ``mode="direct"``, the Many in, many out page's) instead of the recursive rollout;
+- ``speedup_cpu``: the speedup in CPU time of this process, steadier than the wall-clock
+  ``speedup`` on a shared machine;
 - ``gate_max_abs_err``: the largest |recorded - nn.LSTM| over h and c, every layer and
   step, of a random 3-layer LSTM on a batch;
 - ``record_ms_T10000_H128``: time to record every gate along 10,000 steps with 128 units;
@@ -41,6 +52,8 @@ from lstm_viz.config import Config
 from lstm_viz.forecast import baselines, recursive_test, rollout_scaled
 from lstm_viz.metrics import rmse
 from lstm_viz.recorder import record
+from lstm_viz import workspace as wsm
+from lstm_viz.seq2seq import Seq2Seq, fit, make_seq2seq_windows
 from lstm_viz.training import Trainer, torch_threads
 from lstm_viz.windows import Split, split_series
 
@@ -113,6 +126,51 @@ def lens_run(split: Split, cfg: Config) -> tuple[float, float, float]:
         pass
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     return wall, cpu, rmse(split.test_values, recursive_test(trainer.model, split))
+
+
+SEEDS = (0, 1, 2, 3, 4)
+
+
+def quickstart_split() -> tuple[Split, Config]:
+    """Return the Home page's quick start: the airline sample's split and its recommended settings."""
+    dataset = wsm.load_sample(wsm.Workspace(), "airline")
+    cfg = wsm.recommended_config(dataset)
+    split = split_series(dataset.series.values, cfg.window, dataset.test_size, val_size=dataset.val_size,
+                         transform=cfg.transform, diff=cfg.diff)
+    return split, cfg
+
+
+def quickstart_runs(seeds=SEEDS) -> list[tuple[float, float]]:
+    """Train the Home page's quick start once per seed; return (recursive 1960 RMSE, training CPU s) each."""
+    split, cfg = quickstart_split()
+    out = []
+    for seed in seeds:
+        _, cpu, err = lens_run(split, cfg.replace(seed=seed))
+        out.append((err, cpu))
+    return out
+
+
+def direct_runs(seeds=SEEDS) -> list[tuple[float, float]]:
+    """The quick start's split, size, epochs and batches with a direct multi-step head; (RMSE, CPU s) per seed.
+
+    Pairs of (window in, test_size out) whose targets all lie in the training part, read
+    after the padded first differences; one forward pass forecasts the whole test part.
+    """
+    split, cfg = quickstart_split()
+    h, lag = split.test_size, split.transform.diff
+    X, Y = make_seq2seq_windows(split.scaled[lag : split.n_fit], cfg.window, h)
+    seed_window = torch.from_numpy(split.scaled[split.n_train - cfg.window : split.n_train]).view(-1, 1, 1)
+    out = []
+    for seed in seeds:
+        torch.manual_seed(seed)
+        model = Seq2Seq(n_out=h, hidden_size=cfg.hidden_size, mode="direct")
+        cpu = time.process_time()
+        fit(model, X, Y, epochs=cfg.epochs, lr=cfg.lr, batch_size=cfg.batch_size, seed=seed)
+        cpu = time.process_time() - cpu
+        with torch.no_grad():
+            z = model(seed_window)[:, 0].numpy()
+        out.append((rmse(split.test_values, split.rollout_values(z, split.n_train)), cpu))
+    return out
 
 
 def gate_error(seed: int = 0) -> float:
@@ -257,10 +315,26 @@ def main(argv: list[str] | None = None) -> dict:
             "seasonal_naive_test_rmse": round(
                 rmse(split.test_values, baselines(split, SEASON)["seasonal_naive"]), 2
             ),
+            "bench_config_test_rmse_seeds": [round(lens_rmse, 2)] + [
+                round(lens_run(split, cfg.replace(seed=seed))[2], 2) for seed in SEEDS[1:]],
             "gate_max_abs_err": float(f"{gate_error():.3g}"),
             "record_ms_T10000_H128": round(record_ms(), 1),
             "budget_estimate": budget_estimates(),
         }
+        quick = quickstart_runs()
+        direct = direct_runs()
+    result["bench_config_test_rmse_median"] = float(np.median(result["bench_config_test_rmse_seeds"]))
+    result["quickstart_config"] = {k: v for k, v in wsm.recommended_config(
+        wsm.load_sample(wsm.Workspace(), "airline")).to_dict().items()
+        if k in ("hidden_size", "window", "epochs", "lr", "batch_size", "transform", "diff")}
+    result["quickstart_test_rmse_seeds"] = [round(err, 2) for err, _ in quick]
+    result["quickstart_test_rmse_median"] = round(float(np.median([err for err, _ in quick])), 2)
+    result["quickstart_test_rmse_worst"] = round(max(err for err, _ in quick), 2)
+    result["quickstart_cpu_s_median"] = round(float(np.median([cpu for _, cpu in quick])), 2)
+    result["quickstart_direct_test_rmse_seeds"] = [round(err, 2) for err, _ in direct]
+    result["quickstart_direct_test_rmse_median"] = round(float(np.median([err for err, _ in direct])), 2)
+    result["quickstart_direct_test_rmse_worst"] = round(max(err for err, _ in direct), 2)
+    result["quickstart_direct_cpu_s_median"] = round(float(np.median([cpu for _, cpu in direct])), 2)
     result["bench_s"] = round(time.perf_counter() - started, 1)
     print(json.dumps(result))
     return result

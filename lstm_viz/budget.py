@@ -104,15 +104,13 @@ def compute_cost(cfg: Config, n_train_windows: int, n_eval_windows: int = 0, n_r
 
 
 def evaluated_windows(split) -> int:
-    """Count the windows of ``split`` a run predicts every epoch: all but the training ones.
+    """Count the windows of ``split`` a run predicts besides training on them.
 
-    Counted from the split's window arrays (``X_train`` and every other ``X_…``,
-    time-first (T, M, 1)), so a split with a validation part beside the test
-    part is counted whichever of them the epoch predicts.
+    The validation windows every epoch (they choose the best epoch) and the test
+    windows the live view and the snapshots predict. ``split`` holds time-first
+    window arrays ``X_val`` and ``X_test`` of shape (T, M, input_size).
     """
-    arrays = {name: value for name, value in vars(split).items()
-              if name.startswith("X_") and isinstance(value, np.ndarray) and value.ndim == 3}
-    return int(sum(value.shape[1] for name, value in arrays.items() if name != "X_train"))
+    return int(split.X_val.shape[1] + split.X_test.shape[1])
 
 
 def split_cost(cfg: Config, split) -> float:
@@ -123,7 +121,7 @@ def split_cost(cfg: Config, split) -> float:
     the test part and the longest horizon (``config.MAX_HORIZON``).
     """
     rollout = int(split.test_size) + config_module.MAX_HORIZON
-    return compute_cost(cfg, split.X_train.shape[1], evaluated_windows(split), rollout)
+    return compute_cost(cfg, split.X_fit.shape[1], evaluated_windows(split), rollout)
 
 
 def check_cost(seconds: float) -> float:

@@ -59,6 +59,12 @@ class Config:
         Training snapshots (gate trace + predictions) kept per run, at most 60.
     num_threads : int or None
         Torch intra-op threads for this run; None leaves torch's default.
+    transform : {"none", "log", "boxcox"}
+        What the model reads before scaling: the values, their log, or their Box-Cox transform.
+    diff : int
+        Differencing lag: 0 the model reads levels; 1 changes from step to step; the season
+        (12 for monthly data) changes from the same step a season earlier.
+        See :mod:`lstm_viz.transforms` for why a trending, growing series needs them.
     """
 
     cell: CellKind = "lstm"
@@ -73,6 +79,8 @@ class Config:
     seed: int = 0
     max_snapshots: int = 60
     num_threads: int | None = None
+    transform: str = "none"
+    diff: int = 0
 
     def validate(self) -> "Config":
         """Return self, or raise :class:`LensError` naming the first bad setting."""
@@ -82,6 +90,10 @@ class Config:
             value = getattr(self, name)
             if value != value or not (low <= value <= high):  # value != value catches NaN
                 raise LensError("config.range", name=name, value=value, low=low, high=high)
+        if self.transform not in ("none", "log", "boxcox"):
+            raise LensError("transforms.kind", value=self.transform, known="none, log, boxcox")
+        if not 0 <= self.diff <= LIMITS["window"][1]:
+            raise LensError("config.range", name="diff", value=self.diff, low=0, high=LIMITS["window"][1])
         if self.num_threads is not None and self.num_threads < 1:
             raise LensError("config.range", name="num_threads", value=self.num_threads, low=1, high=64)
         return self

@@ -13,7 +13,8 @@ Four kinds of model output, all from windows of ``T`` past values:
   chosen horizon (as in the classic airline-passengers tutorial).
 
 Baselines forecast the test part from the training part alone: the last value,
-the value one season earlier (seasonal naive), and the training mean. With
+the value one season earlier (seasonal naive, only for a series with a real
+season of at least 2 steps on a regular time grid), and the training mean. With
 ``one_step=True`` they may read the actual values up to ``t - 1`` instead,
 which makes them the fair yardstick for one-step predictions.
 
@@ -64,12 +65,12 @@ def fitted_values(model: nn.Module, split: Split) -> np.ndarray:
 
     Entry ``k`` predicts ``split.values[split.window + k]``.
     """
-    return split.scaler.inverse(predict_scaled(model, split.X_train))
+    return split.one_step_values(predict_scaled(model, split.X_train), split.window)
 
 
 def one_step_test(model: nn.Module, split: Split) -> np.ndarray:
     """Return one-step-ahead predictions over the test part, (test_size,) float64, original units."""
-    return split.scaler.inverse(predict_scaled(model, split.X_test))
+    return split.one_step_values(predict_scaled(model, split.X_test), split.n_train)
 
 
 def rollout_scaled(model: nn.Module, seed_window: np.ndarray, horizon: int) -> np.ndarray:
@@ -123,7 +124,7 @@ def rollout(model: nn.Module, split: Split, horizon: int, start: int | None = No
     """
     start = len(split.values) if start is None else int(start)
     seed = split.scaled[start - split.window : start]
-    return split.scaler.inverse(rollout_scaled(model, seed, horizon))
+    return split.rollout_values(rollout_scaled(model, seed, horizon), start)
 
 
 def recursive_test(model: nn.Module, split: Split) -> np.ndarray:
@@ -137,15 +138,17 @@ def baselines(split: Split, season: int | None = None, one_step: bool = False) -
     Parameters
     ----------
     season : int, optional
-        Season length (12 for monthly data). None, or longer than the
-        training part, makes the seasonal naive forecast fall back to the last value.
+        Season length in steps of the regular time grid (12 for monthly data).
+        None, 1, or longer than the training part: there is no seasonal naive
+        forecast (it would only repeat the last value under another name).
     one_step : bool
         False: forecast from the end of the training part only (multi-step).
         True: each forecast may read the actual values up to the step before it.
 
     Returns
     -------
-    dict mapping "last_value", "seasonal_naive", "train_mean" to (test_size,) float64 arrays.
+    dict mapping "last_value", "seasonal_naive" (only with a season), "train_mean" to
+    (test_size,) float64 arrays.
     """
     values, n_train, n_test = split.values, split.n_train, split.test_size
     t = np.arange(n_train, n_train + n_test)  # indices being forecast
@@ -153,15 +156,20 @@ def baselines(split: Split, season: int | None = None, one_step: bool = False) -
         last = values[t - 1]
     else:
         last = np.full(n_test, values[n_train - 1])
-    if season is None or season < 1 or season > n_train:
-        seasonal = last.copy()
-    elif one_step:
+    mean = np.full(n_test, float(np.mean(values[:n_train])))
+    if not has_season(season, n_train):
+        return {"last_value": last, "train_mean": mean}
+    if one_step:
         seasonal = values[t - season]
     else:
         # Repeat the last observed season: step h reads values[n_train - season + h mod season].
         seasonal = values[n_train - season + (t - n_train) % season]
-    mean = np.full(n_test, float(np.mean(values[:n_train])))
     return {"last_value": last, "seasonal_naive": seasonal, "train_mean": mean}
+
+
+def has_season(season: int | None, n_known: int) -> bool:
+    """Return True when a seasonal naive forecast exists: a season of 2 … ``n_known`` steps."""
+    return season is not None and 2 <= int(season) <= int(n_known)
 
 
 @dataclass(frozen=True)

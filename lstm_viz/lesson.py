@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
 from lstm_viz import samples
-from lstm_viz.budget import check_budget
+from lstm_viz.budget import check_split_budget
 from lstm_viz.config import LIMITS, Config
 from lstm_viz.errors import LensError
 from lstm_viz.windows import split_series
@@ -36,6 +36,7 @@ from lstm_viz.workspace.store import TOKEN_PARAM
 LESSON_PARAM = "lesson"  # present in every lesson link; its value is the format's version
 VERSION = "1"
 SETTINGS: tuple[str, ...] = ("hidden_size", "num_layers", "dropout", "window", "epochs", "lr", "batch_size", "seed")
+TRANSFORMS: tuple[str, ...] = ("none", "log", "boxcox")  # as Config.validate accepts
 HORIZON_LIMITS = (1, 1000)  # as the Data page's horizon input
 MAX_TEXT = 40  # longer values are tampered with: never parsed, shown cut
 IGNORED = {TOKEN_PARAM, "embed", "embed_options"}  # may share the URL with a lesson; not its fields
@@ -78,7 +79,10 @@ FIELDS: dict[str, Field] = {
     for field in (
         Field("sample", str, lambda key: key in samples.SAMPLES, ", ".join(samples.SAMPLES)),
         _bounded("test_size", int, 1, 10**9),  # fitted to the sample in apply()
+        _bounded("val_size", int, 0, 10**9),  # fitted to the sample in apply()
         _bounded("horizon", int, *HORIZON_LIMITS),
+        Field("transform", str, lambda kind: kind in TRANSFORMS, ", ".join(TRANSFORMS)),
+        _bounded("diff", int, 0, LIMITS["window"][1]),
         *(_bounded(name, int if name not in ("dropout", "lr") else float, *LIMITS[name]) for name in SETTINGS),
     )
 }
@@ -110,7 +114,8 @@ def from_setup(dataset: Dataset, cfg: Config) -> Lesson:
     sample = samples.SAMPLES.get(dataset.name) if dataset.source == "sample" else None
     if sample is None or (dataset.target, dataset.series_name) != (sample.target, sample.series_name):
         raise LensError("ws.lesson.not_sample")
-    return {"sample": dataset.name, "test_size": dataset.test_size, "horizon": dataset.horizon,
+    return {"sample": dataset.name, "test_size": dataset.test_size, "val_size": dataset.val_size,
+            "horizon": dataset.horizon, "transform": cfg.transform, "diff": cfg.diff,
             **{name: getattr(cfg, name) for name in SETTINGS}}
 
 
@@ -207,16 +212,23 @@ def apply(ws: Workspace, lesson: Lesson) -> list[LensError]:
                                high=datasets.max_test_size(dataset), default=dataset.test_size))
         test_size = dataset.test_size
     datasets.set_split(ws, test_size, lesson.get("horizon", dataset.horizon))
+    val_size = lesson.get("val_size", dataset.val_size)
+    if val_size > datasets.max_val_size(dataset):
+        notes.append(LensError("ws.lesson.val_size", val_size=val_size, n=dataset.n_points,
+                               high=datasets.max_val_size(dataset), default=dataset.val_size))
+        val_size = dataset.val_size
+    datasets.set_split(ws, test_size, dataset.horizon, val_size)
     base = datasets.recommended_config(dataset)
-    longest = dataset.n_points - datasets.min_points(0, test_size)  # the longest window this split leaves room for
+    longest = dataset.n_points - datasets.min_points(0, test_size, dataset.val_size)  # the longest window that fits
     base = base.replace(window=min(base.window, longest))
-    cfg = base.replace(**{name: lesson[name] for name in SETTINGS if name in lesson}).validate()
+    cfg = base.replace(**{name: lesson[name] for name in (*SETTINGS, "transform", "diff") if name in lesson}).validate()
     if cfg.window > longest:
         notes.append(LensError("ws.lesson.window", window=cfg.window, high=longest, default=base.window))
         cfg = cfg.replace(window=base.window)
-    split = split_series(dataset.series.values, cfg.window, test_size)
     try:
-        check_budget(cfg, split.X_train.shape[1])
+        split = split_series(dataset.series.values, cfg.window, test_size, val_size=dataset.val_size,
+                             transform=cfg.transform, diff=cfg.diff)
+        check_split_budget(cfg, split)
     except LensError:  # the budget's own message talks of settings the student did not choose
         notes.append(LensError("ws.lesson.budget"))
         cfg = base

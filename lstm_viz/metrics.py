@@ -62,15 +62,20 @@ def smape(y_true, y_pred) -> float:
     return float(100.0 * np.mean(2.0 * np.abs(y_true[keep] - y_pred[keep]) / denom[keep]))
 
 
+def mase_season(n_train: int, season: int | None = None) -> int:
+    """Return the season ``m`` MASE scales by: ``season``, or 1 (the last-value naive) when
+    ``season`` is None, below 2, or not shorter than the ``n_train`` training values."""
+    return int(season) if season and 2 <= season < n_train else 1
+
+
 def naive_scale(y_train, season: int | None = None) -> float:
     """Return the in-sample MAE of the seasonal naive forecast on ``y_train`` (the MASE denominator).
 
-    Uses season 1 when ``season`` is None or not shorter than the training part.
+    Uses season 1 (the last-value naive, see :func:`mase_season`) when ``season`` is None or
+    not shorter than the training part.
     """
     y_train = np.asarray(y_train, np.float64).ravel()
-    m = season if season and season >= 1 else 1
-    if m >= y_train.size:
-        m = 1
+    m = mase_season(y_train.size, season)
     if y_train.size <= m:
         return float("nan")
     return float(np.mean(np.abs(y_train[m:] - y_train[:-m])))

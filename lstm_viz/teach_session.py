@@ -323,12 +323,14 @@ class CompareOutcome:
     cfg: Config
 
 
-def prepare_compare(values: np.ndarray, test_size: int, cfg: Config) -> tuple[Split, dict]:
+def prepare_compare(values: np.ndarray, test_size: int, cfg: Config, val_size: int = 0) -> tuple[Split, dict]:
     """Split the series for ``cfg`` and build (untrained) trainers once, so bad settings are refused at the click.
 
-    Returns the split and the trainers; raises LensError (window too long, run over the budget …).
+    ``val_size`` values before the test part are the validation part (its loss is the table's
+    validation loss). Returns the split and the trainers; raises LensError (window too long, run
+    over the budget …).
     """
-    split = split_series(values, cfg.window, test_size)
+    split = split_series(values, cfg.window, test_size, val_size=val_size, transform=cfg.transform, diff=cfg.diff)
     return split, start_trainers(split, cfg)
 
 

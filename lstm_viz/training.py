@@ -17,10 +17,12 @@ One epoch::
         loss = mean((model(x) - y)^2)                    MSE in scaled units
         Adam update
     train loss = mean of the batch losses over the epoch, weighted by batch size
-    validation loss = MSE on the test-part windows (split.X_test, split.y_test)
+    validation loss = MSE on the validation windows (split.X_val, split.y_val), NaN without any
 
-The validation loss is only *reported*: nothing (no early stopping, no model
-selection) is chosen with it, so the test part stays an honest test.
+The model learns from the training windows only (split.X_fit). The validation
+loss chooses the best epoch (:attr:`Trainer.best_epoch`); the test part is
+never evaluated here, so nothing about training depends on it and it stays an
+honest test for the Forecast page's verdict.
 
 A NaN or infinite loss ends the run with status ``"diverged"`` and puts back
 the weights of the last epoch that ended with finite losses.
@@ -65,7 +67,8 @@ class Snapshot:
     fitted : float32 array (M_train,)
         One-step predictions of ``values[window:n_train]``, original units.
     test_pred : float32 array (test_size,)
-        One-step-ahead predictions of the test part, original units.
+        One-step-ahead predictions of the test part, original units (drawn only;
+        nothing in training reads them).
     """
 
     epoch: int
@@ -138,8 +141,8 @@ class Trainer:
     Parameters
     ----------
     split : Split
-        Training windows ``X_train`` (T, M_train, 1), ``y_train`` (M_train,) and
-        test windows for the validation loss, all in scaled units.
+        Training windows ``X_fit`` (T, M_fit, 1), ``y_fit`` (M_fit,) and
+        validation windows ``X_val``, ``y_val`` for the validation loss, all in scaled units.
     cfg : Config
         ``epochs``, ``lr``, ``batch_size``, ``seed``, ``max_snapshots``,
         ``num_threads``; and, if ``model`` is None, the model's shape.
@@ -171,10 +174,10 @@ class Trainer:
         self.reference_window: np.ndarray = np.ascontiguousarray(split.X_test[:, 0])  # (T, 1)
         self.optimizer_steps = 0
         self.diverged_at: int | None = None  # epoch whose loss was not finite
-        self._X_train = torch.from_numpy(np.ascontiguousarray(split.X_train, np.float32))
-        self._y_train = torch.from_numpy(np.ascontiguousarray(split.y_train, np.float32))
-        self._X_test = torch.from_numpy(np.ascontiguousarray(split.X_test, np.float32))
-        self._y_test = np.asarray(split.y_test, np.float64)
+        self._X_train = torch.from_numpy(np.ascontiguousarray(split.X_fit, np.float32))
+        self._y_train = torch.from_numpy(np.ascontiguousarray(split.y_fit, np.float32))
+        self._X_val = torch.from_numpy(np.ascontiguousarray(split.X_val, np.float32))
+        self._y_val = np.asarray(split.y_val, np.float64)
         self._elapsed = 0.0
         self._good = self._copy_weights()  # weights at the end of the last completed epoch (never changed in place)
         self._shown: dict[int, list[torch.Tensor]] = {}  # epochs a page showed -> their weights, see show()
@@ -280,6 +283,14 @@ class Trainer:
         val = np.array([r.val_loss for r in self.history], np.float64)
         return epochs, train, val
 
+    @property
+    def best_epoch(self) -> int | None:
+        """The epoch with the lowest validation loss (the first of equals); None without validation."""
+        val = np.array([r.val_loss for r in self.history], np.float64)
+        if not np.isfinite(val).any():
+            return None
+        return int(self.history[int(np.nanargmin(np.where(np.isfinite(val), val, np.nan)))].epoch)
+
     def status_message(self) -> tuple[str, dict]:
         """Return the i18n key and parameters describing the current status."""
         params = {"epoch": self.epochs_done, "epochs": self.cfg.epochs}
@@ -336,18 +347,24 @@ class Trainer:
                     return None
         self._part = None
         epoch = part.epoch
-        test_scaled = predict_scaled(self.model, self._X_test)
-        val_loss = float(np.mean((test_scaled - self._y_test) ** 2))
-        if not math.isfinite(val_loss) or not self._weights_finite():
+        val_loss = self._val_loss()
+        if math.isinf(val_loss) or not self._weights_finite():
             return self._diverge(epoch, started)
         self._good = self._copy_weights()
-        snapshot = self._snapshot(epoch, test_scaled) if epoch in self.snapshot_epochs else None
+        snapshot = self._snapshot(epoch) if epoch in self.snapshot_epochs else None
         self._elapsed += time.perf_counter() - started
         report = EpochReport(epoch, part.total / m_train, val_loss, self._elapsed, snapshot)
         self.history.append(report)
         if epoch >= self.cfg.epochs:
             self.status = "done"
         return report
+
+    def _val_loss(self) -> float:
+        """MSE on the validation windows, scaled units; NaN when the split has none; inf if not finite."""
+        if self._X_val.shape[1] == 0:
+            return float("nan")
+        val_loss = float(np.mean((predict_scaled(self.model, self._X_val) - self._y_val) ** 2))
+        return val_loss if math.isfinite(val_loss) else float("inf")
 
     def _diverge(self, epoch: int, started: float) -> None:
         self._part = None
@@ -357,15 +374,14 @@ class Trainer:
         self._elapsed += time.perf_counter() - started
         return None
 
-    def _snapshot(self, epoch: int, test_scaled: np.ndarray | None = None) -> Snapshot:
-        if test_scaled is None:
-            test_scaled = predict_scaled(self.model, self._X_test)
-        scaler = self.split.scaler
+    def _snapshot(self, epoch: int) -> Snapshot:
+        # A picture for the live chart only: nothing the trainer decides reads these predictions.
+        split = self.split
         snap = Snapshot(
             epoch=epoch,
             trace=record(self.model.core, self.reference_window),
-            fitted=scaler.inverse(predict_scaled(self.model, self._X_train)).astype(np.float32),
-            test_pred=scaler.inverse(test_scaled).astype(np.float32),
+            fitted=split.one_step_values(predict_scaled(self.model, split.X_train), split.window).astype(np.float32),
+            test_pred=split.one_step_values(predict_scaled(self.model, split.X_test), split.n_train).astype(np.float32),
         )
         self.snapshots.append(snap)
         return snap

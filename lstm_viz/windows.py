@@ -5,9 +5,23 @@ A series ``v`` of ``N`` values becomes supervised pairs::
     X[:, k] = v[k : k + T]      (the window, T = ``window``)
     y[k]    = v[k + T]          (the next value)
 
-``X`` is time-first, (T, M, 1), ready for ``nn.LSTM``. The last ``test_size``
-values are the test part; a test window may read training values, but its
-target is always in the test part. The scaler sees only the training part.
+``X`` is time-first, (T, M, 1), ready for ``nn.LSTM``. The series is split
+three ways by time::
+
+    | training (fit)          | validation | test      |
+    0                       n_fit       n_train       N
+
+The model learns from the training windows; the per-epoch validation loss and
+the best epoch are measured on the validation part (its last ``val_size``
+values before the test part); the last ``test_size`` values are the test part,
+touched once, for the final verdict. A window may read earlier values of any
+part, but its target always lies in one part. The scaler sees only the
+training (fit) part, so neither validation nor test values leak into the model.
+
+Optionally the model reads a transformed series (log or Box-Cox, then
+differences; :mod:`lstm_viz.transforms`): ``scaled`` is then the scaled
+transform, and :meth:`Split.one_step_values` / :meth:`Split.rollout_values`
+turn the model's outputs back into values of the series.
 """
 from __future__ import annotations
 
@@ -17,6 +31,7 @@ from typing import Literal
 import numpy as np
 
 from lstm_viz.errors import LensError
+from lstm_viz.transforms import Transform, fit_transform
 
 ScalerKind = Literal["minmax", "standard"]
 MIN_TRAIN_WINDOWS = 4  # fewer pairs than this cannot teach a model anything
@@ -82,15 +97,22 @@ class Split:
     scaled : float32 array (N,)
         The series in model units.
     n_train : int
-        The first ``n_train`` values are the training part; the rest (``test_size``) the test part.
+        The first ``n_train`` values come before the test part (training and
+        validation); the rest (``test_size``) are the test part.
     window : int
         Window length ``T``.
     scaler : Scaler
-        Fitted on ``values[:n_train]``.
+        Fitted on ``values[:n_fit]``, the training part without its validation values.
     X_train, y_train : (T, M_train, 1), (M_train,)
-        Windows whose target lies in the training part.
+        Windows whose target lies before the test part (``X_fit`` followed by ``X_val``).
     X_test, y_test : (T, M_test, 1), (M_test,)
         Windows whose target lies in the test part (``M_test == test_size``).
+    val_size : int
+        The last ``val_size`` values before the test part are the validation
+        part (0: none). ``X_fit`` / ``X_val`` are the windows whose target lies
+        in the training (fit) part / the validation part.
+    transform : Transform
+        What the model reads before scaling (identity by default: the values themselves).
     """
 
     values: np.ndarray
@@ -102,6 +124,39 @@ class Split:
     y_train: np.ndarray
     X_test: np.ndarray
     y_test: np.ndarray
+    val_size: int = 0
+    transform: Transform = Transform()
+
+    def one_step_values(self, z: np.ndarray, first: int) -> np.ndarray:
+        """Turn one-step model outputs ``z`` (M,) for targets ``first … first + M - 1`` into values, float64."""
+        return self.transform.one_step(self.scaler.inverse(z), self.values, first)
+
+    def rollout_values(self, z: np.ndarray, start: int) -> np.ndarray:
+        """Turn a rollout's model outputs ``z`` (H,) for ``start … start + H - 1`` into values, float64."""
+        return self.transform.rollout(self.scaler.inverse(z), self.values, start)
+
+    @property
+    def n_fit(self) -> int:
+        """Points the model learns from (the training part without the validation part)."""
+        return int(self.n_train - self.val_size)
+
+    @property
+    def X_fit(self) -> np.ndarray:
+        """Windows the model learns from, (T, M_fit, 1): not those reading the padded first differences."""
+        return self.X_train[:, self.transform.diff : self.X_train.shape[1] - self.val_size]
+
+    @property
+    def y_fit(self) -> np.ndarray:
+        return self.y_train[self.transform.diff : self.y_train.shape[0] - self.val_size]
+
+    @property
+    def X_val(self) -> np.ndarray:
+        """Validation windows, (T, val_size, 1): they choose the best epoch and stop early."""
+        return self.X_train[:, self.X_train.shape[1] - self.val_size :]
+
+    @property
+    def y_val(self) -> np.ndarray:
+        return self.y_train[self.y_train.shape[0] - self.val_size :]
 
     @property
     def test_size(self) -> int:
@@ -117,12 +172,28 @@ class Split:
 
 
 def split_series(
-    values: np.ndarray, window: int, test_size: int, scaler: ScalerKind = "minmax"
+    values: np.ndarray, window: int, test_size: int, scaler: ScalerKind = "minmax", val_size: int = 0,
+    transform: str = "none", diff: int = 0,
 ) -> Split:
-    """Split ``values`` (N,) by time, fit the scaler on the training part, and window both parts.
+    """Split ``values`` (N,) by time into training, validation and test parts, scale, and window them.
 
-    Raises :class:`LensError` when the series is too short for ``window`` and
-    ``test_size`` (the message says how many points are needed).
+    Parameters
+    ----------
+    values : array (N,)
+    window : int
+        Window length ``T``.
+    test_size : int
+        The last ``test_size`` values are the test part (at least 1).
+    scaler : {"minmax", "standard"}
+        Fitted on the training part only (without validation or test values).
+    val_size : int
+        The ``val_size`` values just before the test part are the validation part (0: none).
+    transform, diff :
+        ``"none"``, ``"log"`` or ``"boxcox"`` (λ fitted on the training part), then
+        differences of order ``diff`` (0 or 1); see :mod:`lstm_viz.transforms`.
+
+    Raises :class:`LensError` when the series is too short for ``window``,
+    ``val_size`` and ``test_size`` (the message says how many points are needed).
     """
     values = np.asarray(values, np.float64).ravel()
     n = int(values.shape[0])
@@ -130,14 +201,24 @@ def split_series(
         raise LensError("windows.test_size", test_size=int(test_size))
     if window < 1:
         raise LensError("windows.window", window=int(window))
-    need = window + MIN_TRAIN_WINDOWS + test_size
+    if val_size < 0:
+        raise LensError("windows.val_size", val_size=int(val_size))
+    need = window + MIN_TRAIN_WINDOWS + test_size + int(val_size)
     if n < need:
+        if val_size:
+            raise LensError("windows.not_enough_val", n=n, window=int(window), test_size=int(test_size),
+                            val_size=int(val_size), need=need)
         raise LensError(
             "windows.not_enough", n=n, window=int(window), test_size=int(test_size), need=need
         )
     n_train = n - test_size
-    fitted = Scaler.fit(values[:n_train], scaler)
-    scaled = fitted.transform(values)
+    n_fit = n_train - int(val_size)
+    if diff and n < need + int(diff):
+        raise LensError("windows.not_enough_diff", n=n, lag=int(diff), need=need + int(diff))
+    change = fit_transform(values[:n_fit], values, transform, diff)
+    model_series = change.model_series(values)
+    fitted = Scaler.fit(model_series[change.diff : n_fit], scaler)  # the padded first differences are not data
+    scaled = fitted.transform(model_series)
     X_all, y_all = make_windows(scaled, window)
     m_train = n_train - window  # windows whose target index window + k < n_train
     return Split(
@@ -150,4 +231,6 @@ def split_series(
         y_train=y_all[:m_train],
         X_test=np.ascontiguousarray(X_all[:, m_train:]),
         y_test=y_all[m_train:],
+        val_size=int(val_size),
+        transform=change,
     )

@@ -82,7 +82,7 @@ else:
         try:
             cfg = ts.compare_config(base_config(current)[0], st.session_state["compare.hidden_size"],
                                     st.session_state["compare.epochs"])
-            split, trainers = ts.prepare_compare(data.series.values, data.test_size, cfg)
+            split, trainers = ts.prepare_compare(data.series.values, data.test_size, cfg, data.val_size)
         except LensError as err:
             flash_error(err)
             return

@@ -4,6 +4,7 @@ import streamlit as st
 from lstm_viz import workspace as wsm
 from lstm_viz.data import freq_label_key
 from lstm_viz.errors import LensError
+from lstm_viz.evaluation import learning_warnings
 from lstm_viz.i18n import tr
 from lstm_viz.samples import SAMPLES
 from pages.ui import charts
@@ -62,7 +63,8 @@ def apply_columns() -> None:
 def apply_split() -> None:
     current = workspace()
     try:
-        wsm.set_split(current, st.session_state["data.test_size"], st.session_state["data.horizon"])
+        wsm.set_split(current, st.session_state["data.test_size"], st.session_state["data.horizon"],
+                      st.session_state["data.val_size"])
     except LensError as err:
         flash_error(err)
         _sync_split(current.dataset, force=True)
@@ -81,12 +83,13 @@ def _sync_pickers(dataset, force: bool = False) -> None:
 
 def _sync_split(dataset, force: bool = False) -> None:
     fresh = st.session_state.get("data.split_synced") == dataset.data_id if dataset is not None else True
-    keys = ("data.test_size", "data.horizon")
+    keys = ("data.test_size", "data.horizon", "data.val_size")
     if dataset is None or (not force and fresh and all(k in st.session_state for k in keys)):
         return
     st.session_state["data.split_synced"] = dataset.data_id
     st.session_state["data.test_size"] = dataset.test_size
     st.session_state["data.horizon"] = dataset.horizon
+    st.session_state["data.val_size"] = dataset.val_size
 
 
 def _label(value) -> str:
@@ -178,12 +181,21 @@ with st.container(border=True):
 
 # -- split and horizon ----------------------------------------------------------------------------
 
-st.subheader(t("page.data.split"))
-s1, s2 = st.columns(2)
+st.subheader(t("eval.split.title"))
+s0, s1, s2 = st.columns(3)
 max_test = wsm.max_test_size(dataset)
+max_val = wsm.max_val_size(dataset)
 st.session_state["data.test_size"] = int(min(max(1, st.session_state["data.test_size"]), max_test))
+st.session_state["data.val_size"] = int(min(max(0, st.session_state["data.val_size"]), max_val))
+s0.number_input(t("eval.split.val_size"), 0, max_val, step=1, key="data.val_size", on_change=apply_split,
+                help=t("eval.split.val_size.help"))
 s1.number_input(t("page.data.test_size"), 1, max_test, step=1, key="data.test_size", on_change=apply_split,
                 help=t("page.data.test_size.help"))
 s2.number_input(t("page.data.horizon"), 1, 1000, step=1, key="data.horizon", on_change=apply_split,
                 help=t("page.data.horizon.help"))
-st.caption(t("page.data.split_note", n_train=dataset.n_points - dataset.test_size, test=dataset.test_size))
+st.caption(t("eval.split.note", n_fit=dataset.n_points - dataset.test_size - dataset.val_size,
+             val=dataset.val_size, test=dataset.test_size))
+for key, params in learning_warnings(dataset.n_points, dataset.window, dataset.test_size, dataset.val_size):
+    st.warning(t(key, **params), icon=":material/warning:")
+with st.expander(t("eval.split.title"), icon=":material/school:"):
+    st.markdown(t("eval.split.explain"))

@@ -6,7 +6,7 @@ from lstm_viz import figures
 from lstm_viz import workspace as wsm
 from lstm_viz.data import future_index
 from lstm_viz.i18n import tr
-from lstm_viz.metrics import display_name
+from lstm_viz.metrics import display_name, mase_season
 from pages.ui import charts
 from pages.ui.nav import open_page, require_run
 from pages.ui.notices import picture_notices
@@ -35,7 +35,7 @@ fig = figures.forecast_figure(
     fitted=result.fitted, test_pred=result.test_one_step, test_recursive=result.test_recursive,
     future_x=future_index(series, view.horizon), future=result.future,
     baselines=result.baselines if recursive else result.baselines_one_step,
-    show_baselines=show_baselines, window=split.window, lang=lang,
+    show_baselines=show_baselines, window=split.window, lang=lang, val_size=split.val_size,
 )
 charts.plot(fig, "forecast.chart")
 if fig.layout.xaxis.rangeslider.visible:  # a long series opens zoomed on its test part
@@ -64,6 +64,26 @@ st.dataframe(table.replace([np.inf, -np.inf], np.nan), width="stretch",
              column_config={c: st.column_config.NumberColumn(format="%.3f") for c in table.columns})
 st.caption(t("page.forecast.scores_help." + ("recursive" if recursive else "one_step"),
              n=split.test_size, season=run.dataset.season or "–"))
+season_m = mase_season(split.n_train, run.dataset.season)
+st.caption(t("eval.mase.seasonal", season=season_m) if season_m > 1 else t("eval.mase.last_value"))
+if season_m == 1:
+    st.caption(t("eval.no_season"))
+st.caption(t("eval.forecast.test_once", n=split.test_size))
+# -- the backtest: several origins, a verdict with its spread ------------------------------------------
+
+tested = view.backtest
+st.subheader(t("eval.backtest.title"))
+key, params = view.backtest_verdict
+if key == "eval.backtest.verdict" and params["wins"] * 2 > params["k"]:
+    st.success(tr(key, lang, **params), icon=":material/emoji_events:")
+elif key == "eval.backtest.verdict":
+    st.warning(tr(key, lang, **params), icon=":material/lightbulb:")
+else:
+    st.info(tr(key, lang, **params), icon=":material/info:")
+if tested.n_origins:
+    charts.plot(figures.backtest_figure(series.axis()[tested.origins], tested.rmse, lang=lang), "forecast.backtest")
+    st.caption(t("eval.backtest.explain", h=tested.horizon, k=tested.n_origins))
+
 with st.expander(t("page.forecast.kinds"), icon=":material/school:"):
     for kind in ("fitted", "one_step", "recursive", "future", "baselines", "metrics"):
         st.markdown(t(f"page.forecast.kind.{kind}"))

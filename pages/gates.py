@@ -17,6 +17,9 @@ st.caption(t("page.gates.intro"))
 
 run = require_run(ws, "gates")
 picture_notices(ws)
+if not run.split.transform.identity:  # the input row shows what the model reads, not the raw values
+    st.caption(t("eval.gates.transformed", kind=t(f"eval.transform.{run.split.transform.kind}"),
+                 lag=run.split.transform.diff))
 
 with st.expander(t("page.gates.howto"), expanded=False, icon=":material/school:"):
     for name in ("f", "i", "g", "o", "c", "h"):

@@ -3,6 +3,7 @@ import streamlit as st
 
 from lstm_viz import workspace as wsm
 from lstm_viz.errors import LensError
+from lstm_viz.evaluation import learning_warnings
 from lstm_viz.workspace import MIN_TRAIN_WINDOWS
 from pages.ui import charts, settings
 from pages.ui.nav import open_page, page_path
@@ -25,6 +26,11 @@ if ws.dataset is None:
 
 dataset = ws.dataset
 st.markdown(t("page.train.on_data", name=md_escape(dataset.label), n=dataset.n_points, test=dataset.test_size))
+if dataset.val_size:
+    st.caption(t("eval.train.split", n_fit=dataset.n_points - dataset.test_size - dataset.val_size,
+                 val=dataset.val_size, test=dataset.test_size))
+else:
+    st.caption(t("eval.train.no_val"))
 
 # A new data set brings its own window (about one season): move the window widget to it once.
 if st.session_state.get("train.synced_data") != dataset.data_id:
@@ -69,7 +75,11 @@ with controls, st.container(border=True):
     st.toggle(t("page.train.watch"), value=True, key=WATCH_KEY,
               help=t("page.train.watch.help", seconds=wsm.WATCH_RUN_S))
     st.caption(t("page.train.note"))
-    settings.draw(ws.cfg, max_window=dataset.n_points - dataset.test_size - MIN_TRAIN_WINDOWS)
+    settings.draw(ws.cfg, max_window=dataset.n_points - dataset.test_size - dataset.val_size - MIN_TRAIN_WINDOWS,
+                  season=dataset.season)
+    window = int(st.session_state.get(settings.key("window"), dataset.window))
+    for key, params in learning_warnings(dataset.n_points, window, dataset.test_size, dataset.val_size):
+        st.warning(t(key, **params), icon=":material/warning:")
     if ws.training:
         try:
             changed = settings.read(ws.cfg) != ws.candidate.cfg

@@ -78,6 +78,7 @@ ADVICE = {
     "config.range": "Pick a value inside it",
     "config.budget": "Use fewer epochs",
     "windows.not_enough": "Use a shorter window",
+    "windows.not_enough_val": "Use a shorter window",
     "windows.too_short": "Use a shorter window",
     "windows.test_size": "Increase the test size",
     "forecast.horizon": "at least one step",
@@ -475,7 +476,7 @@ MODEL_FILES = [
     ModelFile("weights_do_not_fit", lambda m: _edited(m, _set_config(hidden_size=8)), ("export.mismatch",)),
     ModelFile("nan_weights", lambda m: _edited(m, _nan_weights), ("export.not_finite",)),
     ModelFile("window_longer_than_series", lambda m: _edited(m, _set_config(window=400)),
-              ("windows.not_enough", "windows.too_short")),
+              ("windows.not_enough", "windows.not_enough_val", "windows.too_short")),
     ModelFile("over_50_mb", lambda m: b"\0" * (51 * 2**20), ("export.too_big",)),
     # Issue 11: a zip bomb (1 MB grew to +1 GB), meta and sparse weights, a model for three inputs.
     ModelFile("zip_bomb", lambda m: _zip_bomb(m, 2**30), ("safety.model_inflates",)),
@@ -523,9 +524,9 @@ SETTINGS = [
     Setting("negative_dropout", None, _start(dropout=-0.5), ("config.range",)),
     Setting("batch_size_zero", None, _start(batch_size=0), ("config.range",)),
     Setting("window_as_long_as_series", ("slider", "train.window", 144), _start(window=144),
-            ("windows.not_enough", "windows.too_short")),
+            ("windows.not_enough", "windows.not_enough_val", "windows.too_short")),
     Setting("test_part_longer_than_series", ("number_input", "data.test_size", 10_000),
-            lambda ws: wsm.set_split(ws, 10_000, 12), ("windows.not_enough",)),
+            lambda ws: wsm.set_split(ws, 10_000, 12), ("windows.not_enough", "windows.not_enough_val")),
     Setting("horizon_zero", ("number_input", "data.horizon", 0), lambda ws: wsm.set_split(ws, 12, 0),
             ("forecast.horizon",)),
 ]

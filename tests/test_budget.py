@@ -88,18 +88,14 @@ def test_the_windows_evaluated_every_epoch_and_the_forecasts_are_counted():
     assert run_seconds(1, 100, 12, 32, n_rollout_steps=1000) > run_seconds(1, 100, 12, 32, n_rollout_steps=10)
 
 
-def test_evaluated_windows_counts_every_part_but_training():
-    from types import SimpleNamespace
-
+def test_evaluated_windows_counts_the_validation_and_test_windows():
     from lstm_viz.budget import evaluated_windows
     from lstm_viz.windows import split_series
 
     split = split_series(np.sin(np.arange(300) / 5.0), 12, 40)
     assert evaluated_windows(split) == split.X_test.shape[1] == 40
-    # A split with a validation part beside the test part (another layout of the same idea).
-    windows = lambda m: np.zeros((12, m, 1), np.float32)  # noqa: E731
-    with_val = SimpleNamespace(X_train=windows(200), X_val=windows(30), X_test=windows(40), y_train=np.zeros(200))
-    assert evaluated_windows(with_val) == 70
+    with_val = split_series(np.sin(np.arange(300) / 5.0), 12, 40, val_size=30)
+    assert with_val.X_val.shape[1] == 30 and evaluated_windows(with_val) == 70
 
 
 def test_the_trainer_refuses_a_huge_test_part_the_old_budget_let_through():

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from torch import nn
@@ -125,9 +126,36 @@ def test_baselines_on_a_tiny_series():
     # A season of 2 repeats itself over a longer test part.
     np.testing.assert_array_equal(baselines(split, season=2)["seasonal_naive"], [8, 9, 8])
     np.testing.assert_array_equal(baselines(split, season=2, one_step=True)["seasonal_naive"], [8, 9, 10])
-    # No season, or one longer than the training part: fall back to the last value.
-    for season in (None, 10):
-        np.testing.assert_array_equal(baselines(split, season=season)["seasonal_naive"], [9, 9, 9])
-        np.testing.assert_array_equal(
-            baselines(split, season=season, one_step=True)["seasonal_naive"], [9, 10, 20]
-        )
+    # No season, a season of 1, or one longer than the training part: no seasonal row at all
+    # (it would be the last value under another name).
+    for season in (None, 1, 10):
+        for one_step in (False, True):
+            assert list(baselines(split, season=season, one_step=one_step)) == ["last_value", "train_mean"]
+
+
+def test_gap_filled_monthly_series_reads_the_same_month_a_year_earlier():
+    from lstm_viz.data import prepare_series, read_table
+
+    months = pd.date_range("2004-01-01", "2009-12-01", freq="MS")
+    values = 100.0 + months.month * 10.0 + (months.year - 2004) * 1000.0  # month and year readable
+    keep = ~months.isin(pd.to_datetime(["2005-03-01", "2006-07-01", "2007-04-01", "2008-09-01"]))
+    text = "month,value\n" + "".join(f"{m:%Y-%m},{v}\n" for m, v in zip(months[keep], values[keep]))
+    series = prepare_series(read_table(text.encode(), "gappy.csv"), "value", time_column="month")
+    assert series.season == 12 and len(series.values) == len(months)  # the gaps were filled first
+    split = split_series(series.values, window=12, test_size=12)
+    axis = pd.DatetimeIndex(series.time)
+    t_jan = int(np.flatnonzero(axis == pd.Timestamp("2009-01-01"))[0]) - split.n_train
+    for one_step in (False, True):
+        seasonal = baselines(split, season=series.season, one_step=one_step)["seasonal_naive"]
+        assert seasonal[t_jan] == 100.0 + 10.0 + 4 * 1000.0  # 2008-01, not a row 12 back
+
+
+def test_too_many_gaps_left_unfilled_means_no_season_and_a_note():
+    from lstm_viz.data import prepare_series, read_table
+
+    months = pd.date_range("2000-01-01", periods=96, freq="MS")
+    keep = np.r_[0:30, 60:96]  # 30 of 96 months missing: too many to fill in
+    text = "month,value\n" + "".join(f"{m:%Y-%m},{k}\n" for k, m in enumerate(months[keep]))
+    series = prepare_series(read_table(text.encode(), "holes.csv"), "value", time_column="month")
+    assert series.season is None
+    assert "data.note.season_off_grid" in [key for key, _ in series.report.notes]

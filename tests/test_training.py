@@ -28,7 +28,7 @@ def seasonal_series(n: int = 96, level: float = 1000.0, seed: int = 0) -> np.nda
 
 @pytest.fixture(scope="module")
 def split():
-    return split_series(seasonal_series(), window=SEASON, test_size=SEASON)
+    return split_series(seasonal_series(), window=SEASON, test_size=SEASON, val_size=SEASON)
 
 
 def small_cfg(**changes) -> Config:
@@ -80,24 +80,59 @@ def test_run_completes_with_reports_and_status(split):
     assert key == "training.status.done" and "6" in tr(key, "en", **params)
 
 
-def test_validation_loss_is_mse_on_test_windows(split):
+def test_validation_loss_is_mse_on_validation_windows(split):
     trainer = Trainer(split, small_cfg(epochs=1))
     report = trainer.step()
     with torch.no_grad():
-        pred = trainer.model(torch.from_numpy(split.X_test))[:, 0].numpy()
-    assert report.val_loss == pytest.approx(float(np.mean((pred - split.y_test) ** 2)), rel=1e-5)
+        pred = trainer.model(torch.from_numpy(np.ascontiguousarray(split.X_val)))[:, 0].numpy()
+    assert split.X_val.shape[1] == SEASON
+    assert report.val_loss == pytest.approx(float(np.mean((pred - split.y_val) ** 2)), rel=1e-5)
+
+
+def test_test_part_never_enters_training_or_the_choice_of_epoch():
+    """Mutate the test values x10: losses, best epoch and trained weights stay identical."""
+    values = seasonal_series()
+    mutated = values.copy()
+    mutated[-SEASON:] *= 10.0
+    runs = []
+    for series in (values, mutated):
+        trainer = Trainer(split_series(series, SEASON, SEASON, val_size=SEASON), small_cfg(epochs=8))
+        list(trainer)
+        runs.append(trainer)
+    (_, train_a, val_a), (_, train_b, val_b) = runs[0].losses(), runs[1].losses()
+    np.testing.assert_array_equal(train_a, train_b)
+    np.testing.assert_array_equal(val_a, val_b)
+    assert runs[0].best_epoch == runs[1].best_epoch is not None
+    for a, b in zip(weights(runs[0].model), weights(runs[1].model)):
+        np.testing.assert_array_equal(a, b)
+    # ... while the validation part does choose: mutating it moves the validation losses.
+    moved = values.copy()
+    moved[-2 * SEASON:-SEASON] *= 10.0
+    other = Trainer(split_series(moved, SEASON, SEASON, val_size=SEASON), small_cfg(epochs=8))
+    list(other)
+    assert not np.array_equal(other.losses()[2], val_a)
+
+
+def test_best_epoch_is_the_lowest_validation_loss_and_none_without_validation(split):
+    trainer = Trainer(split, small_cfg(epochs=8))
+    list(trainer)
+    epochs, _, val = trainer.losses()
+    assert trainer.best_epoch == int(epochs[int(np.argmin(val))])
+    bare = Trainer(split_series(seasonal_series(), SEASON, SEASON), small_cfg(epochs=2))
+    list(bare)
+    assert np.isnan(bare.losses()[2]).all() and bare.best_epoch is None and bare.status == "done"
 
 
 @pytest.mark.parametrize("batch_size", [1, 7, 16, 500])
 def test_optimizer_steps_per_epoch_is_ceil_m_over_batch(split, batch_size):
-    m_train = split.X_train.shape[1]
+    m_train = split.X_fit.shape[1]
     trainer = Trainer(split, small_cfg(epochs=2, batch_size=batch_size))
     seen: list[int] = []
     trainer.model.core.register_forward_hook(lambda mod, inp, out: seen.append(inp[0].shape[1]))
     trainer.step()
     assert trainer.optimizer_steps == math.ceil(m_train / batch_size)
     # Training forwards see whole batches (the last may be smaller), never single samples
-    # unless asked; then one validation pass over all test windows and snapshot passes.
+    # unless asked; then one validation pass over the validation windows and snapshot passes.
     train_batches = seen[: trainer.optimizer_steps]
     assert sum(train_batches) == m_train
     assert max(train_batches) == min(batch_size, m_train)
@@ -343,7 +378,10 @@ def test_bench_runs_small_and_prints_one_json_object(capsys):
     assert printed == result
     for key in ("seed_loop_s_per_epoch", "lens_s_per_epoch", "speedup", "lens_300_epochs_s",
                 "lens_test_rmse", "seed_test_rmse", "seasonal_naive_test_rmse", "seed_epochs",
-                "gate_max_abs_err", "record_ms_T10000_H128", "torch", "threads"):
+                "gate_max_abs_err", "record_ms_T10000_H128", "torch", "threads", "speedup_cpu",
+                "quickstart_test_rmse_median", "bench_config_test_rmse_median"):
         assert key in result
+    assert len(result["quickstart_test_rmse_seeds"]) == len(result["bench_config_test_rmse_seeds"]) == 5
+    assert result["quickstart_test_rmse_median"] == pytest.approx(np.median(result["quickstart_test_rmse_seeds"]))
     assert result["gate_max_abs_err"] <= 1e-5
     assert result["seasonal_naive_test_rmse"] == pytest.approx(50.71, abs=0.01)  # 1959 repeated for 1960

@@ -59,3 +59,26 @@ def test_split_refuses_too_short_a_series_with_the_count_it_needs() -> None:
         split_series(np.arange(20.0), window=12, test_size=12)
     assert err.value.key == "windows.not_enough"
     assert err.value.params["need"] == 28 and "28" in str(err.value)
+
+
+def test_three_way_split_scaler_sees_only_the_training_part():
+    values = np.arange(40, dtype=np.float64) ** 1.5
+    split = split_series(values, window=3, test_size=5, val_size=6)
+    assert (split.n_train, split.n_fit, split.val_size, split.test_size) == (35, 29, 6, 5)
+    # min-max on values[:29] only: it maps them onto [-1, 1] exactly.
+    assert split.scaled[:29].min() == pytest.approx(-1.0) and split.scaled[:29].max() == pytest.approx(1.0)
+    assert split.scaled[29:].min() > 1.0
+    # Targets: fit windows end before the validation part, validation windows end in it.
+    np.testing.assert_allclose(split.y_fit, split.scaled[3:29])
+    np.testing.assert_allclose(split.y_val, split.scaled[29:35])
+    np.testing.assert_allclose(split.y_test, split.scaled[35:])
+    np.testing.assert_allclose(split.X_val[:, 0, 0], split.scaled[26:29])
+    assert split.X_fit.shape == (3, 26, 1) and split.X_val.shape == (3, 6, 1)
+
+
+def test_three_way_split_refuses_a_series_too_short_for_its_parts():
+    with pytest.raises(LensError) as err:
+        split_series(np.arange(14.0), window=2, test_size=4, val_size=5)
+    assert err.value.key == "windows.not_enough_val" and err.value.params["need"] == 15
+    with pytest.raises(LensError):
+        split_series(np.arange(40.0), window=2, test_size=4, val_size=-1)

@@ -229,3 +229,36 @@ def test_a_bad_model_file_changes_nothing():
         with pytest.raises(LensError):
             wsm.load_model_file(ws, data)
     assert ws.run is old
+
+
+def test_airline_gets_a_season_of_validation_before_its_season_of_test():
+    ws = wsm.Workspace()
+    dataset = wsm.load_sample(ws, "airline")
+    assert (dataset.window, dataset.val_size, dataset.test_size) == (12, 12, 12)
+    run = wsm.train_to_end(ws, wsm.recommended_config(dataset).replace(epochs=2))
+    assert run.split.val_size == 12 and run.split.n_fit == 144 - 24
+    assert run.trainer.best_epoch in (1, 2)
+
+
+def test_suggested_validation_shrinks_to_fit_and_set_split_checks_it():
+    assert wsm.suggest_val_size(144, 12, 12, 12) == 12
+    assert wsm.suggest_val_size(60, None, 6, 12) == 6  # a tenth of the series
+    assert wsm.suggest_val_size(10, None, 2, 2) == 1
+    assert wsm.suggest_val_size(8, None, 2, 2) == 0  # no room: no validation part
+    ws = wsm.Workspace()
+    wsm.load_sample(ws, "airline")
+    with pytest.raises(LensError) as err:
+        wsm.set_split(ws, 12, 12, val_size=130)
+    assert err.value.key == "windows.not_enough_val" and ws.dataset.val_size == 12
+    wsm.set_split(ws, 12, 12, val_size=0)
+    assert ws.dataset.val_size == 0 and wsm.max_val_size(ws.dataset) == 144 - 18
+
+
+def test_no_seasonal_row_without_a_season():
+    ws = wsm.Workspace()
+    dataset = wsm.load_sample(ws, "sunspots")
+    assert dataset.season is None
+    wsm.train_to_end(ws, wsm.recommended_config(dataset).replace(epochs=1, hidden_size=4))
+    for recursive in (True, False):
+        table = wsm.forecast(ws, recursive=recursive).table
+        assert list(table.index) == ["LSTM", "last_value", "train_mean"]

@@ -213,6 +213,10 @@ def _prepare(
     if np.ptp(values) == 0:
         raise LensError("data.constant", column=name, value=f"{values[0]:g}")
     _check_spread(values, name)
+    # A season counts time steps of the regular grid: with gaps left in, k rows back is not k steps back.
+    season = season_for(timed.freq) if timed.n_gaps == 0 or timed.gaps_filled else None
+    if season is None and season_for(timed.freq) is not None:
+        notes.append(("data.note.season_off_grid", {"n": timed.n_gaps, "season": season_for(timed.freq)}))
     report = DataReport(
         n_rows_read=rows.shape[0],
         n_points=n,
@@ -228,7 +232,7 @@ def _prepare(
         n_bad_time=timed.n_bad_time,
         gaps_filled=timed.gaps_filled,
     )
-    return Series(name, values, time, timed.freq, season_for(timed.freq), report)
+    return Series(name, values, time, timed.freq, season, report)
 
 
 def load_series(

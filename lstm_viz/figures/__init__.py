@@ -6,6 +6,7 @@ Plotly serialises as base64 typed arrays.
 
 - :func:`series_figure`, :func:`loss_figure` — the data and the training curve
 - :func:`forecast_figure` — fitted, one step ahead, recursive, beyond the data, baselines
+- :func:`backtest_figure` — the error at each origin of a rolling-origin backtest
 - :func:`gates_figure` — gates and states as units × time, a cursor walking the steps
 - :func:`gates_training_figure` — the same heatmaps animated over training snapshots
 - :func:`unit_bars_figure`, :func:`saturation_figure`, :func:`saturation_table`
@@ -16,6 +17,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from lstm_viz.figures.animation import MAX_TIME_FRAMES, frame_steps, gates_figure, gates_training_figure
+from lstm_viz.figures.backtest import backtest_figure
 from lstm_viz.figures.forecast import baseline_label, forecast_figure
 from lstm_viz.figures.gates import (
     DEFAULT_ORDER, UNIT_ORDERS, order_units, saturation_figure, saturation_table, unit_bars_figure,
@@ -31,7 +33,7 @@ def figure_to_html(fig: go.Figure) -> str:
 
 __all__ = [
     "COLOURS", "DEFAULT_ORDER", "MAX_TIME_FRAMES", "UNIT_ORDERS",
-    "baseline_label", "colour_range", "colour_scale", "figure_to_html", "forecast_figure",
+    "backtest_figure", "baseline_label", "colour_range", "colour_scale", "figure_to_html", "forecast_figure",
     "frame_steps", "gates_figure", "gates_training_figure", "loss_figure", "order_units",
     "saturation_figure", "saturation_table", "series_figure", "unit_bars_figure",
 ]

@@ -86,6 +86,7 @@ def forecast_figure(
     window: int = 0,
     lang: str = "en",
     title: str | None = None,
+    val_size: int = 0,
 ) -> go.Figure:
     """Draw the actual series with every kind of prediction the app makes.
 
@@ -116,6 +117,8 @@ def forecast_figure(
         ``"en"`` or ``"zh"``.
     title : str, optional
         Replaces the default title (a narrow column wants a shorter one).
+    val_size : int
+        The last ``val_size`` of the first ``n_train`` points are the validation part, shaded apart.
 
     Returns
     -------
@@ -129,7 +132,7 @@ def forecast_figure(
     hover = "%{y:.4f}<extra>%{fullData.name}</extra>"
     fig = go.Figure()
     edges = cell_edges(xs, is_datetime)
-    shade_split(fig, edges, n_train, lang)
+    shade_split(fig, edges, n_train, lang, val_size)
     fig.add_scatter(x=xs, y=values, mode="lines", name=tr("fig.forecast.actual", lang),
                     line=dict(color=COLOURS["actual"], width=1.6), hovertemplate=hover)
     if fitted is not None:

@@ -16,12 +16,22 @@ def check_n_train(n_train: int, n: int) -> int:
     return int(n_train)
 
 
-def shade_split(fig: go.Figure, edges, n_train: int, lang: str) -> None:
-    """Shade the test part and label both parts, between cell edges so no point is cut in half."""
+def shade_split(fig: go.Figure, edges, n_train: int, lang: str, val_size: int = 0) -> None:
+    """Shade the training, validation and test parts in three colours and label them.
+
+    Shades run between cell edges so no point is cut in half; the validation part is the
+    last ``val_size`` of the first ``n_train`` points (0: none).
+    """
     label = dict(font=dict(size=12, color=COLOURS["muted_text"]))
-    fig.add_vrect(x0=edges[0], x1=edges[n_train], fillcolor="rgba(0,0,0,0)", line_width=0,
-                  annotation=dict(text=tr("fig.split.train", lang), **label),
+    n_fit = n_train - int(val_size) if 0 < int(val_size) < n_train else n_train
+    fig.add_vrect(x0=edges[0], x1=edges[n_fit], fillcolor=COLOURS["train_shade"], line_width=0,
+                  layer="below", annotation=dict(text=tr("fig.split.train", lang), **label),
                   annotation_position="top left")
+    if n_fit < n_train:
+        fig.add_vrect(x0=edges[n_fit], x1=edges[n_train], fillcolor=COLOURS["val_shade"],
+                      line_width=0, layer="below",
+                      annotation=dict(text=tr("fig.split.val", lang), **label),
+                      annotation_position="top left")
     if n_train < len(edges) - 1:
         fig.add_vrect(x0=edges[n_train], x1=edges[-1], fillcolor=COLOURS["test_shade"],
                       line_width=0, layer="below",
@@ -29,8 +39,10 @@ def shade_split(fig: go.Figure, edges, n_train: int, lang: str) -> None:
                       annotation_position="top left")
 
 
-def series_figure(x, values, n_train: int, title: str | None = None, lang: str = "en") -> go.Figure:
-    """Draw the series with its test part shaded and both parts labelled.
+def series_figure(
+    x, values, n_train: int, title: str | None = None, lang: str = "en", val_size: int = 0
+) -> go.Figure:
+    """Draw the series with its training, validation and test parts shaded and labelled.
 
     Parameters
     ----------
@@ -44,6 +56,8 @@ def series_figure(x, values, n_train: int, title: str | None = None, lang: str =
         Figure title; defaults to a translated one.
     lang : str
         ``"en"`` or ``"zh"``.
+    val_size : int
+        The last ``val_size`` of the first ``n_train`` points are the validation part (0: none).
 
     Returns
     -------
@@ -57,7 +71,7 @@ def series_figure(x, values, n_train: int, title: str | None = None, lang: str =
         line=dict(color=COLOURS["actual"], width=1.6),
         hovertemplate="%{y:.4f}<extra></extra>",
     ))
-    shade_split(fig, cell_edges(xs, is_datetime), n_train, lang)
+    shade_split(fig, cell_edges(xs, is_datetime), n_train, lang, val_size)
     style_figure(fig, title or tr("fig.series.title", lang), height=340, legend=False)
     fig.update_layout(hovermode="x unified", margin=dict(t=64))
     fig.update_xaxes(title_text=tr(f"fig.axis.{when_word(is_datetime)}", lang))

@@ -26,9 +26,11 @@ COLOURS: dict[str, str] = {
     "recursive": "#D55E00",  # vermillion: the model feeding on itself
     "future": "#CC79A7",  # reddish purple: beyond the data
     "train_loss": "#0072B2",
-    "val_loss": "#E69F00",
+    "val_loss": "#009E73",  # Okabe–Ito green, like the validation part's shade
     "cursor": "#111111",
     "test_shade": "rgba(230, 159, 0, 0.09)",
+    "train_shade": "rgba(0, 114, 178, 0.05)",
+    "val_shade": "rgba(0, 158, 115, 0.13)",
     "cursor_band": "rgba(17, 17, 17, 0.10)",
     "grid": "#ECECF1",
     "muted_text": "#6b6b76",

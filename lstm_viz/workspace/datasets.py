@@ -10,6 +10,7 @@ from lstm_viz import samples as samples_module
 from lstm_viz import config as config_module
 from lstm_viz.config import LIMITS, Config
 from lstm_viz.errors import LensError
+from lstm_viz.transforms import suggest_transform
 from lstm_viz.windows import MIN_TRAIN_WINDOWS
 from lstm_viz.workspace.state import Dataset, Workspace
 
@@ -32,9 +33,25 @@ def suggest_split(n_points: int, season: int | None) -> tuple[int, int, int]:
     return window, test_size, test_size
 
 
-def min_points(window: int = 2, test_size: int = 1) -> int:
-    """Return how many points a series needs for ``window`` and ``test_size`` (see :func:`split_series`)."""
-    return int(window) + MIN_TRAIN_WINDOWS + int(test_size)
+def min_points(window: int = 2, test_size: int = 1, val_size: int = 0) -> int:
+    """Return how many points a series needs for ``window``, ``test_size`` and ``val_size`` (see :func:`split_series`)."""
+    return int(window) + MIN_TRAIN_WINDOWS + int(test_size) + int(val_size)
+
+
+def suggest_val_size(n_points: int, season: int | None, window: int, test_size: int) -> int:
+    """Suggest how many points before the test part to hold out for validation (0: too short for any).
+
+    One season when the series holds at least six (a season each to read, to validate
+    and to test, and three to learn from), otherwise about a tenth of the series; then
+    halved until the training part keeps ``window`` plus a few training windows.
+    """
+    if season and season >= 2 and n_points >= 6 * season:
+        val_size = int(season)
+    else:
+        val_size = int(np.clip(n_points // 10, 1, 60))
+    while val_size > 0 and n_points < min_points(window, test_size, val_size):
+        val_size //= 2
+    return val_size
 
 
 def _make_dataset(
@@ -75,6 +92,7 @@ def _make_dataset(
         test_size = max(1, test_size // 2)
     while window > 2 and n < min_points(window, test_size):
         window = max(2, window // 2)
+    val_size = suggest_val_size(n, season, window, test_size)
     return Dataset(
         series=series,
         table=table,
@@ -88,6 +106,7 @@ def _make_dataset(
         horizon=int(max(1, horizon)),
         season=season,
         window=int(window),
+        val_size=int(val_size),
     )
 
 
@@ -216,32 +235,47 @@ def choose_columns(
     return dataset
 
 
-def set_split(ws: Workspace, test_size: int, horizon: int) -> None:
-    """Set the test size and forecast horizon of the current data set, or raise LensError."""
+def set_split(ws: Workspace, test_size: int, horizon: int, val_size: int | None = None) -> None:
+    """Set the test size, forecast horizon and validation size of the current data set, or raise LensError.
+
+    ``val_size`` None keeps the current validation part.
+    """
     dataset = ws.dataset
     if dataset is None:
         raise LensError("ws.no_data")
     test_size, horizon = int(test_size), int(horizon)
+    val_size = dataset.val_size if val_size is None else int(val_size)
     if test_size < 1:
         raise LensError("windows.test_size", test_size=test_size)
     if horizon < 1:
         raise LensError("forecast.horizon", horizon=horizon)
-    need = min_points(2, test_size)
+    if val_size < 0:
+        raise LensError("windows.val_size", val_size=val_size)
+    need = min_points(2, test_size, val_size)
     if dataset.n_points < need:
+        if val_size:
+            raise LensError("windows.not_enough_val", n=dataset.n_points, window=2, test_size=test_size,
+                            val_size=val_size, need=need)
         raise LensError("windows.not_enough", n=dataset.n_points, window=2, test_size=test_size, need=need)
     if test_size > max_test_size(dataset) or horizon > config_module.MAX_HORIZON:
         raise LensError("safety.split_cap", test_size=test_size, horizon=horizon,
                         max_test=max_test_size(dataset), max_horizon=config_module.MAX_HORIZON)
-    dataset.test_size, dataset.horizon = test_size, horizon
+    dataset.test_size, dataset.horizon, dataset.val_size = test_size, horizon, val_size
 
 
 def max_test_size(dataset: Dataset) -> int:
-    """Return the largest test part: room for a window of 2 and a few training windows, at most ``MAX_TEST_SIZE``.
+    """Return the largest test part: room for the validation part, a window of 2 and a few training windows,
+    and at most ``MAX_TEST_SIZE``.
 
-    The test part is predicted every epoch and rolled out step by step on the
-    Forecast page, so it is capped whatever the series' length.
+    The test part is rolled out step by step on the Forecast page (and predicted by the live view),
+    so it is capped whatever the series' length.
     """
-    return max(1, min(dataset.n_points - min_points(2, 0), config_module.MAX_TEST_SIZE))
+    return max(1, min(dataset.n_points - min_points(2, 0, dataset.val_size), config_module.MAX_TEST_SIZE))
+
+
+def max_val_size(dataset: Dataset) -> int:
+    """Return the largest validation part that still leaves room for the test part, a window of 2 and a few training windows."""
+    return max(0, dataset.n_points - min_points(2, dataset.test_size))
 
 
 def recommended_config(dataset: Dataset) -> Config:
@@ -250,13 +284,20 @@ def recommended_config(dataset: Dataset) -> Config:
     :class:`Config`'s defaults (32 hidden units, one layer, 100 epochs of Adam
     at lr 0.01, batches of 32), the data set's window (about one season), one
     torch thread, and batches of 64 for long series so an epoch stays a few
-    dozen Adam steps.
+    dozen Adam steps. A trending series is differenced, and a log taken first when
+    it is positive and spans a wide range (:func:`lstm_viz.transforms.suggest_transform`,
+    looking at the training part only): on the airline series this takes the median
+    test RMSE over seeds 0–4 from 85 to 23 at the same cost (README, "Accuracy").
     """
-    n_windows = max(1, dataset.n_points - dataset.test_size - dataset.window)
+    n_fit = dataset.n_points - dataset.test_size - dataset.val_size
+    n_windows = max(1, n_fit - dataset.window)
+    transform, diff = suggest_transform(dataset.series.values[: max(1, n_fit)], dataset.season)
     base = Config()
     return base.replace(
         window=dataset.window,
         batch_size=base.batch_size if n_windows < 500 else 64,
         max_snapshots=30,
         num_threads=1,
+        transform=transform,
+        diff=diff,
     )

@@ -15,7 +15,7 @@ from lstm_viz.workspace.state import Run, Workspace
 
 def _split_with_scaler(split: Split, scaler) -> Split:
     """Return ``split`` re-scaled with ``scaler`` (a loaded model must read data scaled as in its training)."""
-    scaled = scaler.transform(split.values)
+    scaled = scaler.transform(split.transform.model_series(split.values))
     X_all, y_all = make_windows(scaled, split.window)
     m_train = split.n_train - split.window
     return Split(
@@ -28,6 +28,8 @@ def _split_with_scaler(split: Split, scaler) -> Split:
         y_train=y_all[:m_train],
         X_test=np.ascontiguousarray(X_all[:, m_train:]),
         y_test=y_all[m_train:],
+        val_size=split.val_size,
+        transform=split.transform,
     )
 
 
@@ -104,7 +106,8 @@ def load_model_file(ws: Workspace, data: bytes) -> Run:
         raise LensError("ws.no_data")
     cfg = loaded.cfg.replace(num_threads=1)
     check_model_inputs(loaded.model, cfg)
-    split = split_series(dataset.series.values, cfg.window, dataset.test_size)
+    split = split_series(dataset.series.values, cfg.window, dataset.test_size, val_size=dataset.val_size,
+                         transform=cfg.transform, diff=cfg.diff)
     if loaded.scaler is not None:
         split = _split_with_scaler(split, loaded.scaler)
     try_on_series(loaded.model, split)

@@ -32,6 +32,8 @@ class Dataset:
         The columns the series was read from.
     test_size, horizon : int
         Final points held out for testing; steps forecast beyond the data.
+    val_size : int
+        Points just before the test part that choose the best epoch (validation); 0: none.
     season : int or None
         Season length used by the seasonal baseline.
     window : int
@@ -52,6 +54,7 @@ class Dataset:
     horizon: int
     season: int | None
     window: int
+    val_size: int = 0
     data_id: int = field(default_factory=lambda: next(_ids))
 
     @property

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_viz.errors import LensError
+from lstm_viz.evaluation import Backtest, backtest, backtest_verdict, enough_for_verdict, too_few_message
 from lstm_viz.forecast import MODEL_NAME, ForecastResult, forecast_all, predict_scaled
 from lstm_viz.metrics import flatness, is_flat, metrics_table, verdict
 from lstm_viz.recorder import Trace, record
@@ -30,8 +31,8 @@ def live_predictions(run: Run) -> LivePredictions:
     """Predict the training and test targets with the model as it is now (one batched pass each)."""
     split = run.split
     with run.lock:
-        fitted = split.scaler.inverse(predict_scaled(run.model, split.X_train))
-        test = split.scaler.inverse(predict_scaled(run.model, split.X_test))
+        fitted = split.one_step_values(predict_scaled(run.model, split.X_train), split.window)
+        test = split.one_step_values(predict_scaled(run.model, split.X_test), split.n_train)
     return LivePredictions(fitted.astype(np.float32), test.astype(np.float32))
 
 
@@ -46,7 +47,8 @@ class GateView:
     positions : int array (T,)
         Index in the series of each step.
     inputs : float64 array (T,)
-        The input values, original units.
+        What the model reads, before scaling: the values in original units, or, when the run
+        transforms the series (log, differences), the transformed series.
     axis : pandas Index (T,)
         Time stamps (or step numbers) of each step.
     segment : str or int
@@ -108,7 +110,9 @@ def gate_trace(ws: Workspace, segment: str | int = 0, run: Run | None = None) ->
         truncated = False
     with run.lock:
         trace = record(run.model.core, np.ascontiguousarray(x, np.float32))
-    return GateView(trace, positions, split.values[positions], axis[positions], segment, truncated)
+    # The model reads the transformed series: show that, not the values it never sees.
+    inputs = split.values[positions] if split.transform.identity else split.scaler.inverse(x).reshape(-1)
+    return GateView(trace, positions, inputs, axis[positions], segment, truncated)
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,10 @@ class ForecastView:
     horizon : int
     recursive : bool
         Whether the scores compare recursive (multi-step) forecasts or one-step ones.
+    backtest : Backtest
+        The rolling-origin evaluation of the same model.
+    backtest_verdict : (str, dict)
+        i18n key and parameters of its verdict ("beat … at 5 of 6 origins"), or of "too few points".
     """
 
     result: ForecastResult
@@ -138,6 +146,8 @@ class ForecastView:
     flat_pct: float
     horizon: int
     recursive: bool
+    backtest: Backtest | None = None
+    backtest_verdict: tuple[str, dict] | None = None
 
 
 def run_horizon(ws: Workspace, run: Run) -> int:
@@ -150,6 +160,8 @@ def run_horizon(ws: Workspace, run: Run) -> int:
 def forecast(ws: Workspace, recursive: bool = True, lang: str = "en") -> ForecastView:
     """Forecast with the current model, score it against the baselines and say who wins.
 
+    Also backtests it from several origins (:mod:`lstm_viz.evaluation`). A test part too
+    small for any verdict gets the "too few points" message instead of a percentage.
     Cached per (model, epoch count, horizon): reruns of the page cost nothing.
     """
     run = ws.run
@@ -159,24 +171,29 @@ def forecast(ws: Workspace, recursive: bool = True, lang: str = "en") -> Forecas
     season = run.dataset.season
     key = (run.run_id, run.epochs_done, horizon, id(run.model))
     if ws._forecast_cache is not None and ws._forecast_cache[0] == key:
-        result = ws._forecast_cache[1]
+        result, tested = ws._forecast_cache[1]
     else:
         with run.lock:
             result = forecast_all(run.model, run.split, horizon, season)
-        ws._forecast_cache = (key, result)
+            tested = backtest(run.model, run.split, season)
+        ws._forecast_cache = (key, (result, tested))
     split = run.split
     actual = split.test_values
     table = metrics_table(actual, result.predictions(recursive), split.train_values, season)
     flat = is_flat(result.test_recursive, actual)
     share = flatness(result.test_recursive, actual)
+    said = verdict(table, MODEL_NAME, lang=lang) if enough_for_verdict(split.test_size) else too_few_message(
+        split.test_size)
     return ForecastView(
         result=result,
         table=table,
-        verdict=verdict(table, MODEL_NAME, lang=lang),
+        verdict=said,
         flat=flat,
         flat_pct=100.0 * share if np.isfinite(share) else float("nan"),
         horizon=horizon,
         recursive=recursive,
+        backtest=tested,
+        backtest_verdict=backtest_verdict(tested, split.test_size, lang),
     )
 
 

@@ -67,10 +67,10 @@ def safe_label(text: object) -> str:
 
 
 def series_preview(dataset: Dataset, lang: str) -> None:
-    """Draw the data set with its test part shaded."""
+    """Draw the data set with its training, validation and test parts shaded."""
     series = dataset.series
     fig = figures.series_figure(series.axis(), series.values, dataset.n_points - dataset.test_size,
-                                title=safe_label(dataset.label), lang=lang)
+                                title=safe_label(dataset.label), lang=lang, val_size=dataset.val_size)
     plot(fig, "data.preview")
 
 
@@ -109,9 +109,14 @@ def loss_view(run: Run, lang: str, live: bool) -> None:
     if run.last is None:
         return
     epochs, train_loss, val_loss = run.trainer.losses()
+    if run.split.val_size == 0:  # no validation part: no validation curve and no best epoch
+        val_loss = None
     build = lambda: figures.loss_figure(epochs, train_loss, val_loss, lang=lang)  # noqa: E731
     refresh = lambda fig: _refresh_loss(fig, epochs, train_loss, val_loss, lang)  # noqa: E731
     plot_live(live_figure("train.loss", (run.run_id, lang), build, refresh), "train.loss_chart")
+    best = run.trainer.best_epoch
+    if best is not None:  # chosen on the validation part only; the test part is not looked at here
+        st.caption(tr("eval.train.best", lang, epoch=best, val_loss=float(val_loss[list(epochs).index(best)])))
 
 
 def forecast_view(run: Run, lang: str, live: bool) -> None:
@@ -122,7 +127,8 @@ def forecast_view(run: Run, lang: str, live: bool) -> None:
     pred = wsm.live_predictions(run)
     build = lambda: figures.forecast_figure(  # noqa: E731
         run.dataset.series.axis(), split.values, split.n_train, fitted=pred.fitted, test_pred=pred.test,
-        window=split.window, lang=lang, title=tr("fig.forecast.title_short", lang))  # half a page wide
+        window=split.window, lang=lang, title=tr("fig.forecast.title_short", lang),  # half a page wide
+        val_size=split.val_size)
     refresh = lambda fig: _refresh_named(fig, {tr("fig.forecast.fitted", lang): pred.fitted,  # noqa: E731
                                                tr("fig.forecast.one_step", lang): pred.test})
     plot_live(live_figure("train.forecast", (run.run_id, lang), build, refresh), "train.forecast_chart")
@@ -174,6 +180,12 @@ def _refresh_named(fig, series: dict) -> bool:
 def _refresh_loss(fig, epochs, train_loss, val_loss, lang: str) -> bool:
     """Extend the loss curves and move the best-validation star."""
     train_name, val_name = tr("fig.loss.train", lang), tr("fig.loss.val", lang)
+    if val_loss is None:
+        found = [trace for trace in fig.data if trace.name == train_name]
+        if len(found) != 1 or len(fig.data) != 1:
+            return False
+        found[0].x, found[0].y = epochs, np.asarray(train_loss, np.float32)
+        return True
     curves = {trace.name: trace for trace in fig.data if trace.name in (train_name, val_name)}
     stars = [trace for trace in fig.data if trace.name not in curves and trace.mode == "markers"]
     finite = np.isfinite(val_loss)

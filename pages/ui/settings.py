@@ -12,7 +12,9 @@ from lstm_viz.config import LIMITS, Config
 from pages.ui.numbers import number_box
 from pages.ui.state import t
 
-FIELDS: tuple[str, ...] = ("hidden_size", "num_layers", "dropout", "window", "epochs", "lr", "batch_size", "seed")
+FIELDS: tuple[str, ...] = ("hidden_size", "num_layers", "dropout", "window", "epochs", "lr", "batch_size", "seed",
+                           "transform", "diff")
+TRANSFORMS = ["none", "log", "boxcox"]
 BATCH_SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096]
 LEARNING_RATES = [0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0]
 MAX_WINDOW_SLIDER = 128
@@ -40,6 +42,9 @@ def _prepare(cfg: Config, max_window: int) -> None:
     """
     for name in FIELDS:
         st.session_state.setdefault(key(name), getattr(cfg, name))
+    if st.session_state[key("transform")] not in TRANSFORMS:
+        st.session_state[key("transform")] = "none"
+    st.session_state[key("diff")] = int(st.session_state[key("diff")] or 0)
     for name, options in (("batch_size", BATCH_SIZES), ("lr", LEARNING_RATES)):
         if st.session_state[key(name)] not in options:
             st.session_state[key(name)] = _nearest(options, st.session_state[key(name)])
@@ -47,8 +52,13 @@ def _prepare(cfg: Config, max_window: int) -> None:
     st.session_state[key("window")] = int(min(max(st.session_state[key("window")], low), max_window))
 
 
-def draw(cfg: Config, max_window: int) -> None:
-    """Draw the eight settings, each with a one-sentence help text (layers, dropout and seed folded away)."""
+def diff_options(season: int | None) -> list[int]:
+    """Differencing lags offered: none, step to step, and season to season when the data has a season."""
+    return [0, 1] + ([int(season)] if season and season >= 2 else [])
+
+
+def draw(cfg: Config, max_window: int, season: int | None = None) -> None:
+    """Draw the ten settings, each with a one-sentence help text (layers, dropout and seed folded away)."""
     max_window = int(max(LIMITS["window"][0] + 1, min(max_window, MAX_WINDOW_SLIDER)))
     _prepare(cfg, max_window)
     persist = {"persist_state": "session"}
@@ -66,6 +76,15 @@ def draw(cfg: Config, max_window: int) -> None:
                      help=t("page.train.lr.help"), **persist)
     st.select_slider(t("page.train.batch_size"), BATCH_SIZES, key=key("batch_size"),
                      help=t("page.train.batch_size.help"), **persist)
+    st.segmented_control(t("eval.transform"), TRANSFORMS, key=key("transform"), required=True,
+                         format_func=lambda kind: t(f"eval.transform.{kind}"), help=t("eval.transform.help"),
+                         **persist)
+    lags = diff_options(season)
+    if st.session_state[key("diff")] not in lags:
+        st.session_state[key("diff")] = 0
+    st.segmented_control(t("eval.diff"), lags, key=key("diff"), required=True, help=t("eval.diff.help"),
+                         format_func=lambda lag: t("eval.diff.lag", lag=lag) if lag > 1 else t(f"eval.diff.{lag}"),
+                         **persist)
     with st.expander(t("page.train.more"), icon=":material/tune:"):
         st.slider(t("page.train.num_layers"), int(LIMITS["num_layers"][0]), int(LIMITS["num_layers"][1]),
                   key=key("num_layers"), help=t("page.train.num_layers.help"), **persist)
@@ -75,7 +94,7 @@ def draw(cfg: Config, max_window: int) -> None:
 
 
 def read(base: Config) -> Config:
-    """Return ``base`` with the eight settings taken from the widgets (LSTM cell, one torch thread)."""
+    """Return ``base`` with the ten settings taken from the widgets (LSTM cell, one torch thread)."""
     values = {name: st.session_state.get(key(name), getattr(base, name)) for name in FIELDS}
     return base.replace(
         cell="lstm",
@@ -87,5 +106,7 @@ def read(base: Config) -> Config:
         lr=float(values["lr"]),
         batch_size=int(values["batch_size"]),
         seed=int(values["seed"]),
+        transform=str(values["transform"] or "none"),
+        diff=int(values["diff"] or 0),
         num_threads=1,
     )
