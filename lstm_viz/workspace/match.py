@@ -132,6 +132,8 @@ def series_mismatch(run: Run | None) -> SeriesMismatch:
     saved_freq, current_freq = origin.get("freq"), dataset.series.freq
     freq = (str(saved_freq), str(current_freq)) if saved_freq and current_freq and saved_freq != current_freq else None
     saved_range = training_range(split.scaler)
-    current_range = training_range(Scaler.fit(split.values[: split.n_train], split.scaler.kind))
+    # Compare like with like: the model's scaler saw what the model reads (log, differences …), not the values.
+    model_series = split.transform.model_series(split.values)
+    current_range = training_range(Scaler.fit(model_series[split.transform.diff : split.n_fit], split.scaler.kind))
     scale = None if _same_scale(saved_range, current_range) else (saved_range, current_range)
     return SeriesMismatch(name=name, freq=freq, scale=scale)
