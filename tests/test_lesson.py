@@ -13,8 +13,9 @@ from lstm_viz.i18n import tr
 from lstm_viz.samples import SAMPLES
 from lstm_viz.workspace import store
 
-TEACHER = {"sample": "sunspots", "test_size": 30, "horizon": 7, "hidden_size": 8, "num_layers": 2, "dropout": 0.15,
-           "window": 15, "epochs": 40, "lr": 0.005, "batch_size": 16, "seed": 7}
+TEACHER = {"sample": "sunspots", "test_size": 30, "val_size": 20, "horizon": 7, "transform": "none", "diff": 1,
+           "hidden_size": 8, "num_layers": 2, "dropout": 0.15, "window": 15, "epochs": 40, "lr": 0.005,
+           "batch_size": 16, "seed": 7}
 LRS = [0.0001, 0.001, 0.005, 0.01, 0.1]
 BATCHES = [8, 16, 32, 64]
 CHOICES = {"lr": LRS, "batch_size": BATCHES}
@@ -41,14 +42,15 @@ def test_a_lesson_link_never_carries_a_session_token():
 def test_from_setup_reads_what_the_teacher_set_and_apply_gives_every_student_exactly_that():
     teacher = wsm.Workspace()
     wsm.load_sample(teacher, "sunspots")
-    wsm.set_split(teacher, 30, 7)
-    cfg = wsm.recommended_config(teacher.dataset).replace(**{k: TEACHER[k] for k in lesson.SETTINGS})
+    wsm.set_split(teacher, 30, 7, 20)
+    cfg = wsm.recommended_config(teacher.dataset).replace(**{k: TEACHER[k] for k in (*lesson.SETTINGS, "transform", "diff")})
     values = lesson.from_setup(teacher.dataset, cfg)
     assert values == TEACHER
     parsed, notes = lesson.parse_query(through_url(values), limits=LIMITS_UI, choices=CHOICES)
     student = wsm.Workspace()
     assert notes == [] and lesson.apply(student, parsed) == []
-    assert (student.dataset.name, student.dataset.test_size, student.dataset.horizon) == ("sunspots", 30, 7)
+    assert (student.dataset.name, student.dataset.test_size, student.dataset.val_size,
+            student.dataset.horizon) == ("sunspots", 30, 20, 7)
     assert student.cfg == cfg and student.dataset.window == 15  # the Train page starts from the lesson's window
     run = wsm.train_to_end(student, student.cfg.replace(epochs=1))  # ready to press Train
     assert run.epochs_done == 1
