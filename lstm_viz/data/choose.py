@@ -124,7 +124,7 @@ def split_in_time(n_points: int, freq: str | None, season: int | None) -> tuple[
         window = _WINDOW_SPAN[unit]
     test_size = max(1, min(_TEST_SPAN[unit], n_points // 4))
     horizon = max(1, min(_HORIZON_SPAN[unit], test_size))
-    window = max(2, min(window, MAX_WINDOW, n_points // 4))
+    window = max(2, min(window, MAX_WINDOW))  # the caller shrinks it if the series cannot hold it
     return window, test_size, horizon
 
 
