@@ -205,8 +205,7 @@ if len(table.numeric_columns) > 1:
 
 charts.series_preview(dataset, lang)
 if wsm.is_short(dataset):
-    st.warning(t("readers.short", n=dataset.n_points, window=dataset.window, test_size=dataset.test_size),
-               icon=":material/warning:")
+    st.warning(t("readers.short", n=dataset.n_points, need=wsm.short_need(dataset)), icon=":material/warning:")
 
 report = dataset.series.report
 freq_key = freq_label_key(dataset.series.freq)

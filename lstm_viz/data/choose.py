@@ -24,6 +24,7 @@ _SHOWN_SEASON = {"D": 7, "B": 5, "h": 24}
 _LONG_SEASON = {"D": 365, "B": 260, "h": 168, "W": 52}
 MAX_WINDOW = 64  # a first window longer than this makes a slow first run for little gain
 SHORT_WINDOWS = 3  # a series shorter than this many windows plus its test part is "very short"
+SHORT_MIN_WINDOW = 4  # ... counting a window of at least 4: a window of 2 chosen for a tiny series hides nothing
 
 
 def autocorrelation(values: np.ndarray, max_lag: int) -> np.ndarray:
@@ -128,9 +129,14 @@ def split_in_time(n_points: int, freq: str | None, season: int | None) -> tuple[
     return window, test_size, horizon
 
 
+def short_need(window: int, test_size: int) -> int:
+    """Return how many points a series needs not to be very short: three windows (of at least 4) plus the test part."""
+    return SHORT_WINDOWS * max(int(window), SHORT_MIN_WINDOW) + int(test_size)
+
+
 def is_short(n_points: int, window: int, test_size: int) -> bool:
-    """Say whether a series is very short: fewer points than three windows plus its test part."""
-    return n_points < SHORT_WINDOWS * window + test_size
+    """Say whether a series is very short: fewer points than :func:`short_need`."""
+    return n_points < short_need(window, test_size)
 
 
 def default_target(frame: pd.DataFrame, candidates: list[str]) -> str:

@@ -31,7 +31,7 @@ EN: dict[str, str] = {
     "readers.period.quarter": "quarter",
     "readers.sparklines": "Every numeric column at a glance",
     "readers.sparklines.caption": "Pick the column to forecast: a smooth line that follows on from itself is easier to learn than one that is mostly zeros.",
-    "readers.short": "This series is very short: {n} points, fewer than three windows of {window} plus the test part of {test_size}. The model will have very few examples to learn from; expect a poor fit, or choose a shorter window or test part.",
+    "readers.short": "This series is very short: {n} points, fewer than about three input windows plus the test part ({need} points here). The model will have very few examples to learn from: expect a poor fit, and prefer a longer series if you have one.",
 }
 
 ZH: dict[str, str] = {
@@ -62,5 +62,5 @@ ZH: dict[str, str] = {
     "readers.period.quarter": "季度",
     "readers.sparklines": "所有数值列一览",
     "readers.sparklines.caption": "选择要预测的列：平滑、前后相承的曲线比大部分为零的列更容易学习。",
-    "readers.short": "这个序列非常短：{n} 个点，少于三个长度为 {window} 的窗口加上 {test_size} 个测试点。模型可学习的样本很少，拟合可能较差；也可以选择更短的窗口或测试部分。",
+    "readers.short": "这个序列非常短：{n} 个点，少于大约三个输入窗口加上测试部分（此处为 {need} 个点）。模型可学习的样本很少，拟合可能较差；如有更长的序列，请优先使用。",
 }

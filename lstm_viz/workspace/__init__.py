@@ -33,7 +33,7 @@ from lstm_viz.workspace.datasets import (
     recommended_config, series_names, set_split, suggest_split,
 )
 from lstm_viz.workspace.files import load_model_file, model_file
-from lstm_viz.workspace.readers import choose_sheet, is_short, set_shape
+from lstm_viz.workspace.readers import choose_sheet, is_short, set_shape, short_need
 from lstm_viz.workspace.runs import (
     BACKGROUND_SLICE_S, TICK_SECONDS, advance, live_interval, live_phase, live_run, queue_place, start_run, stop_run,
     train_in_background, train_to_end,
@@ -51,5 +51,5 @@ __all__ = [
     "load_model_file", "load_sample", "load_upload", "max_test_size", "min_points", "model_file", "model_summary",
     "n_test_windows", "queue_place", "recommended_config", "run_horizon", "series_axis", "series_names", "set_split",
     "start_run", "stop_run", "suggest_split", "train_in_background", "train_to_end",
-    "choose_sheet", "is_short", "set_shape",
+    "choose_sheet", "is_short", "set_shape", "short_need",
 ]

@@ -43,6 +43,11 @@ def set_shape(ws: Workspace, as_series: bool) -> Dataset:
     return load_upload(ws, reading.raw, current.name, sheet=reading.sheet, as_series=as_series)
 
 
+def short_need(dataset: Dataset) -> int:
+    """Return how many points the data set would need not to be very short (see :func:`is_short`)."""
+    return choose.short_need(dataset.window, dataset.test_size)
+
+
 def is_short(dataset: Dataset) -> bool:
-    """Say whether the data set is very short: fewer points than three windows plus its test part."""
+    """Say whether the data set is very short: fewer points than about three windows plus its test part."""
     return choose.is_short(dataset.n_points, dataset.window, dataset.test_size)
