@@ -53,19 +53,32 @@ def autocorrelation(values: np.ndarray, max_lag: int) -> np.ndarray:
 
 
 def shows_season(values: np.ndarray, lag: int) -> bool:
-    """Say whether ``values`` repeat every ``lag`` steps, beyond what their neighbours' lags show.
+    """Say whether ``values`` clearly repeat a pattern every ``lag`` steps (days of the week, hours of the day).
 
-    The day-to-day changes are used (a slow trend or a yearly swing would make
-    every short lag look alike): the change's autocorrelation at ``lag`` must
-    stand clearly above noise (2/√N) and above that at ``lag - 1`` and ``lag + 1``
-    by as much. A daily temperature series fails this; daily shop sales pass.
+    Classical decomposition: take away a centred moving median over ``lag``
+    steps (the level, the trend and any slower swing, such as the year), rank
+    what is left (a median and ranks: one wild value cannot make or break a season), and ask
+    how much of it the position in the cycle explains (η², between-position
+    over total sum of squares). A season must be both real (F statistic above
+    5: chance gives about 1) and big enough to matter (η² above 0.1). Daily
+    temperatures fail this; daily shop sales, busy at weekends, pass.
     """
-    x = np.diff(np.asarray(values, dtype=float))
-    if x.shape[0] < 4 * lag:
+    x = np.asarray(values, dtype=float)
+    if x.shape[0] < 3 * lag:  # three repeats, at least, before calling it a season
         return False
-    acf = autocorrelation(x, lag + 1)
-    noise = 2.0 / np.sqrt(x.shape[0])
-    return bool(acf[lag] > noise and acf[lag] > max(acf[lag - 1], acf[lag + 1]) + noise)
+    trend = pd.Series(x).rolling(lag, center=True).median().to_numpy()
+    keep = np.isfinite(trend)
+    rest = pd.Series(x[keep] - trend[keep]).rank().to_numpy()
+    position = np.flatnonzero(keep) % lag
+    total = float(((rest - rest.mean()) ** 2).sum())
+    if total == 0.0:
+        return False
+    means = np.bincount(position, weights=rest, minlength=lag) / np.maximum(np.bincount(position, minlength=lag), 1)
+    between = float(((means[position] - rest.mean()) ** 2).sum())
+    eta2 = between / total
+    m = rest.shape[0]
+    f_stat = (eta2 / (lag - 1)) / max((1.0 - eta2) / (m - lag), 1e-12)
+    return bool(f_stat > 5.0 and eta2 > 0.1)
 
 
 def season_in_time(values: np.ndarray, freq: str | None) -> int | None:
