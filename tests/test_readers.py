@@ -308,6 +308,8 @@ def test_the_default_target_is_not_the_mostly_dry_rain_column():
     # and a file with one smooth column keeps it
     assert choose.default_target(pd.DataFrame({"a": np.arange(30.0) % 5, "b": np.sin(np.arange(30.0) / 3)}),
                                  ["a", "b"]) == "b"
+    # a row counter follows on from itself perfectly, but is no series to forecast
+    assert choose.default_target(pd.DataFrame({"v": np.arange(30.0) % 7, "t": np.arange(30.0)}), ["v", "t"]) == "v"
 
 
 def test_a_daily_series_gets_a_yearly_season_unless_it_shows_a_weekly_one():

@@ -161,7 +161,9 @@ def default_target(frame: pd.DataFrame, candidates: list[str]) -> str:
     first lesson to learn), and take the first column in file order that
     scores within 0.05 of the best. Seattle weather's ``precipitation`` comes
     first in the file but scores about 0.2; ``temp_max`` scores about 0.9 and
-    is picked. Columns with fewer than 10 values score lowest.
+    is picked. A row counter (0, 1, 2 … or any fixed step) follows on from
+    itself perfectly but is no series: it scores below every real column, as do
+    columns with fewer than 10 values.
 
     Parameters
     ----------
@@ -179,10 +181,12 @@ def default_target(frame: pd.DataFrame, candidates: list[str]) -> str:
     for column in candidates:
         values = frame[column].to_numpy(dtype=float)
         values = values[np.isfinite(values)]
-        if values.shape[0] < 10:
+        steps = np.diff(values)
+        if values.shape[0] < 10 or (steps.size and bool(np.all(steps == steps[0]))):  # too short, or a counter
             scores.append(-np.inf)
             continue
-        acf1 = autocorrelation(values, 1)[1]
-        scores.append(acf1 * float(np.mean(values != 0.0)))
+        with np.errstate(all="ignore"):  # values near the float limit overflow: no score, not a crash
+            score = autocorrelation(values, 1)[1] * float(np.mean(values != 0.0))
+        scores.append(score if np.isfinite(score) else -np.inf)
     best = max(scores)
     return next(c for c, s in zip(candidates, scores) if s >= best - 0.05)
