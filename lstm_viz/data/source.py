@@ -35,7 +35,7 @@ class FileReading:
     sheet : str or None
         The sheet read.
     raw : bytes
-        The file's bytes, kept in memory to read another sheet.
+        The file's bytes, kept in memory to read another sheet or layout (empty for a plain text table).
     """
 
     table: Table
@@ -85,5 +85,7 @@ def read_source(data: bytes, name: str, sheet: str | None = None, as_series: boo
     layout = wide.detect_wide(as_read)
     as_series = layout is not None and as_series is not False
     table = wide.unpivot(as_read, layout) if as_series else as_read
+    # The bytes are kept only where the page can read the file another way (another sheet, another layout).
+    raw = bytes(data) if sheets or layout is not None else b""
     return FileReading(table=table, as_read=as_read, wide=layout, as_series=as_series,
-                       sheets=sheets, sheet=sheet, raw=bytes(data))
+                       sheets=sheets, sheet=sheet, raw=raw)
