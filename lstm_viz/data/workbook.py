@@ -10,10 +10,10 @@ The work is bounded before and while reading:
 * the zip's central directory is checked first: a member or the whole archive
   that would unpack past :data:`MAX_UNPACKED_BYTES`, or a member packed more
   than :data:`MAX_RATIO` times, is refused as a zip bomb without being unpacked;
-* openpyxl runs with ``read_only=True`` (it streams the sheet's rows), at most
-  :data:`~lstm_viz.data.read.MAX_COLUMNS` + 1 columns are asked for, and reading
-  stops one row past :data:`~lstm_viz.data.read.MAX_ROWS` or once the cells
-  would make more text than :data:`~lstm_viz.data.decode.MAX_BYTES`.
+* openpyxl runs with ``read_only=True`` (it streams the sheet's rows, each as
+  wide as its own last cell), a row wider than :data:`~lstm_viz.data.read.MAX_COLUMNS`
+  is refused, and reading stops one row past :data:`~lstm_viz.data.read.MAX_ROWS`
+  or once the cells would make more text than :data:`~lstm_viz.data.decode.MAX_BYTES`.
 
 The cells then go through the CSV reader as text (dates written ISO 8601), so
 a sheet gets exactly the column typing, caps and refusals a CSV file gets.
@@ -185,7 +185,10 @@ def _rows(ws: Any, name: str) -> list[list[Any]]:
     """Return the sheet's non-empty rows with trailing empty cells cut, within the caps."""
     rows: list[list[Any]] = []
     n_seen = 0
-    for values in ws.iter_rows(max_col=read.MAX_COLUMNS + 1, values_only=True):
+    # Forget the sheet's stated size: openpyxl would pad every row to it (a sheet "A1:XFD1048576" is 16,384
+    # cells a row), and a max_col pads just the same. Each row then ends at its own last cell.
+    ws.reset_dimensions()
+    for values in ws.iter_rows(values_only=True):
         n_seen += 1
         if n_seen > 4 * (read.MAX_ROWS + MAX_HEADER_ROWS):  # a sheet of formatted, empty rows
             raise LensError("data.too_many_rows", name=name, max_rows=read.MAX_ROWS)
