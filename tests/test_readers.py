@@ -37,6 +37,7 @@ ADVICE = {
     "data.too_many_rows": "Keep a shorter period",
     "data.too_many_columns": "Keep the time column",
     "data.too_large": "Keep only the columns and rows you need",
+    "readers.too_many_cells": "Keep only the time column",
 }
 
 
@@ -230,6 +231,10 @@ def test_workbooks_over_the_caps_are_refused(monkeypatch):
     monkeypatch.setattr(read, "MAX_COLUMNS", 5)
     many = xlsx({"data": [[f"c{k}" for k in range(8)], *[[k * j for k in range(8)] for j in range(30)]]})
     refused("data.too_many_columns", workbook.read_workbook, many, "wide.xlsx")
+    monkeypatch.setattr(read, "MAX_COLUMNS", 500)
+    monkeypatch.setattr(workbook, "MAX_CELLS", 100)
+    err = refused("readers.too_many_cells", workbook.read_workbook, raw, "cells.xlsx")
+    assert err.params["n_rows"] == 51  # stopped at the 101st cell: the header and 50 rows of 2 cells
     monkeypatch.setattr(decode, "MAX_BYTES", len(raw) - 1)
     refused("data.too_large", workbook.read_workbook, raw, "big.xlsx")
 

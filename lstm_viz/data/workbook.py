@@ -12,8 +12,8 @@ The work is bounded before and while reading:
   than :data:`MAX_RATIO` times, is refused as a zip bomb without being unpacked;
 * openpyxl runs with ``read_only=True`` (it streams the sheet's rows, each as
   wide as its own last cell), a row wider than :data:`~lstm_viz.data.read.MAX_COLUMNS`
-  is refused, and reading stops one row past :data:`~lstm_viz.data.read.MAX_ROWS`
-  or once the cells would make more text than :data:`~lstm_viz.data.decode.MAX_BYTES`.
+  is refused, and reading stops one row past :data:`~lstm_viz.data.read.MAX_ROWS`,
+  past :data:`MAX_CELLS` cells (openpyxl is pure Python: ten times a CSV's cost per cell), or once the cells would make more text than :data:`~lstm_viz.data.decode.MAX_BYTES`.
 
 The cells then go through the CSV reader as text (dates written ISO 8601), so
 a sheet gets exactly the column typing, caps and refusals a CSV file gets.
@@ -39,6 +39,9 @@ from lstm_viz.errors import LensError
 
 MAX_UNPACKED_BYTES: int = 200 * 2**20  # the XML of a 20 MB workbook of numbers; far past any lesson's data
 MAX_RATIO: int = 100  # sheet XML packs 5–20×; a thousandfold member is a zip bomb
+# openpyxl parses cells in Python, ~10 µs of CPU each (a CSV cell costs a tenth of that): a sheet
+# of a million cells holds the GIL ~10 s, the most one upload may take from a classroom server.
+MAX_CELLS: int = 1_000_000
 MAX_HEADER_ROWS: int = 3  # header lines that may be joined into one (a merged title row over column names)
 
 _ZIP = b"PK\x03\x04"
@@ -98,7 +101,7 @@ def read_workbook(data: bytes, name: str, sheet: str | None = None) -> SheetTabl
     LensError
         ``data.too_large``; ``readers.not_workbook`` (a zip that is no workbook),
         ``readers.ods``, ``readers.zip_bomb``, ``readers.corrupt``,
-        ``readers.no_sheets``, ``readers.unknown_sheet``; and for the sheet's
+        ``readers.no_sheets``, ``readers.unknown_sheet``, ``readers.too_many_cells``; and for the sheet's
         cells every refusal of :func:`~lstm_viz.data.read_table` (``data.empty``,
         ``data.too_many_rows``, ``data.too_many_columns``, ``data.no_numeric`` …).
     """
@@ -143,7 +146,8 @@ def read_workbook(data: bytes, name: str, sheet: str | None = None) -> SheetTabl
 
 
 # Refusals about the workbook as a whole: trying the next sheet would only repeat them.
-_FATAL = frozenset({"data.too_large", "data.too_many_rows", "data.too_many_columns", "readers.corrupt"})
+_FATAL = frozenset({"data.too_large", "data.too_many_rows", "data.too_many_columns", "readers.corrupt",
+                    "readers.too_many_cells"})
 
 
 def _check_archive(data: bytes, name: str) -> None:
@@ -184,7 +188,7 @@ def _sheet_table(book: Any, title: str, name: str, epoch: dt.datetime) -> Table:
 def _rows(ws: Any, name: str) -> list[list[Any]]:
     """Return the sheet's non-empty rows with trailing empty cells cut, within the caps."""
     rows: list[list[Any]] = []
-    n_seen = 0
+    n_seen = n_cells = 0
     # Forget the sheet's stated size: openpyxl would pad every row to it (a sheet "A1:XFD1048576" is 16,384
     # cells a row), and a max_col pads just the same. Each row then ends at its own last cell.
     ws.reset_dimensions()
@@ -201,6 +205,9 @@ def _rows(ws: Any, name: str) -> list[list[Any]]:
             raise LensError("data.too_many_columns", name=name, n_columns=f"> {read.MAX_COLUMNS}",
                             max_columns=read.MAX_COLUMNS)
         rows.append(cells)
+        n_cells += len(cells)
+        if n_cells > MAX_CELLS:
+            raise LensError("readers.too_many_cells", name=name, max_cells=MAX_CELLS, n_rows=len(rows))
         if len(rows) > read.MAX_ROWS + MAX_HEADER_ROWS + 1:
             raise LensError("data.too_many_rows", name=name, max_rows=read.MAX_ROWS)
     width = max((len(r) for r in rows), default=0)
