@@ -160,15 +160,13 @@ table = dataset.table
 st.subheader(t("page.data.columns", name=md_escape(table.name)))
 reading = dataset.reading
 if reading is not None and len(reading.sheets) > 1:
-    if st.session_state.get("data.sheet_synced") != dataset.data_id:  # a new file or sheet: show its sheet
-        st.session_state["data.sheet_synced"] = dataset.data_id
-        st.session_state["data.sheet"] = reading.sheet
+    # The data set is the truth, set on every run: the radio below and this picker match their choice by its
+    # shown label, which a language switch changes (the browser would then show no choice ticked).
+    st.session_state["data.sheet"] = reading.sheet
     st.selectbox(t("readers.sheet"), list(reading.sheets), key="data.sheet", on_change=apply_sheet,
                  help=t("readers.sheet.help"))
 if reading is not None and reading.wide is not None:
-    if st.session_state.get("data.shape_synced") != dataset.data_id:
-        st.session_state["data.shape_synced"] = dataset.data_id
-        st.session_state["data.shape"] = "series" if reading.as_series else "columns"
+    st.session_state["data.shape"] = "series" if reading.as_series else "columns"  # as the sheet, above
     period = t(f"readers.period.{reading.wide.period}")
     shape_labels = {"series": t(f"readers.shape.series.{reading.wide.period}"),
                     "columns": t("readers.shape.columns", period=period)}

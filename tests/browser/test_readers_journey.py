@@ -86,3 +86,28 @@ def test_an_xlsx_and_a_year_by_month_table_each_train(app: App, tmp_path):
     app.nav("train")
     train(app, epochs=5)
     expect(app.sidebar()).to_contain_text("120 points")
+
+
+def test_the_year_by_month_choice_reads_in_chinese_on_a_phone(app: App, tmp_path):
+    table = tmp_path / "年鉴.csv"
+    write_year_month(table)
+    app.goto("/data")
+    app.upload(table)
+    app.sidebar().get_by_text("简体中文", exact=True).click()
+    app.idle()
+    ZH = TABLES["zh"]
+    toggle = app.page.locator('[data-testid="stRadio"]').filter(has_text=ZH["readers.shape.series.month"])
+    expect(toggle).to_be_visible()
+    expect(toggle).to_contain_text(ZH["readers.shape.columns"].replace("{period}", ZH["readers.period.month"]))
+    # The choice survives the language switch: "one monthly series" is still the one ticked.
+    expect(toggle.get_by_role("radio", name=ZH["readers.shape.series.month"])).to_be_checked()
+    app.page.set_viewport_size({"width": 390, "height": 844})
+    app.idle()
+    toggle.scroll_into_view_if_needed()
+    shot = tmp_path / "readers_zh_phone.png"
+    app.page.screenshot(path=shot, animations="disabled", caret="hide")
+    from PIL import Image
+
+    with Image.open(shot) as img:
+        pixels = np.asarray(img.convert("L"), dtype=float)
+    assert pixels.std() > 10, "the phone screenshot is not blank"
