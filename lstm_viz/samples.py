@@ -64,6 +64,9 @@ SAMPLES: dict[str, Sample] = {
         # Monthly with a clear yearly season: one year in, one year held out.
         Sample("airline", "airline_passengers.csv", "Passengers", "Month"),
         Sample("elnino", "elnino_sst.csv", "SST", "Month", test_size=24),
+        # The same temperatures as NOAA publishes them, a row per year and a column per month: the
+        # reader lays them out as one monthly series (lstm_viz.data.wide), named after the file.
+        Sample("elnino_wide", "elnino_sst_wide.csv", "elnino_sst_wide", "date", test_size=24),
         # The ~11-year solar cycle drifts between 9 and 14 years, so no fixed season.
         Sample("sunspots", "sunspots_yearly.csv", "Sunspots", "Year",
                window=11, test_size=22, horizon=11, season=None),

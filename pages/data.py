@@ -1,6 +1,7 @@
 """Data: pick a sample or upload a file, choose its columns, see it, and set the test part and horizon."""
 import streamlit as st
 
+from lstm_viz import figures
 from lstm_viz import workspace as wsm
 from lstm_viz.data import freq_label_key
 from lstm_viz.errors import LensError
@@ -60,6 +61,30 @@ def apply_columns() -> None:
 
 
 @safe
+def apply_sheet() -> None:
+    """The sheet picker changed: read that sheet of the workbook; on a refusal put the picker back."""
+    current = workspace()
+    try:
+        dataset = wsm.choose_sheet(current, st.session_state["data.sheet"])
+    except LensError as err:
+        flash_error(err)
+        st.session_state["data.sheet"] = current.dataset.reading.sheet
+    else:
+        flash("success", "page.data.loaded", name=dataset.label, n=dataset.n_points)
+
+
+@safe
+def apply_shape() -> None:
+    """The year × month toggle changed: read the table as one series or as columns (reversible)."""
+    current = workspace()
+    try:
+        wsm.set_shape(current, st.session_state["data.shape"] == "series")
+    except LensError as err:
+        flash_error(err)
+        st.session_state["data.shape"] = "series" if current.dataset.reading.as_series else "columns"
+
+
+@safe
 def apply_split() -> None:
     current = workspace()
     try:
@@ -113,7 +138,7 @@ with sample_col:
 
 with upload_col:
     st.subheader(t("page.data.upload"))
-    # No type filter: a workbook or a photo gets the reader's own advice ("Save As CSV …") in words.
+    # No type filter: .xlsx is read; an .xls, an .ods or a photo gets the reader's own advice in words.
     localize_uploaders()
     uploaded = st.file_uploader(t("page.data.upload_label"), key=UPLOAD, help=t("page.data.upload_help"),
                                 on_change=upload_callback(UPLOAD, load_file))
@@ -123,6 +148,7 @@ with upload_col:
         if ws.dataset is not None:
             st.caption(t("page.data.kept", name=md_escape(ws.dataset.label)))
     st.caption(t("page.data.upload_tips"))
+    st.caption(t("readers.upload_tip"))
 
 show_flash()
 
@@ -137,6 +163,20 @@ _sync_pickers(dataset)
 _sync_split(dataset)
 table = dataset.table
 st.subheader(t("page.data.columns", name=md_escape(table.name)))
+reading = dataset.reading
+if reading is not None and len(reading.sheets) > 1:
+    # The data set is the truth, set on every run: the radio below and this picker match their choice by its
+    # shown label, which a language switch changes (the browser would then show no choice ticked).
+    st.session_state["data.sheet"] = reading.sheet
+    st.selectbox(t("readers.sheet"), list(reading.sheets), key="data.sheet", on_change=apply_sheet,
+                 help=t("readers.sheet.help"))
+if reading is not None and reading.wide is not None:
+    st.session_state["data.shape"] = "series" if reading.as_series else "columns"  # as the sheet, above
+    period = t(f"readers.period.{reading.wide.period}")
+    shape_labels = {"series": t(f"readers.shape.series.{reading.wide.period}"),
+                    "columns": t("readers.shape.columns", period=period)}
+    st.radio(t("readers.shape", period=period), list(shape_labels), key="data.shape", horizontal=True,
+             format_func=shape_labels.get, on_change=apply_shape, help=t("readers.shape.help"))
 c1, c2, c3, c4 = st.columns(4)
 time_options = [NONE, *table.time_columns]
 target_options = [c for c in table.numeric_columns]
@@ -158,9 +198,17 @@ if dataset.series_column is not None:
     c4.selectbox(t("page.data.series_name"), names, key="data.series_name", on_change=apply_columns,
                  help=t("page.data.series_name.help"))
 
+if len(table.numeric_columns) > 1:
+    st.markdown(f"**{t('readers.sparklines')}**")
+    st.caption(t("readers.sparklines.caption"))
+    charts.plot(figures.sparklines_figure(table.frame, table.numeric_columns, dataset.time_column,
+                                          highlight=dataset.target), "data.sparklines")
+
 # -- the series -----------------------------------------------------------------------------------
 
 charts.series_preview(dataset, lang)
+if wsm.is_short(dataset):
+    st.warning(t("readers.short", n=dataset.n_points, need=wsm.short_need(dataset)), icon=":material/warning:")
 
 report = dataset.series.report
 freq_key = freq_label_key(dataset.series.freq)

@@ -58,6 +58,7 @@ ADVICE = {
     "data.header_only": "Add the data rows",
     "data.binary": "Save As",
     "data.spreadsheet": "Save As",
+    "readers.corrupt": "Save As",
     "data.encoding": "Save the file again",
     "data.too_large": "Keep only the columns and rows you need",
     "ws.too_big": "Upload a shorter file",
@@ -283,7 +284,8 @@ UPLOADS = [
     Upload("blank_lines", "blank.csv", lambda: b"\n \n\t\n\n", ("data.empty",)),
     Upload("header_only", "header.csv", lambda: b"date,value\n", ("data.header_only",)),
     Upload("binary", "photo.csv", lambda: bytes(range(256)) * 40, ("data.binary",)),
-    Upload("excel_workbook", "sales.csv", xlsx_like, ("data.spreadsheet",)),
+    # A zip that starts like a workbook but is broken: read as a workbook, refused as a damaged one.
+    Upload("excel_workbook", "sales.csv", xlsx_like, ("readers.corrupt",)),
     Upload("unknown_encoding", "odd.csv", lambda: bytes([0x80, 0xFF, 0x31, 0x2C, 0x80]) * 200, ("data.encoding",)),
     Upload("over_20_mb", "huge.csv", over_size_cap, ("data.too_large", "ws.too_big")),
     Upload("just_over_row_cap", "rows.csv", just_over_row_cap, ("data.too_many_rows",)),
@@ -327,9 +329,9 @@ UPLOADS = [
     Upload("gbk_chinese_header", "销售.csv", gbk_file, check=_chinese_header),
     Upload("utf16_excel_unicode_text", "unicode.txt", utf16_tabs),
     Upload("semicolon_decimal_comma", "umsatz.csv", decimal_comma),
-    # A workbook dropped as it is gets the app's own bilingual "Save As CSV" advice, not Streamlit's
+    # A damaged workbook gets the app's own bilingual "Save As" advice, not Streamlit's
     # English-only "file type not allowed" (nor, past the browser's filter, an exception).
-    Upload("excel_file_named_xlsx", "sales.xlsx", xlsx_like, ("data.spreadsheet",)),
+    Upload("excel_file_named_xlsx", "sales.xlsx", xlsx_like, ("readers.corrupt",)),
     # A series typed across one row: the advice is "one value per line" (transpose), not "a longer series".
     Upload("values_across_one_row", "row.csv", lambda: (",".join(str(100 + k % 17) for k in range(600)) + "\n").encode(),
            ("data.one_row", "data.too_many_columns", "data.wide")),

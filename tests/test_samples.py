@@ -20,6 +20,7 @@ from lstm_viz.samples import SAMPLE_DIR, SAMPLES, sample_bytes, sample_path
 EXPECTED = {
     "airline": (144, "1949-01", "1960-12"),
     "elnino": (732, "1950-01", "2010-12"),
+    "elnino_wide": (732, "1950-01", "2010-12"),  # as one series: 61 years × 12 months
     "sunspots": (309, 1700, 2008),
     "stocks": (105, "2018-01-01", "2019-12-30"),
     "stocks_long": (630, "2018-01-01", "2019-12-30"),
@@ -28,8 +29,19 @@ EXPECTED = {
 }
 
 
+MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
+
+
 def read(key: str) -> pd.DataFrame:
-    return pd.read_csv(io.BytesIO(sample_bytes(key)), encoding="utf-8")
+    """Read a sample with plain pandas; a year × month sample is laid out as one series, as the app reads it."""
+    frame = pd.read_csv(io.BytesIO(sample_bytes(key)), encoding="utf-8")
+    sample = SAMPLES[key]
+    if "YEAR" in frame.columns:
+        assert list(frame.columns) == ["YEAR", *MONTHS]
+        values = frame[MONTHS].to_numpy().reshape(-1)  # row by row: January to December of each year
+        dates = [f"{year}-{month:02d}" for year in frame["YEAR"] for month in range(1, 13)]
+        frame = pd.DataFrame({sample.time_column: dates, sample.target: values})
+    return frame
 
 
 def test_catalogue_covers_expected_keys():
@@ -88,6 +100,15 @@ def test_monthly_and_daily_time_stamps_are_iso():
     assert (pd.to_datetime(read("seattle")["date"], format="%Y-%m-%d").diff().dropna() == pd.Timedelta(days=1)).all()
     assert (pd.to_datetime(read("stocks")["date"], format="%Y-%m-%d").diff().dropna() == pd.Timedelta(days=7)).all()
     assert pd.api.types.is_integer_dtype(read("sunspots")["Year"])
+
+
+def test_elnino_wide_holds_the_same_values_as_elnino(tmp_path):
+    wide, long = read("elnino_wide"), read("elnino")
+    assert list(wide["date"]) == list(long["Month"])
+    assert (wide["elnino_sst_wide"].to_numpy() == long["SST"].to_numpy()).all()
+    out = tmp_path / "elnino_sst_wide.csv"
+    subprocess.run([sys.executable, str(SAMPLE_DIR / "make_wide_tables.py"), str(out)], check=True)
+    assert out.read_bytes() == sample_bytes("elnino_wide")
 
 
 def test_stocks_long_matches_wide():

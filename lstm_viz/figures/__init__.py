@@ -10,6 +10,7 @@ Plotly serialises as base64 typed arrays.
 - :func:`gates_figure` — gates and states as units × time, a cursor walking the steps
 - :func:`gates_training_figure` — the same heatmaps animated over training snapshots
 - :func:`unit_bars_figure`, :func:`saturation_figure`, :func:`saturation_table`
+- :func:`sparklines_figure` — every numeric column of a table as a small line, to pick the target from
 - :func:`figure_to_html` — a standalone page that plays offline
 """
 from __future__ import annotations
@@ -23,6 +24,7 @@ from lstm_viz.figures.gates import (
     DEFAULT_ORDER, UNIT_ORDERS, order_units, saturation_figure, saturation_table, unit_bars_figure,
 )
 from lstm_viz.figures.series import loss_figure, series_figure
+from lstm_viz.figures.sparklines import sparklines_figure
 from lstm_viz.figures.style import COLOURS, colour_range, colour_scale
 
 
@@ -35,5 +37,5 @@ __all__ = [
     "COLOURS", "DEFAULT_ORDER", "MAX_TIME_FRAMES", "UNIT_ORDERS",
     "backtest_figure", "baseline_label", "colour_range", "colour_scale", "figure_to_html", "forecast_figure",
     "frame_steps", "gates_figure", "gates_training_figure", "loss_figure", "order_units",
-    "saturation_figure", "saturation_table", "series_figure", "unit_bars_figure",
+    "saturation_figure", "saturation_table", "series_figure", "sparklines_figure", "unit_bars_figure",
 ]

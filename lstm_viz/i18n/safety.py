@@ -8,7 +8,7 @@ EN = {
     "safety.outlier": "A value of “{column}” ({value}) lies more than a billion times the column's usual spread ({spread}) away from its middle ({center}). The model reads the series scaled to about −1 … 1, and a value that far out becomes infinite, so no run could train. Check the file for a typing or unit error at that value, or remove it.",
     "safety.model_inputs": "This model was built to read {input_size} values at each time step, but LSTM Lens forecasts one series, one value per step. Your current model is kept. Choose a model trained in LSTM Lens on a single series.",
     "safety.model_trial": "This model could not make a prediction on your series ({detail}), so it was not loaded; your current model is kept. Choose a model file saved by LSTM Lens, or train a new model.",
-    "safety.note.other_column": "The first numeric column, “{skipped}”, cannot be forecast (it is constant, mostly empty or too short), so “{column}” is shown. Pick another column above if you meant a different one.",
+    "safety.note.other_column": "The column “{skipped}” cannot be forecast (it is constant, mostly empty or too short), so “{column}” is shown. Pick another column above if you meant a different one.",
     "safety.json": "“{name}” is a JSON file, not a table: LSTM Lens reads CSV, TSV or TXT files with one row per time step. Export the data as CSV (in a spreadsheet: Save As → CSV) and upload that.",
     "safety.html": "“{name}” is a web page (HTML or XML), not a table: perhaps the page was saved instead of the file it links to. Download the CSV file itself, or copy the table into a spreadsheet and Save As → CSV, then upload that.",
 }
@@ -21,7 +21,7 @@ ZH = {
     "safety.outlier": "“{column}”中有一个值（{value}）偏离中间值（{center}）超过该列通常波动幅度（{spread}）的十亿倍。模型读取的是缩放到约 −1 … 1 的序列，这么远的值会变成无穷大，任何训练都无法进行。请检查文件中这个值是否有录入或单位错误，或删除它。",
     "safety.model_inputs": "这个模型每个时间步要读取 {input_size} 个值，而 LSTM Lens 预测的是单个序列，每步一个值。你当前的模型保持不变。请选择在 LSTM Lens 中用单个序列训练的模型。",
     "safety.model_trial": "这个模型无法对你的序列做出预测（{detail}），因此没有加载；你当前的模型保持不变。请选择 LSTM Lens 保存的模型文件，或训练一个新模型。",
-    "safety.note.other_column": "第一个数字列“{skipped}”无法用于预测（它是常数、大部分为空或太短），因此显示的是“{column}”。如果你想用别的列，请在上方选择。",
+    "safety.note.other_column": "列“{skipped}”无法用于预测（它是常数、大部分为空或太短），因此显示的是“{column}”。如果你想用别的列，请在上方选择。",
     "safety.json": "“{name}”是 JSON 文件，不是表格：LSTM Lens 读取每个时间步一行的 CSV、TSV 或 TXT 文件。请把数据导出为 CSV（在电子表格中：另存为 → CSV）后上传。",
     "safety.html": "“{name}”是网页（HTML 或 XML），不是表格：可能保存的是网页本身，而不是它链接的文件。请直接下载 CSV 文件，或把表格复制到电子表格中另存为 CSV，再上传。",
 }

@@ -23,7 +23,8 @@ the gates never sees a half-applied Adam step, and Stop waits at most one slice.
 
 The package is split by job: :mod:`~lstm_viz.workspace.state` (the dataclasses),
 :mod:`~lstm_viz.workspace.datasets`, :mod:`~lstm_viz.workspace.runs`,
-:mod:`~lstm_viz.workspace.views` and :mod:`~lstm_viz.workspace.files`; every
+:mod:`~lstm_viz.workspace.views`, :mod:`~lstm_viz.workspace.files` and
+:mod:`~lstm_viz.workspace.readers` (another sheet, another table layout); every
 public name is importable from ``lstm_viz.workspace`` itself.
 """
 from lstm_viz.windows import MIN_TRAIN_WINDOWS
@@ -33,6 +34,7 @@ from lstm_viz.workspace.datasets import (
 )
 from lstm_viz.workspace.files import load_model_file, model_file
 from lstm_viz.workspace.match import SeriesMismatch, same_data, series_mismatch, stale_view, training_range
+from lstm_viz.workspace.readers import choose_sheet, is_short, set_shape, short_need
 from lstm_viz.workspace.runs import (
     BACKGROUND_SLICE_S, TICK_SECONDS, WATCH_RUN_S, advance, away_seconds, live_interval, live_phase, live_run,
     queue_place, show_epoch, start_run, stop_run, train_in_background, train_to_end, wait_first_epoch,
@@ -52,4 +54,5 @@ __all__ = [
     "start_run", "stop_run", "suggest_split", "suggest_val_size", "train_in_background", "train_to_end",
     "WATCH_RUN_S", "away_seconds", "show_epoch", "wait_first_epoch",
     "SeriesMismatch", "same_data", "series_mismatch", "stale_view", "training_range",
+    "choose_sheet", "is_short", "set_shape", "short_need",
 ]

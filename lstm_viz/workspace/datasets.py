@@ -8,6 +8,7 @@ import numpy as np
 from lstm_viz import data as data_module
 from lstm_viz import samples as samples_module
 from lstm_viz import config as config_module
+from lstm_viz.data import choose, source
 from lstm_viz.config import LIMITS, Config
 from lstm_viz.errors import LensError
 from lstm_viz.transforms import suggest_transform
@@ -66,10 +67,11 @@ def _make_dataset(
 ) -> Dataset:
     """Prepare a series from ``table`` and wrap it with its split settings; raises LensError.
 
-    Without a ``target``, the first numeric column that makes a usable series
-    is taken (a constant flag or a mostly empty column before the sales is
-    passed over, and the report says so); if none does, the first one's
-    refusal is raised.
+    Without a ``target``, the most forecastable numeric column
+    (:func:`lstm_viz.data.choose.default_target`) is taken, or else the first
+    other one that makes a usable series (a constant flag or a mostly empty
+    column is passed over, and the report says so); if none does, the first
+    one's refusal is raised.
     """
     if series_column and series_name is None:
         names = series_names(table, series_column)
@@ -78,6 +80,9 @@ def _make_dataset(
         candidates = [c for c in table.numeric_columns if c != time_column and c != series_column]
         if not candidates:
             raise LensError("ws.no_numeric", name=name)
+        # The most forecastable column first (choose.default_target), then the others in file order.
+        preferred = choose.default_target(table.frame, candidates)
+        candidates = [preferred, *(c for c in candidates if c != preferred)]
         series, target = _first_usable(table, candidates, time_column, series_column, series_name)
     else:
         series = _series_of(table, target, time_column, series_column, series_name)
@@ -85,8 +90,9 @@ def _make_dataset(
     if defaults is not None:
         window, test_size, horizon, season = defaults
     else:
-        season = getattr(series, "season", None)
-        window, test_size, horizon = suggest_split(n, season)
+        # Season and split from the time step (a daily series: weekly only if the data shows it).
+        season = choose.season_in_time(series.values, series.freq) if series.time is not None else series.season
+        window, test_size, horizon = choose.split_in_time(n, series.freq, season) or suggest_split(n, season)
     # Shrink the test part (never below one point) until a split with this window is possible.
     while test_size > 1 and n < min_points(window, test_size):
         test_size = max(1, test_size // 2)
@@ -151,24 +157,32 @@ def series_names(table, series_column: str) -> list[str]:
     return table.frame[series_column].dropna().astype(str).unique().tolist()
 
 
-def load_sample(ws: Workspace, key: str) -> Dataset:
-    """Load the sample ``key`` with its teaching defaults and make it the current data set."""
+def load_sample(ws: Workspace, key: str, as_series: bool | None = None) -> Dataset:
+    """Load the sample ``key`` with its teaching defaults and make it the current data set.
+
+    ``as_series=False`` reads a year × month sample as columns (its teaching defaults then do not apply).
+    """
     sample = samples_module.SAMPLES.get(key)
     if sample is None:
         raise LensError("samples.unknown", name=key, known=", ".join(samples_module.SAMPLES))
-    table = data_module.read_table(samples_module.sample_bytes(key), sample.file)
+    reading = source.read_source(samples_module.sample_bytes(key), sample.file, as_series=as_series)
+    table = reading.table
+    as_set_up = sample.target in table.numeric_columns
     # A step counter (0, 1, 2 …) is not a time column to the reader: then the points are just numbered.
     time_column = sample.time_column if sample.time_column in table.time_columns else None
+    if not as_set_up and table.time_columns:
+        time_column = table.time_columns[0]
     dataset = _make_dataset(
         table,
         "sample",
         key,
-        sample.target,
+        sample.target if as_set_up else None,
         time_column,
         sample.series_column,
         sample.series_name,
-        defaults=(sample.window, sample.test_size, sample.horizon, sample.season),
+        defaults=(sample.window, sample.test_size, sample.horizon, sample.season) if as_set_up else None,
     )
+    dataset.reading = reading
     ws.dataset = dataset
     return dataset
 
@@ -181,18 +195,25 @@ def load_upload(
     time_column: str | None = "auto",
     series_column: str | None = "auto",
     series_name: str | None = None,
+    sheet: str | None = None,
+    as_series: bool | None = None,
 ) -> Dataset:
     """Read an uploaded file and make its series the current data set.
 
     Parameters
     ----------
     data : bytes
-        The file's content (CSV, TSV or TXT; separator, encoding and decimal comma are detected).
+        The file's content: CSV, TSV or TXT (separator, encoding and decimal comma
+        are detected), or an ``.xlsx`` workbook.
     name : str
         The file name, shown to the student.
     target, time_column, series_column, series_name :
         Columns to use; ``"auto"`` takes the first detected time / series-name
-        column, None means none. The first numeric column is the default target.
+        column, None means none. The default target is :func:`~lstm_viz.data.choose.default_target`'s.
+    sheet : str, optional
+        A workbook's sheet; by default the first that holds a table.
+    as_series : bool, optional
+        A year × month (quarter) table is read as one series unless this is False.
 
     Raises
     ------
@@ -201,7 +222,8 @@ def load_upload(
     """
     if len(data) > MAX_UPLOAD_BYTES:
         raise LensError("ws.too_big", mb=round(len(data) / 2**20, 1), max_mb=MAX_UPLOAD_BYTES // 2**20)
-    table = data_module.read_table(data, name)
+    reading = source.read_source(data, name, sheet=sheet, as_series=as_series)
+    table = reading.table
     if time_column == "auto":
         time_column = table.time_columns[0] if table.time_columns else None
     if series_column == "auto":
@@ -209,6 +231,7 @@ def load_upload(
         repeats = time_column is not None and bool(table.frame[time_column].duplicated().any())
         series_column = table.series_columns[0] if table.series_columns and repeats else None
     dataset = _make_dataset(table, "upload", name, target, time_column, series_column, series_name)
+    dataset.reading = reading
     ws.dataset = dataset
     return dataset
 
@@ -231,6 +254,7 @@ def choose_columns(
     dataset = _make_dataset(
         current.table, current.source, current.name, target, time_column, series_column, series_name, defaults
     )
+    dataset.reading = current.reading
     ws.dataset = dataset
     return dataset
 

@@ -8,6 +8,7 @@ from typing import Callable
 
 from lstm_viz.config import Config
 from lstm_viz.data import Series, Table
+from lstm_viz.data.source import FileReading
 from lstm_viz.training import EpochReport, Trainer
 from lstm_viz.windows import Split
 
@@ -40,6 +41,8 @@ class Dataset:
         Suggested input window for a first run.
     data_id : int
         Changes every time a new series is loaded.
+    reading : FileReading or None
+        How the file was read (its sheets, a year × month layout), so the Data page can read it another way.
     """
 
     series: Series
@@ -56,6 +59,7 @@ class Dataset:
     window: int
     val_size: int = 0
     data_id: int = field(default_factory=lambda: next(_ids))
+    reading: FileReading | None = field(default=None, repr=False)
 
     @property
     def n_points(self) -> int:

@@ -181,7 +181,8 @@ def test_uploaded_files_pick_column_train_and_gates(app, tmp_path):
 
     app.nav("data")
     app.upload(gbk)
-    expect(app.alert("Success", "单价")).to_be_visible()
+    # The first choice is 销量 (sales, a trend), not 单价 (a price that is pure noise): lstm_viz.data.choose.
+    expect(app.alert("Success", "销量")).to_be_visible()
     app.expect_selected("Time column", "日期")
     app.select("Value to forecast", "销量")
     expect(app.sidebar()).to_contain_text("销量: 60 points, step monthly")
@@ -196,14 +197,15 @@ def test_sidebar_names_an_uploaded_file_at_once(app, tmp_path):
     semicolon, _ = write_files(tmp_path)
     app.goto("/data")
     app.upload(semicolon)
-    expect(app.alert("Success", "Loaded “Temperatur”")).to_be_visible()
+    # The first choice is the column that follows on from itself best (lstm_viz.data.choose): Umsatz.
+    expect(app.alert("Success", "Loaded “Umsatz”")).to_be_visible()
     app.page.wait_for_timeout(1_000)
     app.page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
     said = app.sidebar().inner_text()
-    assert "Temperatur: 60 points" in said, (
+    assert "Umsatz: 60 points" in said, (
         "APP BUG (pages/data.py): the upload is read in the page body, after the sidebar was drawn, so the sidebar "
         "still describes the previous data set until the next rerun. Repro: open /data, upload a CSV; the page says "
-        f"'Loaded “Temperatur”' but the sidebar says: {said!r}")
+        f"'Loaded “Umsatz”' but the sidebar says: {said!r}")
 
 
 # -- 3. a binary file is refused in words, and the app goes on working -----------------------------------
