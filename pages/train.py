@@ -96,6 +96,7 @@ def live_part(draw, phase: tuple | None) -> None:
 
 
 with view:
+    charts.live_chart_css()
     # One container whatever it holds, so the live parts below keep their place in the page's element
     # tree from run to run: a chart whose place shifts is mounted afresh, and is blank until Plotly redraws it.
     with st.container():

@@ -23,6 +23,9 @@ def plot(fig, key: str) -> None:
     st.plotly_chart(fig, key=key, config=CHART_CONFIG, theme=None)
 
 
+LIVE_CHART_KEYS = ("train.loss_chart", "train.forecast_chart", "train.gates_chart")
+
+
 def plot_live(fig, key: str) -> None:
     """Draw a figure that changes on every redraw, with no blank frame in between (a double buffer).
 
@@ -35,7 +38,6 @@ def plot_live(fig, key: str) -> None:
     (same spec, same id: left alone) and shows through until the new one is drawn.
     A redraw with an unchanged figure lets the lower slot catch up, unseen.
     """
-    css = key.replace(".", "-")
     store = st.session_state.setdefault("_live_buffers", {})
     spec = plotly.io.to_json(fig, validate=False)
     slots_ = store.get(key) or {"specs": [None, None], "figs": [None, None], "top": 1}
@@ -51,12 +53,23 @@ def plot_live(fig, key: str) -> None:
             with st.container(key=f"{key}.slot{k}"):
                 if slots_["figs"][k] is not None:
                     st.plotly_chart(slots_["figs"][k], key=f"{key}.{k}", config=CHART_CONFIG, theme=None)
-        with st.container(key=f"{key}.style"):
-            st.markdown(
-                f"<style>.st-key-{css} {{display: grid; grid-template-columns: minmax(0, 1fr);}} "
-                f".st-key-{css} > div {{grid-area: 1 / 1; width: 100%; min-width: 0;}} "
-                f".st-key-{css}-style {{display: none;}} .st-key-{css}-slot{top} {{z-index: 1;}}</style>",
-                unsafe_allow_html=True)
+        with st.container(key=f"{key}.top"):  # an empty marker saying which slot is on top (live_chart_css)
+            st.markdown(f'<span class="lens-top-{top}"></span>', unsafe_allow_html=True)
+
+
+def live_chart_css(keys: tuple[str, ...] = LIVE_CHART_KEYS) -> None:
+    """Style the double-buffered live charts (:func:`plot_live`): both slots in one grid cell, the marked one on top.
+
+    Drawn once by the page (style-only HTML goes to Streamlit's event container), not by each redraw.
+    """
+    rules = []
+    for key in keys:
+        css = f".st-key-{key.replace('.', '-')}"
+        rules += [f"{css} {{display: grid; grid-template-columns: minmax(0, 1fr);}}",
+                  f"{css} > div {{grid-area: 1 / 1; width: 100%; min-width: 0;}}",
+                  f"{css}-top {{display: none;}}"]
+        rules += [f"{css}:has(.lens-top-{k}) > {css}-slot{k} {{z-index: 1;}}" for k in (0, 1)]
+    st.html("<style>" + "\n".join(rules) + "</style>")
 
 
 def safe_label(text: object) -> str:
