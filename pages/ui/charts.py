@@ -217,18 +217,18 @@ def _refresh_gates(fig, layer) -> bool:
     return True
 
 
-# Each redraw of the live view writes the epoch it shows into the page's address (?epoch=…); the
-# browser sends its address with every click, so Stop learns the epoch on the student's screen.
-SHOWN_EPOCH_PARAM = "epoch"
+SHOWN_EPOCH_KEY = "_train_shown_epoch"  # the epoch the live view last drew (for Stop)
 
 
 def progress_view(run: Run, lang: str, live: bool) -> None:
     """Draw the status, the loss curves and the forecast side by side (one fragment: one redraw).
 
     Each redraw notes the epoch it shows (:func:`lstm_viz.workspace.show_epoch`)
-    and, after drawing it, writes it into the page's address. The browser sends
-    its address with the Stop click: the epoch on the student's screen at that
-    moment, not the one the server drew last (a redraw may still be on its way).
+    and, once drawn in full, remembers it for Stop: training goes on after a
+    redraw, but Stop keeps the epoch on the student's screen. (A redraw still on
+    its way to the browser when Stop is clicked, a few ms on a laptop, would
+    count as shown: neither a widget's value nor the page address, tried as a
+    way for the click to carry the epoch from the browser, followed redraws.)
     """
     shown = wsm.show_epoch(run) if live else None
     with st.container():  # the status varies in length; the charts after it must keep their place
@@ -238,18 +238,14 @@ def progress_view(run: Run, lang: str, live: bool) -> None:
         loss_view(run, lang, live)
     with right:
         forecast_view(run, lang, live)
-    if live:  # last, after the deltas of the epoch it names
-        st.query_params[SHOWN_EPOCH_PARAM] = str(shown.epoch if shown is not None else 0)
-    elif SHOWN_EPOCH_PARAM in st.query_params:
-        del st.query_params[SHOWN_EPOCH_PARAM]
+    if live:  # last: a redraw cut short by the Stop click itself never counts as shown
+        st.session_state[SHOWN_EPOCH_KEY] = (run.run_id, shown.epoch if shown is not None else 0)
 
 
-def shown_epoch() -> int | None:
-    """The epoch the student's page showed when they clicked (None: not known), for the Stop button."""
-    try:
-        return int(st.query_params.get(SHOWN_EPOCH_PARAM, ""))
-    except ValueError:
-        return None
+def shown_epoch(run: Run | None) -> int | None:
+    """The epoch of ``run`` the live view last drew in full (None: none drawn), for the Stop button."""
+    kept = st.session_state.get(SHOWN_EPOCH_KEY)
+    return kept[1] if run is not None and kept is not None and kept[0] == run.run_id else None
 
 
 # How often each live part redraws while training on a quiet server (seconds), and whether it
