@@ -26,39 +26,48 @@ def plot(fig, key: str) -> None:
 LIVE_CHART_KEYS = ("train.loss_chart", "train.forecast_chart", "train.gates_chart")
 
 
+LIVE_SLOTS = 3  # figures stacked per live chart: the newest, and two older ones in case it is not drawn yet
+
+
 def plot_live(fig, key: str) -> None:
-    """Draw a figure that changes on every redraw, with no blank frame in between (a double buffer).
+    """Draw a figure that changes on every redraw, with no blank frame in between (a stack of slots).
 
     Streamlit derives a chart's element id from its whole spec, so a figure whose data
     changed is unmounted and mounted afresh, and its area stays blank until Plotly has
     drawn it again: 0.2 to 0.5 s on a busy laptop, seen as a blinking chart
     (streamlit/streamlit#8782; #16052 would keep keyed charts in place). So the chart
-    has two slots stacked in one grid cell: each redraw puts the new figure in the
-    slot underneath and raises it to the top, while the other slot keeps its figure
-    (same spec, same id: left alone) and shows through until the new one is drawn.
-    A redraw with an unchanged figure lets the lower slot catch up, unseen.
+    has :data:`LIVE_SLOTS` slots stacked in one grid cell: each redraw puts the new
+    figure in the oldest slot and raises it to the top, while the others keep their
+    figures (same spec, same id: left alone) and show through until it is drawn; the
+    third slot covers a browser too slow to draw one figure before the next arrives.
+    A redraw with an unchanged figure lets the lower slots catch up, unseen.
     """
     store = st.session_state.setdefault("_live_buffers", {})
     spec = plotly.io.to_json(fig, validate=False)
-    slots_ = store.get(key) or {"specs": [None, None], "figs": [None, None], "top": 1}
-    store[key] = slots_
-    top = slots_["top"]
-    if spec != slots_["specs"][top]:
-        top = slots_["top"] = 1 - top  # the new figure goes under the old one, then on top of it
-        slots_["specs"][top], slots_["figs"][top] = spec, go.Figure(fig)  # a frozen copy: fig changes in place
-    elif slots_["specs"][1 - top] != spec:
-        slots_["specs"][1 - top], slots_["figs"][1 - top] = spec, slots_["figs"][top]  # hidden under the top one
+    stack = store.get(key) or {"specs": [None] * LIVE_SLOTS, "figs": [None] * LIVE_SLOTS,
+                               "order": list(range(LIVE_SLOTS))}  # order: oldest first, newest last
+    store[key] = stack
+    order, specs, figs = stack["order"], stack["specs"], stack["figs"]
+    if spec != specs[order[-1]]:
+        k = order.pop(0)  # the new figure goes in the oldest slot, then on top
+        order.append(k)
+        specs[k], figs[k] = spec, go.Figure(fig)  # a frozen copy: fig changes in place
+    else:
+        for k in order[:-1]:
+            if specs[k] != spec:
+                specs[k], figs[k] = spec, figs[order[-1]]  # hidden under the top one
     with st.container(key=key):
-        for k in (0, 1):
+        for k in range(LIVE_SLOTS):
             with st.container(key=f"{key}.slot{k}"):
-                if slots_["figs"][k] is not None:
-                    st.plotly_chart(slots_["figs"][k], key=f"{key}.{k}", config=CHART_CONFIG, theme=None)
-        with st.container(key=f"{key}.top"):  # an empty marker saying which slot is on top (live_chart_css)
-            st.markdown(f'<span class="lens-top-{top}"></span>', unsafe_allow_html=True)
+                if figs[k] is not None:
+                    st.plotly_chart(figs[k], key=f"{key}.{k}", config=CHART_CONFIG, theme=None)
+        with st.container(key=f"{key}.top"):  # empty markers naming the top two slots (live_chart_css)
+            st.markdown(f'<span class="lens-top-{order[-1]}"></span><span class="lens-mid-{order[-2]}"></span>',
+                        unsafe_allow_html=True)
 
 
 def live_chart_css(keys: tuple[str, ...] = LIVE_CHART_KEYS) -> None:
-    """Style the double-buffered live charts (:func:`plot_live`): both slots in one grid cell, the marked one on top.
+    """Style the stacked live charts (:func:`plot_live`): all slots in one grid cell, the newest on top.
 
     Drawn once by the page (style-only HTML goes to Streamlit's event container), not by each redraw.
     """
@@ -68,7 +77,8 @@ def live_chart_css(keys: tuple[str, ...] = LIVE_CHART_KEYS) -> None:
         rules += [f"{css} {{display: grid; grid-template-columns: minmax(0, 1fr);}}",
                   f"{css} > div {{grid-area: 1 / 1; width: 100%; min-width: 0;}}",
                   f"{css}-top {{display: none;}}"]
-        rules += [f"{css}:has(.lens-top-{k}) > {css}-slot{k} {{z-index: 1;}}" for k in (0, 1)]
+        rules += [f"{css}:has(.lens-top-{k}) > {css}-slot{k} {{z-index: 2;}}" for k in range(LIVE_SLOTS)]
+        rules += [f"{css}:has(.lens-mid-{k}) > {css}-slot{k} {{z-index: 1;}}" for k in range(LIVE_SLOTS)]
     st.html("<style>" + "\n".join(rules) + "</style>")
 
 
