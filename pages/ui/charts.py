@@ -234,13 +234,16 @@ def progress_view(run: Run, lang: str, live: bool) -> None:
     """Draw the status, the loss curves and the forecast side by side (one fragment: one redraw).
 
     Each redraw notes the epoch it shows (:func:`lstm_viz.workspace.show_epoch`)
-    and, once drawn in full, remembers it for Stop: training goes on after a
-    redraw, but Stop keeps the epoch on the student's screen. (A redraw still on
-    its way to the browser when Stop is clicked, a few ms on a laptop, would
-    count as shown: neither a widget's value nor the page address, tried as a
-    way for the click to carry the epoch from the browser, followed redraws.)
+    and remembers it for Stop: training goes on after a redraw, but Stop keeps
+    the epoch on the student's screen. (Not exactly when a redraw is still on its
+    way to the browser at the click, a few ms on a laptop, seconds in a frozen
+    browser: it then keeps the newer epoch. Neither a hidden widget's value nor
+    the page address, tried as ways for the click to carry the epoch from the
+    browser, followed the redraws.)
     """
     shown = wsm.show_epoch(run) if live else None
+    if live:  # first: the status goes out before the charts, so a redraw cut short by Stop may be on screen
+        st.session_state[SHOWN_EPOCH_KEY] = (run.run_id, shown.epoch if shown is not None else 0)
     with st.container():  # the status varies in length; the charts after it must keep their place
         status_view(run, lang, live)
     left, right = st.columns(2)
@@ -248,8 +251,6 @@ def progress_view(run: Run, lang: str, live: bool) -> None:
         loss_view(run, lang, live)
     with right:
         forecast_view(run, lang, live)
-    if live:  # last: a redraw cut short by the Stop click itself never counts as shown
-        st.session_state[SHOWN_EPOCH_KEY] = (run.run_id, shown.epoch if shown is not None else 0)
 
 
 def shown_epoch(run: Run | None) -> int | None:
