@@ -55,12 +55,12 @@ def start() -> None:
 def stop() -> None:
     """Stop button: keep the model of the epoch the page showed when Stop was pressed.
 
-    The browser sends that epoch with the click (in the page's address, which the
-    live view updates on each redraw, see :func:`pages.ui.charts.progress_view`), so
-    a redraw on its way, or epochs trained since, change nothing.
+    That is the epoch the live view last drew (:func:`pages.ui.charts.progress_view`):
+    epochs trained since change nothing.
     """
-    if wsm.stop_run(workspace(), epoch=charts.shown_epoch()):
-        flash("success", "page.train.kept_epoch", epoch=workspace().run.epochs_done)
+    current = workspace()
+    if wsm.stop_run(current, epoch=charts.shown_epoch(current.candidate)):
+        flash("success", "page.train.kept_epoch", epoch=current.run.epochs_done)
     else:
         flash("warning", "page.train.stopped_empty")
 
@@ -107,6 +107,7 @@ def live_part(draw, phase: tuple | None) -> None:
 
 
 with view:
+    charts.live_chart_css()
     # One container whatever it holds, so the live parts below keep their place in the page's element
     # tree from run to run: a chart whose place shifts is mounted afresh, and is blank until Plotly redraws it.
     with st.container():

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from lstm_viz import workspace as wsm
 from lstm_viz.training import Trainer
 from lstm_viz.workspace import runs
-from pages.ui.charts import SHOWN_EPOCH_PARAM
+from pages.ui.charts import SHOWN_EPOCH_KEY
 from tests.app_session import fresh, tiny_settings, trained_session, wait_until_trained
 
 
@@ -41,7 +41,7 @@ def test_stop_keeps_the_epoch_the_page_showed_and_says_so():
     at.button(key="home.start").click().run()
     ws = long_run(at)
     at.run()  # a redraw: the page now shows some epoch …
-    shown = int(at.query_params[SHOWN_EPOCH_PARAM])  # the address the browser sends with the click
+    shown = at.session_state[SHOWN_EPOCH_KEY][1]  # the epoch the live view drew
     metric = next(m.value for m in at.metric if m.label == "Epoch")
     assert metric.startswith(f"{shown} /") and shown >= 3
     run = ws.candidate
@@ -50,7 +50,6 @@ def test_stop_keeps_the_epoch_the_page_showed_and_says_so():
     assert not at.exception and not ws.training
     assert ws.run is run and run.epochs_done == shown and run.status == "stopped"
     assert any(f"kept the model of epoch {shown}" in text for text in texts(at, "success"))
-    assert SHOWN_EPOCH_PARAM not in at.query_params  # the address is clean again once nothing trains
 
 
 def test_the_sidebar_leaves_the_epoch_to_the_train_page_and_shows_it_elsewhere():

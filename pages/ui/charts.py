@@ -25,40 +25,63 @@ def plot(fig, key: str) -> None:
     st.plotly_chart(localize_dates(fig, state.lang()), key=key, config=CHART_CONFIG, theme=None)
 
 
+LIVE_CHART_KEYS = ("train.loss_chart", "train.forecast_chart", "train.gates_chart")
+
+
+LIVE_SLOTS = 3  # figures stacked per live chart: the newest, and two older ones in case it is not drawn yet
+
+
 def plot_live(fig, key: str) -> None:
-    """Draw a figure that changes on every redraw, with no blank frame in between (a double buffer).
+    """Draw a figure that changes on every redraw, with no blank frame in between (a stack of slots).
 
     Streamlit derives a chart's element id from its whole spec, so a figure whose data
     changed is unmounted and mounted afresh, and its area stays blank until Plotly has
     drawn it again: 0.2 to 0.5 s on a busy laptop, seen as a blinking chart
     (streamlit/streamlit#8782; #16052 would keep keyed charts in place). So the chart
-    has two slots stacked in one grid cell: each redraw puts the new figure in the
-    slot underneath and raises it to the top, while the other slot keeps its figure
-    (same spec, same id: left alone) and shows through until the new one is drawn.
-    A redraw with an unchanged figure lets the lower slot catch up, unseen.
+    has :data:`LIVE_SLOTS` slots stacked in one grid cell: each redraw puts the new
+    figure in the oldest slot and raises it to the top, while the others keep their
+    figures (same spec, same id: left alone) and show through until it is drawn; the
+    third slot covers a browser too slow to draw one figure before the next arrives.
+    A redraw with an unchanged figure lets the lower slots catch up, unseen.
     """
-    css = key.replace(".", "-")
     store = st.session_state.setdefault("_live_buffers", {})
     spec = plotly.io.to_json(fig, validate=False)
-    slots_ = store.get(key) or {"specs": [None, None], "figs": [None, None], "top": 1}
-    store[key] = slots_
-    top = slots_["top"]
-    if spec != slots_["specs"][top]:
-        top = slots_["top"] = 1 - top  # the new figure goes under the old one, then on top of it
-        slots_["specs"][top], slots_["figs"][top] = spec, go.Figure(fig)  # a frozen copy: fig changes in place
-    elif slots_["specs"][1 - top] != spec:
-        slots_["specs"][1 - top], slots_["figs"][1 - top] = spec, slots_["figs"][top]  # hidden under the top one
+    stack = store.get(key) or {"specs": [None] * LIVE_SLOTS, "figs": [None] * LIVE_SLOTS,
+                               "order": list(range(LIVE_SLOTS))}  # order: oldest first, newest last
+    store[key] = stack
+    order, specs, figs = stack["order"], stack["specs"], stack["figs"]
+    if spec != specs[order[-1]]:
+        k = order.pop(0)  # the new figure goes in the oldest slot, then on top
+        order.append(k)
+        specs[k], figs[k] = spec, go.Figure(fig)  # a frozen copy: fig changes in place
+    else:
+        for k in order[:-1]:
+            if specs[k] != spec:
+                specs[k], figs[k] = spec, figs[order[-1]]  # hidden under the top one
     with st.container(key=key):
-        for k in (0, 1):
+        for k in range(LIVE_SLOTS):
             with st.container(key=f"{key}.slot{k}"):
-                if slots_["figs"][k] is not None:
-                    st.plotly_chart(slots_["figs"][k], key=f"{key}.{k}", config=CHART_CONFIG, theme=None)
-        with st.container(key=f"{key}.style"):
-            st.markdown(
-                f"<style>.st-key-{css} {{display: grid; grid-template-columns: minmax(0, 1fr);}} "
-                f".st-key-{css} > div {{grid-area: 1 / 1; width: 100%; min-width: 0;}} "
-                f".st-key-{css}-style {{display: none;}} .st-key-{css}-slot{top} {{z-index: 1;}}</style>",
-                unsafe_allow_html=True)
+                if figs[k] is not None:
+                    st.plotly_chart(figs[k], key=f"{key}.{k}", config=CHART_CONFIG, theme=None)
+        with st.container(key=f"{key}.top"):  # empty markers naming the top two slots (live_chart_css)
+            st.markdown(f'<span class="lens-top-{order[-1]}"></span><span class="lens-mid-{order[-2]}"></span>',
+                        unsafe_allow_html=True)
+
+
+def live_chart_css(keys: tuple[str, ...] = LIVE_CHART_KEYS) -> None:
+    """Style the stacked live charts (:func:`plot_live`): all slots in one grid cell, the newest on top.
+
+    Drawn once by the page (style-only HTML goes to Streamlit's event container), not by each redraw.
+    """
+    rules = []
+    for key in keys:
+        css = f".st-key-{key.replace('.', '-')}"
+        rules += [f"{css} {{display: grid; grid-template-columns: minmax(0, 1fr);}}",
+                  f"{css} > div {{grid-area: 1 / 1; width: 100%; min-width: 0;}}",
+                  f"{css}-top {{display: none;}}"]
+        rules += [f"{css}:has(.lens-top-{k}) > {css}-slot{k} {{z-index: 2;}}" for k in range(LIVE_SLOTS)]
+        rules += [f"{css}:has(.lens-mid-{k}) > {css}-slot{k} {{z-index: 1;}}" for k in range(LIVE_SLOTS)]
+    st.html("<style>" + "\n".join(rules) + "</style>")
 
 
 def safe_label(text: object) -> str:
@@ -218,20 +241,23 @@ def _refresh_gates(fig, layer) -> bool:
     return True
 
 
-# Each redraw of the live view writes the epoch it shows into the page's address (?epoch=…); the
-# browser sends its address with every click, so Stop learns the epoch on the student's screen.
-SHOWN_EPOCH_PARAM = "epoch"
+SHOWN_EPOCH_KEY = "_train_shown_epoch"  # the epoch the live view last drew (for Stop)
 
 
 def progress_view(run: Run, lang: str, live: bool) -> None:
     """Draw the status, the loss curves and the forecast side by side (one fragment: one redraw).
 
     Each redraw notes the epoch it shows (:func:`lstm_viz.workspace.show_epoch`)
-    and, after drawing it, writes it into the page's address. The browser sends
-    its address with the Stop click: the epoch on the student's screen at that
-    moment, not the one the server drew last (a redraw may still be on its way).
+    and remembers it for Stop: training goes on after a redraw, but Stop keeps
+    the epoch on the student's screen. (Not exactly when a redraw is still on its
+    way to the browser at the click, a few ms on a laptop, seconds in a frozen
+    browser: it then keeps the newer epoch. Neither a hidden widget's value nor
+    the page address, tried as ways for the click to carry the epoch from the
+    browser, followed the redraws.)
     """
     shown = wsm.show_epoch(run) if live else None
+    if live:  # first: the status goes out before the charts, so a redraw cut short by Stop may be on screen
+        st.session_state[SHOWN_EPOCH_KEY] = (run.run_id, shown.epoch if shown is not None else 0)
     with st.container():  # the status varies in length; the charts after it must keep their place
         status_view(run, lang, live)
     left, right = st.columns(2)
@@ -239,18 +265,12 @@ def progress_view(run: Run, lang: str, live: bool) -> None:
         loss_view(run, lang, live)
     with right:
         forecast_view(run, lang, live)
-    if live:  # last, after the deltas of the epoch it names
-        st.query_params[SHOWN_EPOCH_PARAM] = str(shown.epoch if shown is not None else 0)
-    elif SHOWN_EPOCH_PARAM in st.query_params:
-        del st.query_params[SHOWN_EPOCH_PARAM]
 
 
-def shown_epoch() -> int | None:
-    """The epoch the student's page showed when they clicked (None: not known), for the Stop button."""
-    try:
-        return int(st.query_params.get(SHOWN_EPOCH_PARAM, ""))
-    except ValueError:
-        return None
+def shown_epoch(run: Run | None) -> int | None:
+    """The epoch of ``run`` the live view last drew in full (None: none drawn), for the Stop button."""
+    kept = st.session_state.get(SHOWN_EPOCH_KEY)
+    return kept[1] if run is not None and kept is not None and kept[0] == run.run_id else None
 
 
 # How often each live part redraws while training on a quiet server (seconds), and whether it

@@ -41,10 +41,20 @@ def start_from_home(app: App) -> None:
     app.idle()
 
 
+def watch_off(app: App) -> None:
+    """Turn "Watch it learn" off: these journeys are about what a run leaves, not about watching it (test_live_view)."""
+    switch = app.page.get_by_role("switch", name=EN["page.train.watch"])
+    if switch.is_checked():
+        switch.click(force=True)
+        app.idle()
+        expect(switch).not_to_be_checked()
+
+
 def press_train_from_home(app: App, epochs: int, hidden: int = HIDDEN) -> None:
     """A new student: Home → the airline sample → Train page, set the size and epochs, press Train (no waiting)."""
     app.goto("/")
     start_from_home(app)
+    watch_off(app)
     app.set_number("Hidden size (units)", hidden)
     app.set_number("Epochs", epochs)
     app.button("Train").click()
@@ -52,6 +62,7 @@ def press_train_from_home(app: App, epochs: int, hidden: int = HIDDEN) -> None:
 
 def train(app: App, epochs: int = EPOCHS, timings: dict | None = None) -> None:
     """On the Train page: small settings, press Train, wait until the sidebar says the model is trained."""
+    watch_off(app)
     app.set_number("Hidden size (units)", HIDDEN)
     app.set_number("Epochs", epochs)
     start = time.perf_counter()
