@@ -1,0 +1,198 @@
+"""Every page at the three test screens, in English and 中文: nothing cut, nothing spilling, the phone's sidebar closed.
+
+One server and one browser session for the whole module: it trains one small
+model once, then visits every page in each language and, at each size
+(1024×768 projector with the sidebar open, 1400×900 laptop, 390×844 phone),
+checks that no text overflows its box (:data:`OVERFLOW_JS`) and saves a
+screenshot of the screen as a student sees it (``$LSTM_LENS_SCREENS`` or a temp
+folder). The README's screenshots in ``docs/screenshots/`` are taken here too.
+"""
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from lstm_viz.i18n import LANGUAGES, TABLES
+from pages.ui.nav import PAGES
+from tests.browser.helpers import HEIGHT, WIDTH, App, shrink_png
+
+pytestmark = pytest.mark.browser
+
+SIZES = {"projector": (1024, 768), "laptop": (1400, 900), "phone": (390, 844)}
+PHONE = SIZES["phone"]
+HIDDEN, EPOCHS = 16, 30
+TRAIN_TIMEOUT_MS = 120_000
+# What each page must have drawn before it is looked at (a Plotly chart key, or None).
+READY = {"data": "data.preview", "train": "train.loss_chart", "gates": "gates.time_chart",
+         "forecast": "forecast.chart"}
+README_SHOTS = {("home", "en"), ("data", "en"), ("train", "en"), ("gates", "en"), ("forecast", "en"),
+                ("downloads", "en")}
+
+# Text that must fit its box. A box whose text is wider than it (scrollWidth > clientWidth) shows
+# "60 …" or cuts the word; a box that pokes out of the main area is hidden behind the edge.
+# Plotly draws in SVG, where nothing clips a title: a title or annotation must lie inside its SVG,
+# and no two of a chart's titles and annotations may overlap.
+OVERFLOW_JS = r"""() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  if (!main) return ['no stMain'];
+  const bounds = main.getBoundingClientRect();
+  const shown = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+  const said = (el) => (el.innerText || el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 50);
+  const faults = [];
+  const boxes = 'h1, h2, h3, [data-testid="stMetricValue"], [data-testid="stMetricLabel"], '
+    + '[data-testid="stButton"] button, [data-testid="stDownloadButton"] button, '
+    + '[data-testid="stButtonGroup"] button, [data-testid="stWidgetLabel"], [data-testid="stTab"]';
+  for (const box of main.querySelectorAll(boxes)) {
+    if (!shown(box)) continue;
+    for (const el of [box, ...box.querySelectorAll('*')]) {
+      if (el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1 && !(el instanceof SVGElement)) {
+        faults.push(`cut: "${said(el)}" needs ${el.scrollWidth} px, has ${el.clientWidth}`);
+        break;
+      }
+    }
+    const r = box.getBoundingClientRect();
+    if (r.right > bounds.right + 1 || r.left < bounds.left - 1)
+      faults.push(`outside the page: "${said(box)}" spans ${Math.round(r.left)}…${Math.round(r.right)} px`);
+  }
+  for (const plot of main.querySelectorAll('.js-plotly-plot')) {
+    const svg = plot.querySelector('svg.main-svg');
+    if (!svg || !shown(svg)) continue;
+    const frame = svg.getBoundingClientRect();
+    const texts = [...plot.querySelectorAll('.gtitle, .annotation-text, .g-xtitle text, .g-ytitle text')]
+      .filter((el) => said(el) && shown(el));
+    const rects = texts.map((el) => el.getBoundingClientRect());
+    texts.forEach((el, k) => {
+      const r = rects[k];
+      if (r.left < frame.left - 1 || r.right > frame.right + 1)
+        faults.push(`chart text cut: "${said(el)}" spans ${Math.round(r.left - frame.left)}…`
+                    + `${Math.round(r.right - frame.left)} px of ${Math.round(frame.width)}`);
+      for (let j = 0; j < k; j++) {
+        const q = rects[j];
+        const w = Math.min(r.right, q.right) - Math.max(r.left, q.left);
+        const h = Math.min(r.bottom, q.bottom) - Math.max(r.top, q.top);
+        if (w > 2 && h > 2) faults.push(`chart texts overlap: "${said(texts[j])}" and "${said(el)}"`);
+      }
+    });
+  }
+  return faults;
+}"""
+
+# Plotly redraws a chart a moment after its box changes size; wait until every chart fills its box.
+CHARTS_SETTLED_JS = r"""() => [...document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')].every((plot) => {
+  const svg = plot.querySelector('svg.main-svg');
+  return !svg || Math.abs(svg.getBoundingClientRect().width - plot.getBoundingClientRect().width) <= 2;
+})"""
+SIDEBAR = '[data-testid="stSidebar"]'
+SIDEBAR_OPEN_JS = f"""() => document.querySelector('{SIDEBAR}').getAttribute('data-collapsed')"""
+
+
+def stem(spec) -> str:
+    return spec.file.removesuffix(".py")
+
+
+STEMS = [stem(spec) for spec in PAGES]
+
+
+def shots_dir(tmp_path_factory) -> Path:
+    chosen = os.environ.get("LSTM_LENS_SCREENS")
+    return Path(chosen) if chosen else tmp_path_factory.mktemp("screens")
+
+
+class Tour:
+    """One trained browser session that walks the pages; remembers its language and size."""
+
+    def __init__(self, app: App, folder: Path) -> None:
+        self.app, self.folder, self.lang, self.size = app, folder, "en", (WIDTH, HEIGHT)
+
+    def resize(self, size: tuple[int, int]) -> None:
+        if size != self.size:
+            self.app.page.set_viewport_size({"width": size[0], "height": size[1]})
+            self.size = size
+        self.app.page.wait_for_function(CHARTS_SETTLED_JS, polling=100, timeout=20_000)
+        self.app.page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+    def sidebar_open(self) -> bool:
+        return self.app.page.evaluate(SIDEBAR_OPEN_JS) == "false"
+
+    def set_language(self, lang: str) -> None:
+        if lang == self.lang:
+            return
+        if not self.sidebar_open():
+            self.app.page.locator('[data-testid="stExpandSidebarButton"]').click()
+        self.app.page.locator(f'{SIDEBAR} [data-testid="stButtonGroup"]').get_by_role(
+            "button", name=LANGUAGES[lang]).click()
+        self.app.idle()
+        self.lang = lang
+
+    def visit(self, page_stem: str) -> None:
+        """Follow the sidebar link to ``page_stem`` (opening the sidebar first on a phone)."""
+        app = self.app
+        if not self.sidebar_open():
+            app.page.locator('[data-testid="stExpandSidebarButton"]').click()
+            expect(app.page.locator(SIDEBAR)).to_have_attribute("data-collapsed", "false")
+        link = app.page.locator(f'[data-testid="stSidebarNav"] a[href$="/{page_stem}"]')
+        link.click()
+        app.page.wait_for_url(re.compile(rf"/{page_stem}$" if page_stem != "home" else r"/(home)?$"))
+        app.idle()
+        if page_stem in READY:
+            app.wait_for_plot(READY[page_stem], "s.traces >= 1")
+
+    def look(self, page_stem: str, size_name: str) -> list[str]:
+        """Resize, check for overflowing text, save the screen; return the faults found."""
+        self.resize(SIZES[size_name])
+        faults = self.app.page.evaluate(OVERFLOW_JS)
+        path = self.folder / f"{page_stem}-{size_name}-{self.lang}.png"
+        self.app.page.screenshot(path=path, animations="disabled", caret="hide")
+        shrink_png(path)
+        return faults
+
+
+def train_once(app: App) -> None:
+    en = TABLES["en"]
+    app.goto("/")
+    app.button(en["page.home.start_button"]).click()
+    app.page.wait_for_url(re.compile(r"/train$"))
+    app.idle()
+    app.set_number("Hidden size (units)", HIDDEN)
+    app.set_number("Epochs", EPOCHS)
+    app.button("Train").click()
+    expect(app.sidebar()).to_contain_text(f"Trained: {EPOCHS} epochs, {HIDDEN} units", timeout=TRAIN_TIMEOUT_MS)
+    app.idle()
+    app.wait_for_plot("train.loss_chart", f"s.scatterPoints[0] === {EPOCHS}")
+
+
+@pytest.fixture(scope="module")
+def tour(browser, server, tmp_path_factory):
+    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="en-US")
+    context.set_default_timeout(30_000)
+    app = App(context.new_page(), server)
+    start = time.perf_counter()
+    train_once(app)
+    print(f"\nscreens: trained in {time.perf_counter() - start:.1f} s")
+    yield Tour(app, shots_dir(tmp_path_factory))
+    context.close()
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+@pytest.mark.parametrize("page_stem", STEMS)
+def test_page_fits_every_screen(tour, page_stem, lang, screenshots):
+    tour.resize(SIZES["laptop"])
+    tour.set_language(lang)
+    tour.visit(page_stem)
+    faults = {size: tour.look(page_stem, size) for size in SIZES}
+    tour.app.assert_clean()
+    bad = {size: found for size, found in faults.items() if found}
+    assert not bad, f"{page_stem} ({lang}): text does not fit:\n" + "\n".join(
+        f"  {size} {SIZES[size]}: {fault}" for size, found in bad.items() for fault in found)
+
+
+@pytest.mark.parametrize("page_stem", ["gates", "data"])
+def test_phone_sidebar_closes_after_picking_a_page(tour, page_stem):
+    tour.resize(PHONE)
+    tour.visit(page_stem)
+    expect(tour.app.page.locator(SIDEBAR)).to_have_attribute("data-collapsed", "true")

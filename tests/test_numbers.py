@@ -1,0 +1,66 @@
+"""Numbers for people: fixed decimals per magnitude, thousands separators, no exponent, no SI prefix."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from lstm_viz.numbers import MISSING, d3_format, decimals, format_number, shared_decimals
+
+
+@pytest.mark.parametrize("x, text", [
+    (7.239e-05, "0.0000724"),
+    (0.05942, "0.0594"),
+    (0.0137, "0.0137"),
+    (0.5, "0.500"),
+    (3.14159, "3.14"),
+    (12.345, "12.3"),
+    (99.96, "100"),  # rounds into the next magnitude: no "100.0"
+    (344, "344"),
+    (1000, "1,000"),
+    (12345.6, "12,346"),
+    (-0.05942, "-0.0594"),
+    (0, "0"),
+    (1e-12, "0"),
+    (-1e-12, "0"),  # never "-0"
+])
+def test_format_number_reads_like_a_person_writes(x, text):
+    assert format_number(x) == text
+
+
+@pytest.mark.parametrize("x", [float("nan"), float("inf"), -float("inf"), None, "abc"])
+def test_missing_numbers_are_a_dash(x):
+    assert format_number(x) == MISSING
+
+
+def test_no_exponent_and_no_si_prefix_over_many_magnitudes():
+    for power in range(-8, 9):
+        for mantissa in (1.0, 2.5, 7.239):
+            text = format_number(mantissa * 10.0 ** power)
+            assert "e" not in text.lower() and not any(p in text for p in "μµkMG"), text
+            if abs(mantissa * 10.0 ** power) >= 1e-6:  # three significant digits survive
+                value = float(text.replace(",", ""))
+                assert math.isclose(value, mantissa * 10.0 ** power, rel_tol=6e-3), (text, mantissa, power)
+
+
+def test_places_lines_up_a_column():
+    assert [format_number(x, places=2) for x in (1, 22.5, 1234.567)] == ["1.00", "22.50", "1,234.57"]
+
+
+def test_decimals_by_magnitude():
+    assert [decimals(x) for x in (0.001234, 0.01234, 0.1234, 1.234, 12.34, 123.4, 1234)] == [5, 4, 3, 2, 1, 0, 0]
+    assert decimals(0) == 0 and decimals(float("nan")) == 0
+    assert decimals(1e-30) == 8  # capped
+
+
+def test_shared_decimals_and_d3_format():
+    passengers = np.array([104, 118, 622, 432], dtype=np.float32)
+    assert d3_format(passengers) == ",.0f"
+    loss = np.array([0.5, 0.2, 0.0137, np.nan])
+    assert shared_decimals(loss, at="median") == 3
+    assert shared_decimals(loss, at="smallest") == 4  # read at the end of training, where it is smallest
+    assert d3_format(loss, at="smallest") == ",.4f"
+    assert d3_format([]) == ",.0f" and d3_format([0.0, np.nan]) == ",.0f"
+    with pytest.raises(ValueError):
+        shared_decimals(loss, at="largest")
