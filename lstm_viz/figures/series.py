@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 from lstm_viz.errors import LensError
 from lstm_viz.figures.style import COLOURS, cell_edges, f32, style_figure, time_axis, when_word
 from lstm_viz.i18n import tr
+from lstm_viz.numbers import d3_format
 
 
 def check_n_train(n_train: int, n: int) -> int:
@@ -55,7 +56,7 @@ def series_figure(x, values, n_train: int, title: str | None = None, lang: str =
     fig = go.Figure(go.Scatter(
         x=xs, y=values, mode="lines", name=tr("fig.series.name", lang),
         line=dict(color=COLOURS["actual"], width=1.6),
-        hovertemplate="%{y:.4f}<extra></extra>",
+        hovertemplate=f"%{{y:{d3_format(values)}}}<extra></extra>",
     ))
     shade_split(fig, cell_edges(xs, is_datetime), n_train, lang)
     style_figure(fig, title or tr("fig.series.title", lang), height=340, legend=False)
@@ -92,7 +93,10 @@ def loss_figure(epochs, train_loss, val_loss=None, lang: str = "en", log_y: bool
     train_loss = f32(train_loss).reshape(-1)
     if len(train_loss) != len(epochs):
         raise LensError("figures.length", what="train_loss", got=len(train_loss), expected=len(epochs))
-    hover = tr("fig.hover.epoch", lang, x="%{x}") + "<br>%{y:.4g}<extra>%{fullData.name}</extra>"
+    # A loss falls over powers of ten and is read at its end: decimals for its smallest value.
+    both = train_loss if val_loss is None else np.concatenate([train_loss, f32(val_loss).reshape(-1)])
+    hover = (tr("fig.hover.epoch", lang, x="%{x}")
+             + f"<br>%{{y:{d3_format(both, at='smallest')}}}<extra>%{{fullData.name}}</extra>")
     fig = go.Figure(go.Scatter(
         x=epochs, y=train_loss, mode="lines", name=tr("fig.loss.train", lang),
         line=dict(color=COLOURS["train_loss"], width=2), hovertemplate=hover,

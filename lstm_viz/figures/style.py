@@ -93,10 +93,12 @@ def style_figure(fig: go.Figure, title: str, height: int, *, legend: bool = True
         paper_bgcolor="white",
         plot_bgcolor="white",
     )
+    # Numbers for people (lstm_viz.numbers): 0.0005 not "500μ", 12,000 not "12k".
+    plain = dict(exponentformat="none", separatethousands=True)
     fig.update_xaxes(showgrid=True, gridcolor=COLOURS["grid"], zeroline=False,
-                     linecolor="#c9c9d2", ticks="outside", tickcolor="#c9c9d2")
+                     linecolor="#c9c9d2", ticks="outside", tickcolor="#c9c9d2", **plain)
     fig.update_yaxes(showgrid=True, gridcolor=COLOURS["grid"], zeroline=False,
-                     linecolor="#c9c9d2")
+                     linecolor="#c9c9d2", **plain)
     return fig
 
 

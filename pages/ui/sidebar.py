@@ -6,6 +6,7 @@ import streamlit as st
 from lstm_viz import workspace as wsm
 from lstm_viz.data import freq_label_key
 from lstm_viz.i18n import LANGUAGES
+from lstm_viz.numbers import format_number
 from lstm_viz.workspace import Workspace
 from pages.ui.state import LANG_KEY, LANG_SAVED_KEY, guard, lang, md_escape, t, workspace
 
@@ -73,7 +74,8 @@ def _model_lines() -> None:
             st.progress(min(1.0, cand.trainer.progress),
                         text=t("sidebar.training", epoch=cand.epochs_done, epochs=cand.cfg.epochs))
             if cand.last is not None:
-                st.caption(t("sidebar.loss", train_loss=cand.last.train_loss, val_loss=cand.last.val_loss))
+                st.caption(t("sidebar.loss", train_loss=format_number(cand.last.train_loss),
+                             val_loss=format_number(cand.last.val_loss)))
             if ws.run is cand:
                 return
             st.caption(t("sidebar.warming"))
