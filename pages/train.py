@@ -4,7 +4,7 @@ import streamlit as st
 from lstm_viz import workspace as wsm
 from lstm_viz.errors import LensError
 from lstm_viz.workspace import MIN_TRAIN_WINDOWS
-from pages.ui import charts, settings
+from pages.ui import charts, screen, settings
 from pages.ui.nav import open_page, page_path
 from pages.ui.sidebar import rerun_when_training_ends
 from pages.ui.state import flash, flash_error, guard, md_escape, safe, show_error, t, workspace
@@ -49,7 +49,7 @@ def stop() -> None:
 
 controls, view = st.columns([1, 2.4], gap="large")
 with controls, st.container(border=True):
-    go, halt = st.columns(2)
+    go, halt = st.container(key=screen.wrap_key(10, "train_buttons")).columns(2)
     go.button(t("page.train.train"), type="primary", key="train.go", on_click=start,
               icon=":material/play_arrow:", width="stretch")
     halt.button(t("page.train.stop"), key="train.stop", on_click=stop, disabled=not ws.training,

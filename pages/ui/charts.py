@@ -10,7 +10,9 @@ from lstm_viz import figures, slots
 from lstm_viz.figures.gates import bar_marker, bar_range
 from lstm_viz import workspace as wsm
 from lstm_viz.i18n import tr
+from lstm_viz.numbers import format_number
 from lstm_viz.workspace import Dataset, Run
+from pages.ui import screen
 
 LIVE_ROW_PX = 62  # heatmap rows in the live view: small, so the whole cell fits on a laptop screen
 CHART_CONFIG = {"displaylogo": False}
@@ -55,13 +57,14 @@ def status_view(run: Run, lang: str, live: bool) -> None:
         key = "page.train.loaded" if run.loaded else "page.train.first_epoch"
         st.info(tr(key, lang), icon=":material/hourglass_top:")
         return
-    a, b, c, d = st.columns(4)
-    a.metric(tr("page.train.m.epoch", lang), f"{last.epoch} / {run.cfg.epochs}")
-    b.metric(tr("page.train.m.train_loss", lang), f"{last.train_loss:.4g}")
-    c.metric(tr("page.train.m.val_loss", lang), f"{last.val_loss:.4g}")
+    a, b, c, d = st.container(key=screen.wrap_key(10, "train_metrics")).columns(4)
+    a.metric(tr("page.train.m.epoch", lang), f"{format_number(last.epoch)} / {format_number(run.cfg.epochs)}",
+             help=tr("page.train.m.epoch.help", lang, epochs=format_number(run.cfg.epochs)))
+    loss_help = tr("page.train.m.loss.help", lang)
+    b.metric(tr("page.train.m.train_loss", lang), format_number(last.train_loss), help=loss_help)
+    c.metric(tr("page.train.m.val_loss", lang), format_number(last.val_loss), help=loss_help)
     speed = last.epoch / last.elapsed_s if last.elapsed_s > 0 else float("nan")
-    d.metric(tr("page.train.m.speed", lang), f"{speed:.1f}" if np.isfinite(speed) else "–",
-             help=tr("page.train.m.speed.help", lang))
+    d.metric(tr("page.train.m.speed", lang), format_number(speed), help=tr("page.train.m.speed.help", lang))
 
 
 def loss_view(run: Run, lang: str, live: bool) -> None:
@@ -169,7 +172,7 @@ def _refresh_gates(fig, layer) -> bool:
 def progress_view(run: Run, lang: str, live: bool) -> None:
     """Draw the status, the loss curves and the forecast side by side (one fragment: one redraw)."""
     status_view(run, lang, live)
-    left, right = st.columns(2)
+    left, right = st.container(key=screen.wrap_key(20, "train_charts")).columns(2)
     with left:
         loss_view(run, lang, live)
     with right:

@@ -55,6 +55,10 @@ OVERFLOW_JS = r"""() => {
         break;
       }
     }
+    if (box.tagName === 'BUTTON') {
+      const label = box.querySelector('[data-testid="stMarkdownContainer"]');
+      if (label && said(label) && !shown(label)) faults.push(`button label hidden: "${said(label)}"`);
+    }
     const r = box.getBoundingClientRect();
     if (r.right > bounds.right + 1 || r.left < bounds.left - 1)
       faults.push(`outside the page: "${said(box)}" spans ${Math.round(r.left)}…${Math.round(r.right)} px`);
@@ -125,7 +129,7 @@ class Tour:
         if not self.sidebar_open():
             self.app.page.locator('[data-testid="stExpandSidebarButton"]').click()
         self.app.page.locator(f'{SIDEBAR} [data-testid="stButtonGroup"]').get_by_role(
-            "button", name=LANGUAGES[lang]).click()
+            "radio", name=LANGUAGES[lang]).click()
         self.app.idle()
         self.lang = lang
 
@@ -135,9 +139,10 @@ class Tour:
         if not self.sidebar_open():
             app.page.locator('[data-testid="stExpandSidebarButton"]').click()
             expect(app.page.locator(SIDEBAR)).to_have_attribute("data-collapsed", "false")
-        link = app.page.locator(f'[data-testid="stSidebarNav"] a[href$="/{page_stem}"]')
+        href = app.base + "/" + ("" if page_stem == STEMS[0] else page_stem)
+        link = app.page.locator(f'[data-testid="stSidebarNav"] a[href="{href}"]')
         link.click()
-        app.page.wait_for_url(re.compile(rf"/{page_stem}$" if page_stem != "home" else r"/(home)?$"))
+        app.page.wait_for_url(href)
         app.idle()
         if page_stem in READY:
             app.wait_for_plot(READY[page_stem], "s.traces >= 1")
