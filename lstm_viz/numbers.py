@@ -56,8 +56,11 @@ def format_number(x: float, places: int | None = None) -> str:
     Returns
     -------
     str
-        For example ``"0.0594"``, ``"12.3"``, ``"1,235"``; a value that rounds to zero is ``"0"``.
+        For example ``"0.0594"``, ``"12.3"``, ``"1,235"``; an integer (a count) ``"30"``, not ``"30.0"``;
+        a value that rounds to zero is ``"0"``.
     """
+    if places is None and isinstance(x, (int, np.integer)) and not isinstance(x, bool):
+        places = 0  # a count (epochs, points) has no decimals: "30", not "30.0"
     try:
         x = float(x)
     except (TypeError, ValueError):

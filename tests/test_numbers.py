@@ -44,6 +44,11 @@ def test_no_exponent_and_no_si_prefix_over_many_magnitudes():
                 assert math.isclose(value, mantissa * 10.0 ** power, rel_tol=6e-3), (text, mantissa, power)
 
 
+def test_counts_have_no_decimals():
+    assert format_number(30) == "30" and format_number(np.int64(1000)) == "1,000"
+    assert format_number(30.0) == "30.0"  # a measured 30 keeps its three significant digits
+
+
 def test_places_lines_up_a_column():
     assert [format_number(x, places=2) for x in (1, 22.5, 1234.567)] == ["1.00", "22.50", "1,234.57"]
 

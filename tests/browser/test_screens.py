@@ -5,12 +5,14 @@ model once, then visits every page in each language and, at each size
 (1024×768 projector with the sidebar open, 1400×900 laptop, 390×844 phone),
 checks that no text overflows its box (:data:`OVERFLOW_JS`) and saves a
 screenshot of the screen as a student sees it (``$LSTM_LENS_SCREENS`` or a temp
-folder). The README's screenshots in ``docs/screenshots/`` are taken here too.
+folder). The README's screenshots in ``docs/screenshots/`` are taken here too, in the
+trained state: 30 epochs, 16 hidden units, the airline sample.
 """
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import time
 from pathlib import Path
 
@@ -30,8 +32,9 @@ TRAIN_TIMEOUT_MS = 120_000
 # What each page must have drawn before it is looked at (a Plotly chart key, or None).
 READY = {"data": "data.preview", "train": "train.loss_chart", "gates": "gates.time_chart",
          "forecast": "forecast.chart"}
-README_SHOTS = {("home", "en"), ("data", "en"), ("train", "en"), ("gates", "en"), ("forecast", "en"),
-                ("downloads", "en")}
+# The README's pictures: whole pages at 1400 px, and two screens as a projector and a phone show them.
+README_PAGES = {"home", "data", "train", "gates", "forecast", "downloads"}
+README_SCREENS = {("train", "projector", "en"), ("gates", "phone", "zh")}
 
 # Text that must fit its box. A box whose text is wider than it (scrollWidth > clientWidth) shows
 # "60 …" or cuts the word; a box that pokes out of the main area is hidden behind the edge.
@@ -156,6 +159,16 @@ class Tour:
         shrink_png(path)
         return faults
 
+    def readme_shots(self, page_stem: str, folder: Path) -> None:
+        """Save the README's pictures of this page (see README_PAGES, README_SCREENS)."""
+        for size_name in SIZES:
+            if (page_stem, size_name, self.lang) in README_SCREENS:
+                shutil.copyfile(self.folder / f"{page_stem}-{size_name}-{self.lang}.png",
+                                folder / f"{page_stem}-{size_name}-{self.lang}.png")
+        if page_stem in README_PAGES and self.lang == "en":
+            self.resize(SIZES["laptop"])
+            self.app.screenshot(folder / f"{page_stem}.png")  # whole page; back at 1400 × 900 after
+
 
 def train_once(app: App) -> None:
     en = TABLES["en"]
@@ -190,6 +203,7 @@ def test_page_fits_every_screen(tour, page_stem, lang, screenshots):
     tour.set_language(lang)
     tour.visit(page_stem)
     faults = {size: tour.look(page_stem, size) for size in SIZES}
+    tour.readme_shots(page_stem, screenshots)
     tour.app.assert_clean()
     bad = {size: found for size, found in faults.items() if found}
     assert not bad, f"{page_stem} ({lang}): text does not fit:\n" + "\n".join(
