@@ -46,6 +46,7 @@ FONT_FAMILY = (
     "'PingFang SC', 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif"
 )
 ROW_GAP_PX = 44  # between stacked subplots: room for a row title
+TITLE_BAND_PX = 40  # the top of a figure that its title takes
 
 
 def colour_range(name: str) -> tuple[float, float]:
@@ -87,7 +88,10 @@ def style_figure(fig: go.Figure, title: str, height: int, *, legend: bool = True
                    font=dict(size=17)),
         margin=dict(l=64, r=28, t=96 if legend else 64, b=56),
         showlegend=legend,
-        legend=dict(orientation="h", x=0.0, xanchor="left", y=1.02, yanchor="bottom",
+        # The legend hangs from just under the title (container units: the figure's height is known)
+        # and pushes the plot down as it wraps onto more rows in a narrow window, never up into the title.
+        legend=dict(orientation="h", xref="paper", x=0.0, xanchor="left", yref="container",
+                    y=1 - TITLE_BAND_PX / height, yanchor="top",
                     bgcolor="rgba(255,255,255,0)", font=dict(size=12)),
         hoverlabel=dict(font=dict(family=FONT_FAMILY, size=12), bgcolor="white"),
         paper_bgcolor="white",

@@ -70,7 +70,7 @@ OVERFLOW_JS = r"""() => {
     const svg = plot.querySelector('svg.main-svg');
     if (!svg || !shown(svg)) continue;
     const frame = svg.getBoundingClientRect();
-    const texts = [...plot.querySelectorAll('.gtitle, .annotation-text, .g-xtitle text, .g-ytitle text')]
+    const texts = [...plot.querySelectorAll('.gtitle, .annotation-text, .g-xtitle text, .g-ytitle text, g.legend')]
       .filter((el) => said(el) && shown(el));
     const rects = texts.map((el) => el.getBoundingClientRect());
     texts.forEach((el, k) => {
