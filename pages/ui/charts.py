@@ -57,9 +57,10 @@ def status_view(run: Run, lang: str, live: bool) -> None:
         key = "page.train.loaded" if run.loaded else "page.train.first_epoch"
         st.info(tr(key, lang), icon=":material/hourglass_top:")
         return
-    a, b, c, d = st.container(key=screen.wrap_key(10, "train_metrics")).columns(4)
-    a.metric(tr("page.train.m.epoch", lang), f"{format_number(last.epoch)} / {format_number(run.cfg.epochs)}",
-             help=tr("page.train.m.epoch.help", lang, epochs=format_number(run.cfg.epochs)))
+    a, b, c, d = st.container(key=screen.pairs_key("train_metrics")).columns(4)
+    epochs = format_number(run.cfg.epochs)  # in the label, so the number itself stays short
+    a.metric(tr("page.train.m.epoch_of", lang, epochs=epochs), format_number(last.epoch),
+             help=tr("page.train.m.epoch.help", lang, epochs=epochs))
     loss_help = tr("page.train.m.loss.help", lang)
     b.metric(tr("page.train.m.train_loss", lang), format_number(last.train_loss), help=loss_help)
     c.metric(tr("page.train.m.val_loss", lang), format_number(last.val_loss), help=loss_help)

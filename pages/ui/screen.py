@@ -9,6 +9,8 @@ are CSS, in one place here:
 - Columns drawn inside a container keyed ``wrap_<min rem>_<name>`` (see
   :func:`wrap_key`) go onto a new line when they would be narrower than
   ``<min rem>``, instead of squeezing a metric to "60 …" or a button to its icon.
+- Columns inside a container keyed ``pairs_<name>`` (see :func:`pairs_key`, for a
+  row of four numbers) go two by two when the row is narrower than 36rem.
 - On a phone (below 640 px) chart titles and row labels are set smaller: Plotly
   cannot wrap them, and the longest would run past the chart's edge.
 - On a phone the sidebar covers 300 of 390 px. Streamlit closes it after a
@@ -31,11 +33,22 @@ _WRAP_CSS = "\n".join(
     f'[class*="st-key-wrap_{rem}_"] [data-testid="stColumn"] {{ min-width: min(100%, {rem}rem) !important; }}'
     for rem in WRAP_REM)
 
+# Four numbers side by side, or two by two when their row is narrower than PAIRS_REM (a CSS
+# container query: the row's own width, whatever the window and the sidebar do), never three and one.
+PAIRS_REM = 36
+_PAIRS_CSS = f"""[class*="st-key-pairs_"] {{ container-type: inline-size; }}
+[class*="st-key-pairs_"] [data-testid="stMetricValue"] {{ font-size: 1.75rem; }}
+@container (max-width: {PAIRS_REM}rem) {{
+  [class*="st-key-pairs_"] [data-testid="stHorizontalBlock"] {{ flex-wrap: wrap; }}
+  [class*="st-key-pairs_"] [data-testid="stColumn"] {{ min-width: calc(50% - 1rem) !important; }}
+}}"""
+
 STYLE = f"""<style>
 @media (max-width: 1280px) {{
   [data-testid="stMainBlockContainer"] {{ padding-left: 1.5rem; padding-right: 1.5rem; }}
 }}
 {_WRAP_CSS}
+{_PAIRS_CSS}
 /* A phone: Plotly cannot wrap a title, so smaller type keeps titles and row labels inside the chart. */
 @media (max-width: 640px) {{
   .js-plotly-plot .gtitle {{ font-size: 13px !important; }}
@@ -69,6 +82,11 @@ def wrap_key(rem: int, name: str) -> str:
     if rem not in WRAP_REM:
         raise ValueError(f"rem must be one of {WRAP_REM}, not {rem}")
     return f"wrap_{rem}_{name}"
+
+
+def pairs_key(name: str) -> str:
+    """Return the key of a container whose four columns go two by two when it is narrow."""
+    return f"pairs_{name}"
 
 
 def fit_screen() -> None:
