@@ -69,3 +69,39 @@ def test_shared_decimals_and_d3_format():
     assert d3_format([]) == ",.0f" and d3_format([0.0, np.nan]) == ",.0f"
     with pytest.raises(ValueError):
         shared_decimals(loss, at="largest")
+
+
+def test_words_agree_with_their_number():
+    from lstm_viz.i18n import tr
+
+    one = tr("ws.model.done", epoch=1, hidden=1, layers=1, window=3, data="x", train_loss="0.1", val_loss="0.2")
+    assert one.startswith("Trained: 1 epoch, 1 unit × 1 layer, window 3")
+    many = tr("ws.model.done", epoch="1,000", hidden=16, layers=2, window=3, data="x", train_loss="0.1", val_loss="0.2")
+    assert many.startswith("Trained: 1,000 epochs, 16 units × 2 layers")
+    assert tr("page.data.split_note", n_train=100, test=1) == "Training part: 100 points. Test part: 1 point (shaded)."
+    assert "[[" not in tr("ws.model.done", "zh", epoch=1, hidden=1, layers=1, window=3, data="x",
+                          train_loss="0.1", val_loss="0.2")
+
+
+def test_figures_write_numbers_for_people():
+    """Every axis: no SI prefix or exponent, thousands grouped, log axes labelled in full; hovers use d3_format."""
+    from lstm_viz.figures import forecast_figure, loss_figure, series_figure
+    from lstm_viz.figures_teach import loss_curves_figure
+
+    passengers = np.linspace(104, 622, 48)
+    loss = np.geomspace(0.5, 7.2e-5, 30)
+    figs = {
+        "series": series_figure(None, passengers, 36),
+        "forecast": forecast_figure(None, passengers, 36, test_pred=passengers[36:]),
+        "loss": loss_figure(np.arange(1, 31), loss, loss * 2),
+        "compare": loss_curves_figure({"lstm": (np.arange(1, 31), loss, None)}),
+    }
+    for name, fig in figs.items():
+        axes = [fig.layout[a] for a in fig.layout if a.startswith(("xaxis", "yaxis"))]
+        assert axes, name
+        for axis in axes:
+            assert (axis.exponentformat, axis.separatethousands, axis.minorloglabels) == ("none", True, "complete"), name
+    assert "%{y:,.0f}" in figs["forecast"].data[-1].hovertemplate  # passengers: whole numbers
+    assert "%{y:,.0f}" in figs["series"].data[0].hovertemplate
+    assert "%{y:,.7f}" in figs["loss"].data[0].hovertemplate  # 0.0000720: three significant digits at the end
+    assert "MSE" in figs["loss"].layout.yaxis.title.text

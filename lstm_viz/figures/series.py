@@ -119,10 +119,6 @@ def loss_figure(epochs, train_loss, val_loss=None, lang: str = "en", log_y: bool
     style_figure(fig, tr("fig.loss.title", lang), height=320)
     fig.update_xaxes(title_text=tr("fig.axis.epoch", lang))
     fig.update_yaxes(title_text=tr("fig.axis.loss", lang), type="log" if log_y else "linear")
-    if log_y:
-        # Label 0.02 and 0.05 in full: plotly's default writes a lone "2" and "5" between the
-        # powers of ten, which reads as a loss of 2 or 5.
-        fig.update_yaxes(minorloglabels="complete")
     if len(epochs) == 0:
         fig.add_annotation(text=tr("fig.loss.empty", lang), x=0.5, y=0.5, xref="paper",
                            yref="paper", showarrow=False,

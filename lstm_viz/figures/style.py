@@ -97,8 +97,9 @@ def style_figure(fig: go.Figure, title: str, height: int, *, legend: bool = True
         paper_bgcolor="white",
         plot_bgcolor="white",
     )
-    # Numbers for people (lstm_viz.numbers): 0.0005 not "500μ", 12,000 not "12k".
-    plain = dict(exponentformat="none", separatethousands=True)
+    # Numbers for people (lstm_viz.numbers): 0.0005 not "500μ", 12,000 not "12k"; a log axis labels
+    # 0.02 and 0.05 in full, where plotly writes a lone "2" and "5" that read as a loss of 2 or 5.
+    plain = dict(exponentformat="none", separatethousands=True, minorloglabels="complete")
     fig.update_xaxes(showgrid=True, gridcolor=COLOURS["grid"], zeroline=False,
                      linecolor="#c9c9d2", ticks="outside", tickcolor="#c9c9d2", **plain)
     fig.update_yaxes(showgrid=True, gridcolor=COLOURS["grid"], zeroline=False,

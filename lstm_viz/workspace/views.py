@@ -9,7 +9,6 @@ import pandas as pd
 from lstm_viz.errors import LensError
 from lstm_viz.forecast import MODEL_NAME, ForecastResult, forecast_all, predict_scaled
 from lstm_viz.metrics import flatness, is_flat, metrics_table, verdict
-from lstm_viz.numbers import format_number
 from lstm_viz.recorder import Trace, record
 from lstm_viz.workspace.state import Run, Workspace
 
@@ -196,8 +195,8 @@ def model_summary(ws: Workspace) -> tuple[str, dict]:
         "hidden": run.cfg.hidden_size,
         "layers": run.cfg.num_layers,
         "window": run.cfg.window,
-        "train_loss": format_number(last.train_loss if last else float("nan")),
-        "val_loss": format_number(last.val_loss if last else float("nan")),
+        "train_loss": last.train_loss if last else float("nan"),
+        "val_loss": last.val_loss if last else float("nan"),
         "data": run.dataset.label,
     }
     if run.loaded and last is None:

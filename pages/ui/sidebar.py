@@ -81,5 +81,6 @@ def _model_lines() -> None:
             st.caption(t("sidebar.warming"))
     key, params = wsm.model_summary(ws)
     if "data" in params:
-        params = {**params, "data": md_escape(params["data"])}
+        params = {**params, "data": md_escape(params["data"]), "train_loss": format_number(params["train_loss"]),
+                  "val_loss": format_number(params["val_loss"])}
     st.caption(t(key, **params))
