@@ -64,7 +64,8 @@ table = table.replace([np.inf, -np.inf], np.nan)
 for column in table.columns:  # one number of decimals per column, by its magnitude
     places = shared_decimals(table[column])
     table[column] = [format_number(v, places) for v in table[column]]
-st.dataframe(table, width="stretch")
+st.dataframe(table, width="stretch",
+             column_config={c: st.column_config.TextColumn(alignment="right") for c in table.columns})
 st.caption(t("page.forecast.scores_help." + ("recursive" if recursive else "one_step"),
              n=split.test_size, season=run.dataset.season or "–"))
 with st.expander(t("page.forecast.kinds"), icon=":material/school:"):
