@@ -68,9 +68,10 @@ CLOSE_SIDEBAR_JS = f"""<script>
   window.__lensClosesSidebar = true;
   document.addEventListener('click', (event) => {{
     if (window.innerWidth >= {MOBILE_PX} || !event.target.closest('[data-testid="stSidebarNav"] a')) return;
-    setTimeout(() => {{
+    setTimeout(() => {{  // after Streamlit's own handler, which closes it on a phone's user agent
+      const sidebar = document.querySelector('[data-testid="stSidebar"]');
       const close = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
-      if (close) close.click();
+      if (sidebar && sidebar.getAttribute('data-collapsed') === 'false' && close) close.click();
     }}, 0);
   }}, true);
 }})();
