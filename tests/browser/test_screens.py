@@ -218,3 +218,25 @@ def test_phone_sidebar_closes_after_picking_a_page(tour, page_stem):
     tour.resize(PHONE)
     tour.visit(page_stem)
     expect(tour.app.page.locator(SIDEBAR)).to_have_attribute("data-collapsed", "true")
+
+
+IPHONE_UA = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+             "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1")
+
+
+def test_a_real_phone_gets_its_sidebar_closed_once(browser, server):
+    """On a phone's user agent Streamlit closes the sidebar itself; the page's closer must not open it again."""
+    context = browser.new_context(viewport={"width": PHONE[0], "height": PHONE[1]}, user_agent=IPHONE_UA,
+                                  is_mobile=True, has_touch=True, locale="en-US")
+    try:
+        app = App(context.new_page(), server)
+        app.goto("/")
+        tour = Tour(app, Path("."))
+        tour.size = PHONE
+        tour.visit("downloads")  # a page with nothing to wait for in a new session
+        expect(app.page.locator(SIDEBAR)).to_have_attribute("data-collapsed", "true")
+        app.idle()  # still closed once the new page has run
+        expect(app.page.locator(SIDEBAR)).to_have_attribute("data-collapsed", "true")
+        app.assert_clean()
+    finally:
+        context.close()
