@@ -21,6 +21,7 @@ from playwright.sync_api import expect
 
 from lstm_viz.i18n import LANGUAGES, TABLES
 from pages.ui.nav import PAGES
+from pages.ui.screen import MOBILE_PX
 from tests.browser.helpers import HEIGHT, WIDTH, App, shrink_png
 
 pytestmark = pytest.mark.browser
@@ -120,6 +121,10 @@ class Tour:
         if size != self.size:
             self.app.page.set_viewport_size({"width": size[0], "height": size[1]})
             self.size = size
+            # Streamlit closes the sidebar when the window turns narrow and opens it again when it
+            # widens: wait for that, or a click on its button races the sidebar's own move.
+            expect(self.app.page.locator(SIDEBAR)).to_have_attribute(
+                "data-collapsed", "true" if size[0] < MOBILE_PX else "false")
         self.app.page.wait_for_function(CHARTS_SETTLED_JS, polling=100, timeout=20_000)
         self.app.page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
 
