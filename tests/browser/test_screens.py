@@ -35,7 +35,7 @@ READY = {"data": "data.preview", "train": "train.loss_chart", "gates": "gates.ti
          "forecast": "forecast.chart"}
 # The README's pictures: whole pages at 1400 px, and two screens as a projector and a phone show them.
 README_PAGES = {"home", "data", "train", "gates", "forecast", "downloads"}
-README_SCREENS = {("train", "projector", "en"), ("gates", "phone", "zh")}
+README_SCREENS = {("train", "projector", "en"), ("forecast", "phone", "zh")}
 
 # Text that must fit its box. A box whose text is wider than it (scrollWidth > clientWidth) shows
 # "60 …" or cuts the word; a box that pokes out of the main area is hidden behind the edge.
