@@ -14,7 +14,7 @@ from lstm_viz.figures_teach import (
 from lstm_viz.gradients import decay_per_step
 from lstm_viz.i18n import tr
 from lstm_viz.synthetic import spike_task
-from pages.ui import charts
+from pages.ui import charts, screen
 from pages.ui.jobs import collect, replace_job, show_job
 from pages.ui.nav import open_page, page_path
 from pages.ui.numbers import number_box
@@ -138,7 +138,7 @@ else:
 # == 2. the recall-the-spike task ========================================================================
 
 st.header(t("teach.task.title"))
-c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
+c1, c2 = st.container(key=screen.wrap_key(20, "compare_task")).columns([2, 1], vertical_alignment="bottom")
 lag = c1.select_slider(t("teach.task.pick_lag"), [5, 10, 20, 40, 60, 80], value=40, key="compare.task.lag",
                        **PERSIST)
 c2.toggle(t("teach.task.memory_bias"), value=True, key="compare.task.memory",

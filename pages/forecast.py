@@ -7,6 +7,7 @@ from lstm_viz import workspace as wsm
 from lstm_viz.data import future_index
 from lstm_viz.i18n import tr
 from lstm_viz.metrics import display_name, mase_season
+from lstm_viz.numbers import format_number, shared_decimals
 from pages.ui import charts
 from pages.ui.nav import open_page, require_run
 from pages.ui.notices import picture_notices
@@ -60,8 +61,12 @@ st.subheader(t("page.forecast.scores"))
 table = view.table.copy()
 table.index = [display_name(name, lang) for name in table.index]
 table.index.name = t("page.forecast.model")
-st.dataframe(table.replace([np.inf, -np.inf], np.nan), width="stretch",
-             column_config={c: st.column_config.NumberColumn(format="%.3f") for c in table.columns})
+table = table.replace([np.inf, -np.inf], np.nan)
+for column in table.columns:  # one number of decimals per column, by its magnitude
+    places = shared_decimals(table[column])
+    table[column] = [format_number(v, places) for v in table[column]]
+st.dataframe(table, width="stretch",
+             column_config={c: st.column_config.TextColumn(alignment="right") for c in table.columns})
 st.caption(t("page.forecast.scores_help." + ("recursive" if recursive else "one_step"),
              n=split.test_size, season=run.dataset.season or "–"))
 season_m = mase_season(split.n_train, run.dataset.season)

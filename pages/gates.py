@@ -5,7 +5,7 @@ from lstm_viz import figures
 from lstm_viz import workspace as wsm
 from lstm_viz.figures import UNIT_ORDERS
 from lstm_viz.i18n import tr
-from pages.ui import charts
+from pages.ui import charts, screen
 from pages.ui.nav import open_page, require_run
 from pages.ui.notices import picture_notices
 from pages.ui.state import t
@@ -47,7 +47,7 @@ for key, options, fallback in (("gates.layer", layers, layers[-1]), ("gates.orde
                                ("gates.segment", segments, 0)):
     if st.session_state.get(key) not in options:
         st.session_state[key] = fallback
-c1, c2, c3 = st.columns([1, 2, 3])
+c1, c2, c3 = st.container(key=screen.wrap_key(20, "gates_choices")).columns([1, 2, 3])
 layer = c1.selectbox(t("page.gates.layer"), layers, key="gates.layer", format_func=lambda k: tr("page.gates.layer_n", lang, n=k + 1),
                      help=t("page.gates.layer.help"))
 order = c2.segmented_control(t("page.gates.order"), list(UNIT_ORDERS), key="gates.order", required=True,

@@ -3,7 +3,7 @@ import streamlit as st
 
 from lstm_viz import workspace as wsm
 from lstm_viz.errors import LensError
-from pages.ui import session, settings
+from pages.ui import screen, session, settings
 from pages.ui.diagram import lstm_cell_svg
 from pages.ui.nav import open_page, page_path
 from pages.ui.state import md_escape, show_error, t
@@ -25,7 +25,7 @@ st.title(t("page.home.title"))
 st.markdown(t("page.home.tagline"))
 
 with st.container(border=True):
-    text, action = st.columns([3, 2], vertical_alignment="center")
+    text, action = st.container(key=screen.wrap_key(20, "home_start")).columns([3, 2], vertical_alignment="center")
     text.markdown(f"**{t('page.home.start')}** · {t('page.home.start_text')}")
     start = action.button(t("page.home.start_button"), type="primary", key="home.start",
                           icon=":material/flight_takeoff:", width="stretch")

@@ -5,7 +5,7 @@ from lstm_viz import workspace as wsm
 from lstm_viz.errors import LensError
 from lstm_viz.evaluation import learning_warnings
 from lstm_viz.workspace import MIN_TRAIN_WINDOWS
-from pages.ui import charts, settings
+from pages.ui import charts, screen, settings
 from pages.ui.nav import open_page, page_path
 from pages.ui.notices import picture_notices
 from pages.ui.sidebar import rerun_when_training_ends
@@ -67,7 +67,7 @@ def stop() -> None:
 
 controls, view = st.columns([1, 2.4], gap="large")
 with controls, st.container(border=True):
-    go, halt = st.columns(2)
+    go, halt = st.container(key=screen.wrap_key(10, "train_buttons")).columns(2)
     go.button(t("page.train.train"), type="primary", key="train.go", on_click=start,
               icon=":material/play_arrow:", width="stretch")
     halt.button(t("page.train.stop"), key="train.stop", on_click=stop, disabled=not ws.training,

@@ -83,9 +83,9 @@ def test_verdict_beats_best_baseline():
     assert key == "metrics.verdict.beats"
     assert params["baseline_id"] == "seasonal_naive" and params["pct"] == pytest.approx(23.0)
     text = tr(key, "en", **params)
-    assert "seasonal naive" in text and "23 %" in text
+    assert "same point last season" in text and "23 %" in text
     zh_key, zh_params = verdict(_table(77.0, seasonal_naive=100.0), lang="zh")
-    assert "季节性朴素" in tr(zh_key, "zh", **zh_params)
+    assert "上一季节同期值" in tr(zh_key, "zh", **zh_params)
 
 
 def test_verdict_loses_to_strongest_baseline_with_advice():

@@ -10,13 +10,17 @@ from lstm_viz.figures.series import check_n_train, shade_split
 from lstm_viz.figures.style import (
     BASELINE_COLOURS, COLOURS, cell_edges, f32, style_figure, time_axis, when_word,
 )
-from lstm_viz.i18n import TABLES, tr
+from lstm_viz.i18n import tr
+from lstm_viz.metrics import display_name
+from lstm_viz.numbers import d3_format
 
 
 def baseline_label(name: str, lang: str = "en") -> str:
-    """Return the legend name of a baseline: translated when known, else ``baseline: <name>``."""
-    key = f"fig.baseline.{name}"
-    return tr(key, lang) if key in TABLES["en"] else tr("fig.baseline.other", lang, name=name)
+    """Return the legend name of a baseline: ``baseline: <its name in the scores table>``.
+
+    One word per baseline in chart and table: the name comes from :func:`lstm_viz.metrics.display_name`.
+    """
+    return tr("fig.baseline.other", lang, name=display_name(name, lang))
 
 
 def continue_axis(xs, is_datetime: bool, n_more: int):
@@ -129,7 +133,7 @@ def forecast_figure(
     xs, is_datetime = time_axis(x, n)
     n_train = check_n_train(n_train, n)
     n_test = n - n_train
-    hover = "%{y:.4f}<extra>%{fullData.name}</extra>"
+    hover = f"%{{y:{d3_format(values)}}}<extra>%{{fullData.name}}</extra>"
     fig = go.Figure()
     edges = cell_edges(xs, is_datetime)
     shade_split(fig, edges, n_train, lang, val_size)

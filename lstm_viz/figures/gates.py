@@ -76,8 +76,9 @@ def unit_ticks(order: np.ndarray, max_ticks: int = 8) -> tuple[list[int], list[s
 
 def state_title(name: str, lang: str) -> str:
     """Return a row title: the state's name in bold, then what its values mean."""
-    return (f"<b>{tr(f'fig.state.{name}', lang)}</b>"
-            f"  <span style='color:{COLOURS['muted_text']}'>{tr(f'fig.hint.{name}', lang)}</span>")
+    # Two lines, so the row title fits the heatmap's width on a phone.
+    return (f"<b>{tr(f'fig.state.{name}', lang)}</b><br>"
+            f"<span style='color:{COLOURS['muted_text']};font-size:11px'>{tr(f'fig.hint.{name}', lang)}</span>")
 
 
 def heatmap_hover(name: str, is_datetime: bool, lang: str) -> str:

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 from lstm_viz.errors import LensError
 from lstm_viz.figures.style import COLOURS, cell_edges, f32, style_figure, time_axis, when_word
 from lstm_viz.i18n import tr
+from lstm_viz.numbers import d3_format
 
 
 def check_n_train(n_train: int, n: int) -> int:
@@ -69,7 +70,7 @@ def series_figure(
     fig = go.Figure(go.Scatter(
         x=xs, y=values, mode="lines", name=tr("fig.series.name", lang),
         line=dict(color=COLOURS["actual"], width=1.6),
-        hovertemplate="%{y:.4f}<extra></extra>",
+        hovertemplate=f"%{{y:{d3_format(values)}}}<extra></extra>",
     ))
     shade_split(fig, cell_edges(xs, is_datetime), n_train, lang, val_size)
     style_figure(fig, title or tr("fig.series.title", lang), height=340, legend=False)
@@ -106,7 +107,10 @@ def loss_figure(epochs, train_loss, val_loss=None, lang: str = "en", log_y: bool
     train_loss = f32(train_loss).reshape(-1)
     if len(train_loss) != len(epochs):
         raise LensError("figures.length", what="train_loss", got=len(train_loss), expected=len(epochs))
-    hover = tr("fig.hover.epoch", lang, x="%{x}") + "<br>%{y:.4g}<extra>%{fullData.name}</extra>"
+    # A loss falls over powers of ten and is read at its end: decimals for its smallest value.
+    both = train_loss if val_loss is None else np.concatenate([train_loss, f32(val_loss).reshape(-1)])
+    hover = (tr("fig.hover.epoch", lang, x="%{x}")
+             + f"<br>%{{y:{d3_format(both, at='smallest')}}}<extra>%{{fullData.name}}</extra>")
     fig = go.Figure(go.Scatter(
         x=epochs, y=train_loss, mode="lines", name=tr("fig.loss.train", lang),
         line=dict(color=COLOURS["train_loss"], width=2), hovertemplate=hover,
@@ -129,10 +133,6 @@ def loss_figure(epochs, train_loss, val_loss=None, lang: str = "en", log_y: bool
     style_figure(fig, tr("fig.loss.title", lang), height=320)
     fig.update_xaxes(title_text=tr("fig.axis.epoch", lang))
     fig.update_yaxes(title_text=tr("fig.axis.loss", lang), type="log" if log_y else "linear")
-    if log_y:
-        # Label 0.02 and 0.05 in full: plotly's default writes a lone "2" and "5" between the
-        # powers of ten, which reads as a loss of 2 or 5.
-        fig.update_yaxes(minorloglabels="complete")
     if len(epochs) == 0:
         fig.add_annotation(text=tr("fig.loss.empty", lang), x=0.5, y=0.5, xref="paper",
                            yref="paper", showarrow=False,

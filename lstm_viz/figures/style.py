@@ -48,6 +48,7 @@ FONT_FAMILY = (
     "'PingFang SC', 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif"
 )
 ROW_GAP_PX = 44  # between stacked subplots: room for a row title
+TITLE_BAND_PX = 40  # the top of a figure that its title takes
 
 
 def colour_range(name: str) -> tuple[float, float]:
@@ -89,16 +90,22 @@ def style_figure(fig: go.Figure, title: str, height: int, *, legend: bool = True
                    font=dict(size=17)),
         margin=dict(l=64, r=28, t=96 if legend else 64, b=56),
         showlegend=legend,
-        legend=dict(orientation="h", x=0.0, xanchor="left", y=1.02, yanchor="bottom",
+        # The legend hangs from just under the title (container units: the figure's height is known)
+        # and pushes the plot down as it wraps onto more rows in a narrow window, never up into the title.
+        legend=dict(orientation="h", xref="paper", x=0.0, xanchor="left", yref="container",
+                    y=1 - TITLE_BAND_PX / height, yanchor="top",
                     bgcolor="rgba(255,255,255,0)", font=dict(size=12)),
         hoverlabel=dict(font=dict(family=FONT_FAMILY, size=12), bgcolor="white"),
         paper_bgcolor="white",
         plot_bgcolor="white",
     )
+    # Numbers for people (lstm_viz.numbers): 0.0005 not "500μ", 12,000 not "12k"; a log axis labels
+    # 0.02 and 0.05 in full, where plotly writes a lone "2" and "5" that read as a loss of 2 or 5.
+    plain = dict(exponentformat="none", separatethousands=True, minorloglabels="complete")
     fig.update_xaxes(showgrid=True, gridcolor=COLOURS["grid"], zeroline=False,
-                     linecolor="#c9c9d2", ticks="outside", tickcolor="#c9c9d2")
+                     linecolor="#c9c9d2", ticks="outside", tickcolor="#c9c9d2", **plain)
     fig.update_yaxes(showgrid=True, gridcolor=COLOURS["grid"], zeroline=False,
-                     linecolor="#c9c9d2")
+                     linecolor="#c9c9d2", **plain)
     return fig
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from typing import Any
 
 LANGUAGES: dict[str, str] = {"en": "English", "zh": "简体中文"}
@@ -40,11 +41,32 @@ class _KeepMissing(dict):
         return "{" + key + "}"
 
 
+# "{n} [[point|points]]": the word after a number agrees with it (English; Chinese has no plurals).
+_PLURAL = re.compile(r"\[\[([^|\]]*)\|([^|\]]*)\]\]")
+_LAST_FIELD = re.compile(r"\{([a-z_][a-z0-9_]*)[^{}]*\}[^{]*$")
+
+
+def _agree(text: str, params: dict[str, Any]) -> str:
+    """Replace each ``[[one|many]]`` by the form that fits the number in the placeholder just before it."""
+    def form(match: re.Match) -> str:
+        before = _LAST_FIELD.search(text, 0, match.start())
+        value = params.get(before.group(1)) if before else None
+        try:
+            return match.group(1) if value is not None and float(str(value).replace(",", "")) == 1 else match.group(2)
+        except ValueError:
+            return match.group(2)
+
+    return _PLURAL.sub(form, text)
+
+
 def tr(key: str, lang: str = "en", **params: Any) -> str:
     """Return the text for ``key`` in ``lang``, with ``params`` filled in.
 
     Falls back to English, then to the key itself, so a missing string shows
     up as its key rather than crashing a page (the i18n test catches it).
+    A ``[[one|many]]`` after a placeholder becomes ``one`` when that number is 1.
     """
     text = TABLES.get(lang, TABLES["en"]).get(key) or TABLES["en"].get(key) or key
+    if "[[" in text:
+        text = _agree(text, params)
     return text.format_map(_KeepMissing(params)) if params else text

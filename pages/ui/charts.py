@@ -13,8 +13,9 @@ from lstm_viz.figures.dates import localize_dates
 from lstm_viz.figures.gates import bar_marker, bar_range
 from lstm_viz import workspace as wsm
 from lstm_viz.i18n import tr
+from lstm_viz.numbers import format_number
 from lstm_viz.workspace import Dataset, Run
-from pages.ui import state
+from pages.ui import screen, state
 
 LIVE_ROW_PX = 62  # heatmap rows in the live view: small, so the whole cell fits on a laptop screen
 CHART_CONFIG = {"displaylogo": False}
@@ -118,13 +119,15 @@ def status_view(run: Run, lang: str, live: bool) -> None:
         key = "page.train.loaded" if run.loaded else "page.train.first_epoch"
         st.info(tr(key, lang), icon=":material/hourglass_top:")
         return
-    a, b, c, d = st.columns(4)
-    a.metric(tr("page.train.m.epoch", lang), f"{last.epoch} / {run.cfg.epochs}")
-    b.metric(tr("page.train.m.train_loss", lang), f"{last.train_loss:.4g}")
-    c.metric(tr("page.train.m.val_loss", lang), f"{last.val_loss:.4g}")
+    a, b, c, d = st.container(key=screen.pairs_key("train_metrics")).columns(4)
+    epochs = format_number(run.cfg.epochs)  # in the label, so the number itself stays short
+    a.metric(tr("page.train.m.epoch_of", lang, epochs=epochs), format_number(last.epoch),
+             help=tr("page.train.m.epoch.help", lang, epochs=epochs))
+    loss_help = tr("page.train.m.loss.help", lang)
+    b.metric(tr("page.train.m.train_loss", lang), format_number(last.train_loss), help=loss_help)
+    c.metric(tr("page.train.m.val_loss", lang), format_number(last.val_loss), help=loss_help)
     speed = last.epoch / last.elapsed_s if last.elapsed_s > 0 else float("nan")
-    d.metric(tr("page.train.m.speed", lang), f"{speed:.1f}" if np.isfinite(speed) else "–",
-             help=tr("page.train.m.speed.help", lang))
+    d.metric(tr("page.train.m.speed", lang), format_number(speed), help=tr("page.train.m.speed.help", lang))
 
 
 def loss_view(run: Run, lang: str, live: bool) -> None:
@@ -260,7 +263,7 @@ def progress_view(run: Run, lang: str, live: bool) -> None:
         st.session_state[SHOWN_EPOCH_KEY] = (run.run_id, shown.epoch if shown is not None else 0)
     with st.container():  # the status varies in length; the charts after it must keep their place
         status_view(run, lang, live)
-    left, right = st.columns(2)
+    left, right = st.container(key=screen.wrap_key(20, "train_charts")).columns(2)
     with left:
         loss_view(run, lang, live)
     with right:

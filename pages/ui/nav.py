@@ -28,7 +28,7 @@ from streamlit import config as st_config
 import torch
 
 from lstm_viz.workspace import Workspace
-from pages.ui import session, sidebar
+from pages.ui import screen, session, sidebar
 from pages.ui.state import guard, lang, show_flash, t, workspace
 
 PAGES_DIR = Path(__file__).resolve().parent.parent
@@ -122,6 +122,7 @@ def run_app() -> None:
         page = st.Page(PAGES_DIR / spec.file, title=t(spec.title), icon=spec.icon, default=spec.default)
         sections.setdefault(t(f"nav.section.{spec.section}"), []).append(page)
     current = st.navigation(sections)
+    screen.fit_screen()
     sidebar.draw(ws, live_here=current.url_path == "train")
     _local.depth = getattr(_local, "depth", 0) + 1
     try:

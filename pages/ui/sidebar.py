@@ -6,6 +6,7 @@ import streamlit as st
 from lstm_viz import workspace as wsm
 from lstm_viz.data import freq_label_key
 from lstm_viz.i18n import LANGUAGES
+from lstm_viz.numbers import format_number
 from lstm_viz.workspace import Workspace
 from pages.ui.state import LANG_KEY, LANG_SAVED_KEY, guard, lang, md_escape, t, workspace
 
@@ -81,11 +82,13 @@ def _model_lines(live_here: bool) -> None:
             st.progress(min(1.0, cand.trainer.progress),
                         text=t("sidebar.training", epoch=cand.epochs_done, epochs=cand.cfg.epochs))
             if cand.last is not None:
-                st.caption(t("sidebar.loss", train_loss=cand.last.train_loss, val_loss=cand.last.val_loss))
+                st.caption(t("sidebar.loss", train_loss=format_number(cand.last.train_loss),
+                             val_loss=format_number(cand.last.val_loss)))
             if ws.run is cand:
                 return
             st.caption(t("sidebar.warming"))
     key, params = wsm.model_summary(ws)
     if "data" in params:
-        params = {**params, "data": md_escape(params["data"])}
+        params = {**params, "data": md_escape(params["data"]), "train_loss": format_number(params["train_loss"]),
+                  "val_loss": format_number(params["val_loss"])}
     st.caption(t(key, **params))

@@ -5,8 +5,8 @@ browser, files going through the real ``<input type=file>``, page URLs opened
 directly, and the browser console. Any console error, uncaught page exception
 or Streamlit exception box fails the journey (``helpers.App``).
 
-The first journey also saves the screenshots in ``docs/screenshots/`` that the
-README shows; the measured seconds are printed at the end of the run.
+The README's screenshots are taken by ``test_screens.py``; the measured
+seconds are printed at the end of the run.
 """
 from __future__ import annotations
 
@@ -106,23 +106,20 @@ def test_page_url_opens_directly(new_app, spec, timings):
     app.assert_clean()
 
 
-# -- 1. the first lesson: sample → train → gates (play both) → forecast, with the README's screenshots ----
+# -- 1. the first lesson: sample → train → gates (play both) → forecast ----------------------------------
 
-def test_first_lesson_from_home_to_forecast(app, screenshots, timings):
+def test_first_lesson_from_home_to_forecast(app, timings):
     app.goto("/")
     expect(app.page.locator("h1").first).to_have_text("LSTM Lens")
-    app.screenshot(screenshots / "home.png")
 
     start_from_home(app)
     expect(app.page.get_by_text("Training on")).to_contain_text("Passengers: 144 points")
     train(app, timings=timings)
     app.wait_for_plot("train.loss_chart", f"s.scatterPoints[0] === {EPOCHS}")
     app.wait_for_plot("train.gates_chart", HEATMAP_DRAWN)
-    app.screenshot(screenshots / "train.png")
 
     open_gates(app, timings)
     app.wait_for_plot("gates.training_chart", HEATMAP_DRAWN)
-    app.screenshot(screenshots / "gates.png")
     # Through time, frames move the bars (the heatmaps stay); through training, frames replace the heatmaps' z.
     for key, moving in (("gates.time_chart", "barSum"), ("gates.training_chart", "heatSum")):
         before = app.plot_state(key)
@@ -139,15 +136,12 @@ def test_first_lesson_from_home_to_forecast(app, screenshots, timings):
     expect(scores).to_be_visible()
     expect(scores).to_contain_text("RMSE")
     expect(scores).to_contain_text("MASE")
-    app.screenshot(screenshots / "forecast.png")
 
     app.nav("data")
     app.wait_for_plot("data.preview", "s.scatterPoints[0] === 144")
-    app.screenshot(screenshots / "data.png")
 
     app.nav("downloads")
     expect(app.page.locator('[data-testid="stDownloadButton"]')).to_have_count(6)
-    app.screenshot(screenshots / "downloads.png")
 
 
 # -- 2. the student's own files: semicolons with decimal commas, and GBK with Chinese headers -------------
