@@ -77,9 +77,9 @@ def test_a_run_in_flight_at_reload_goes_on_for_the_page_that_came_back():
     at.button(key="train.go").click().run()
     ws = at.session_state["ws"]
     assert ws.training
+    run = ws.candidate  # before the reload: a quick run may end while the page comes back
     again = open_at({store.TOKEN_PARAM: token_of(at)}, "pages/train.py")
     assert again.session_state["ws"] is ws
-    run = ws.candidate
     wait_until_trained(again, seconds=120)
     assert ws.run is run and run.epochs_done == 300
 

@@ -8,6 +8,8 @@ import torch
 from streamlit.testing.v1 import AppTest
 
 from lstm_viz import workspace as wsm
+from lstm_viz.i18n import tr
+from lstm_viz.numbers import format_number
 from lstm_viz.training import Trainer
 from lstm_viz.workspace import runs
 from pages.ui.charts import SHOWN_EPOCH_KEY
@@ -42,8 +44,9 @@ def test_stop_keeps_the_epoch_the_page_showed_and_says_so():
     ws = long_run(at)
     at.run()  # a redraw: the page now shows some epoch …
     shown = at.session_state[SHOWN_EPOCH_KEY][1]  # the epoch the live view drew
-    metric = next(m.value for m in at.metric if m.label == "Epoch")
-    assert metric.startswith(f"{shown} /") and shown >= 3
+    label = tr("page.train.m.epoch_of", "en", epochs=format_number(ws.candidate.cfg.epochs))
+    metric = next(m.value for m in at.metric if m.label == label)
+    assert metric == format_number(shown) and shown >= 3
     run = ws.candidate
     assert until(lambda: run.epochs_done >= shown + 5)  # … while the run goes on
     at.button(key="train.stop").click().run()

@@ -27,6 +27,15 @@ SHORT_WINDOWS = 3  # a series shorter than this many windows plus its test part 
 SHORT_MIN_WINDOW = 4  # ... counting a window of at least 4: a window of 2 chosen for a tiny series hides nothing
 
 
+def is_counter(values: np.ndarray) -> bool:
+    """Return True for a row counter: values that all step by the same amount (0, 1, 2 … or any fixed step).
+
+    Such a column follows on from itself perfectly but is no series to forecast.
+    """
+    steps = np.diff(np.asarray(values, dtype=float))
+    return bool(steps.size) and bool(np.all(steps == steps[0]))
+
+
 def autocorrelation(values: np.ndarray, max_lag: int) -> np.ndarray:
     """Return the sample autocorrelation of ``values`` at lags ``0..max_lag``.
 
@@ -181,12 +190,12 @@ def default_target(frame: pd.DataFrame, candidates: list[str]) -> str:
     for column in candidates:
         values = frame[column].to_numpy(dtype=float)
         values = values[np.isfinite(values)]
-        steps = np.diff(values)
-        if values.shape[0] < 10 or (steps.size and bool(np.all(steps == steps[0]))):  # too short, or a counter
+        if values.shape[0] < 10 or is_counter(values):
             scores.append(-np.inf)
             continue
-        with np.errstate(all="ignore"):  # values near the float limit overflow: no score, not a crash
-            score = autocorrelation(values, 1)[1] * float(np.mean(values != 0.0))
+        # Scaled first: values near the float limit would overflow the products (the score is scale-free).
+        with np.errstate(all="ignore"):
+            score = autocorrelation(values / np.max(np.abs(values)), 1)[1] * float(np.mean(values != 0.0))
         scores.append(score if np.isfinite(score) else -np.inf)
     best = max(scores)
     return next(c for c, s in zip(candidates, scores) if s >= best - 0.05)

@@ -80,6 +80,17 @@ def series_figure(
     return fig
 
 
+def loss_hover(train_loss, val_loss=None, lang: str = "en") -> str:
+    """Return the loss curves' hover template (a live figure swaps it in with the new losses).
+
+    A loss falls over powers of ten and is read at its end: decimals for its smallest value.
+    """
+    train_loss = f32(train_loss).reshape(-1)
+    both = train_loss if val_loss is None else np.concatenate([train_loss, f32(val_loss).reshape(-1)])
+    return (tr("fig.hover.epoch", lang, x="%{x}")
+            + f"<br>%{{y:{d3_format(both, at='smallest')}}}<extra>%{{fullData.name}}</extra>")
+
+
 def loss_figure(epochs, train_loss, val_loss=None, lang: str = "en", log_y: bool = True) -> go.Figure:
     """Draw the training (and validation) loss per epoch.
 
@@ -107,10 +118,7 @@ def loss_figure(epochs, train_loss, val_loss=None, lang: str = "en", log_y: bool
     train_loss = f32(train_loss).reshape(-1)
     if len(train_loss) != len(epochs):
         raise LensError("figures.length", what="train_loss", got=len(train_loss), expected=len(epochs))
-    # A loss falls over powers of ten and is read at its end: decimals for its smallest value.
-    both = train_loss if val_loss is None else np.concatenate([train_loss, f32(val_loss).reshape(-1)])
-    hover = (tr("fig.hover.epoch", lang, x="%{x}")
-             + f"<br>%{{y:{d3_format(both, at='smallest')}}}<extra>%{{fullData.name}}</extra>")
+    hover = loss_hover(train_loss, val_loss, lang)
     fig = go.Figure(go.Scatter(
         x=epochs, y=train_loss, mode="lines", name=tr("fig.loss.train", lang),
         line=dict(color=COLOURS["train_loss"], width=2), hovertemplate=hover,

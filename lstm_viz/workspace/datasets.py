@@ -80,9 +80,10 @@ def _make_dataset(
         candidates = [c for c in table.numeric_columns if c != time_column and c != series_column]
         if not candidates:
             raise LensError("ws.no_numeric", name=name)
-        # The most forecastable column first (choose.default_target), then the others in file order.
+        # The most forecastable column first (choose.default_target), then the others in file order,
+        # but never a row counter in place of a column that cannot be forecast.
         preferred = choose.default_target(table.frame, candidates)
-        candidates = [preferred, *(c for c in candidates if c != preferred)]
+        candidates = [preferred, *(c for c in candidates if c != preferred and not _counter(table, c))]
         series, target = _first_usable(table, candidates, time_column, series_column, series_name)
     else:
         series = _series_of(table, target, time_column, series_column, series_name)
@@ -131,6 +132,11 @@ def _series_of(table, target: str, time_column, series_column, series_name):
     if n < min_points():
         raise LensError("ws.too_short", n=n, need=min_points())
     return series
+
+
+def _counter(table, column: str) -> bool:
+    values = table.frame[column].to_numpy(dtype=float)
+    return choose.is_counter(values[np.isfinite(values)])
 
 
 def _first_usable(table, candidates: list[str], time_column, series_column, series_name):

@@ -9,6 +9,7 @@ import pandas as pd
 from lstm_viz.errors import LensError
 from lstm_viz.evaluation import Backtest, backtest, backtest_verdict, enough_for_verdict, too_few_message
 from lstm_viz.forecast import MODEL_NAME, ForecastResult, forecast_all, predict_scaled
+from lstm_viz.numbers import format_number
 from lstm_viz.metrics import flatness, is_flat, metrics_table, verdict
 from lstm_viz.recorder import Trace, record
 from lstm_viz.workspace.state import Run, Workspace
@@ -201,7 +202,7 @@ def forecast(ws: Workspace, recursive: bool = True, lang: str = "en") -> Forecas
 
 
 def model_summary(ws: Workspace) -> tuple[str, dict]:
-    """Return the i18n key and parameters that describe the current model in one line."""
+    """Return the i18n key and parameters that describe the current model in one line (losses as text)."""
     run = ws.run
     if run is None:
         return "ws.model.none", {}
@@ -212,8 +213,9 @@ def model_summary(ws: Workspace) -> tuple[str, dict]:
         "hidden": run.cfg.hidden_size,
         "layers": run.cfg.num_layers,
         "window": run.cfg.window,
-        "train_loss": last.train_loss if last else float("nan"),
-        "val_loss": last.val_loss if last else float("nan"),
+        # Losses as text for people (lstm_viz.numbers), as every page shows them.
+        "train_loss": format_number(last.train_loss if last else float("nan")),
+        "val_loss": format_number(last.val_loss if last else float("nan")),
         "data": run.dataset.label,
     }
     if run.loaded and last is None:

@@ -11,6 +11,7 @@ import streamlit as st
 from lstm_viz import figures, slots
 from lstm_viz.figures.dates import localize_dates
 from lstm_viz.figures.gates import bar_marker, bar_range
+from lstm_viz.figures.series import loss_hover
 from lstm_viz import workspace as wsm
 from lstm_viz.i18n import tr
 from lstm_viz.numbers import format_number
@@ -211,6 +212,7 @@ def _refresh_loss(fig, epochs, train_loss, val_loss, lang: str) -> bool:
         if len(found) != 1 or len(fig.data) != 1:
             return False
         found[0].x, found[0].y = epochs, np.asarray(train_loss, np.float32)
+        found[0].hovertemplate = loss_hover(train_loss, None, lang)
         return True
     curves = {trace.name: trace for trace in fig.data if trace.name in (train_name, val_name)}
     stars = [trace for trace in fig.data if trace.name not in curves and trace.mode == "markers"]
@@ -218,7 +220,10 @@ def _refresh_loss(fig, epochs, train_loss, val_loss, lang: str) -> bool:
     if len(curves) != 2 or len(stars) != 1 or not finite.any():
         return False
     best = int(np.nanargmin(np.where(finite, val_loss, np.nan)))
+    hover = loss_hover(train_loss, val_loss, lang)
     with fig.batch_update():
+        for trace in (*curves.values(), stars[0]):
+            trace.hovertemplate = hover
         curves[train_name].x, curves[train_name].y = epochs, np.asarray(train_loss, np.float32)
         curves[val_name].x, curves[val_name].y = epochs, np.asarray(val_loss, np.float32)
         stars[0].x, stars[0].y = epochs[best:best + 1], np.asarray(val_loss[best:best + 1], np.float32)

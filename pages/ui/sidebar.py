@@ -89,6 +89,5 @@ def _model_lines(live_here: bool) -> None:
             st.caption(t("sidebar.warming"))
     key, params = wsm.model_summary(ws)
     if "data" in params:
-        params = {**params, "data": md_escape(params["data"]), "train_loss": format_number(params["train_loss"]),
-                  "val_loss": format_number(params["val_loss"])}
+        params = {**params, "data": md_escape(params["data"])}
     st.caption(t(key, **params))
