@@ -76,6 +76,7 @@ class SlotQueue:
         self._training: set[Hashable] = set()
         self._waiting: collections.deque[Hashable] = collections.deque()
         self._since: dict[Hashable, float] = {}  # when each training run's turn began (monotonic)
+        self._served: dict[Hashable, float] = {}  # seconds each run in the queue has held a slot so far
 
     def join(self, run_id: Hashable) -> None:
         """Put ``run_id`` at the end of the line (no-op if it is already in)."""
@@ -86,7 +87,9 @@ class SlotQueue:
     def wait_turn(self, run_id: Hashable, wanted: Callable[[], bool], poll_s: float = POLL_S) -> bool:
         """Block until ``run_id`` holds a slot (True), or leave the line once ``wanted()`` is False (False).
 
-        Only the head of the line takes a free slot, so nobody is overtaken.
+        Only the head of the line takes a free slot. The line is in order of
+        arrival among runs that have trained equally long so far, so a new run
+        is overtaken by nobody, and goes before a run back for another turn.
         """
         with self._cond:
             self.join(run_id)
@@ -96,8 +99,8 @@ class SlotQueue:
                 if not wanted():
                     self._drop(run_id)
                     return False
-                if self._waiting and self._waiting[0] == run_id and len(self._training) < self.slots:
-                    self._waiting.popleft()
+                if self._waiting and self._order()[0] == run_id and len(self._training) < self.slots:
+                    self._waiting.remove(run_id)
                     self._training.add(run_id)
                     self._since[run_id] = time.monotonic()
                     self._cond.notify_all()  # the new head may take another free slot
@@ -109,15 +112,18 @@ class SlotQueue:
         """Between two slices of training: keep the slot, or pass it on once the turn is over.
 
         When ``run_id`` has trained ``turn_s`` seconds (default :data:`TURN_S`)
-        and others wait, it goes to the back of the line and waits for its next
-        turn, so a short run never waits for a long one to finish. Returns as
+        and others wait, it goes back into the line behind every run that has
+        trained less, and waits for its next turn: a first lesson's run never
+        waits for the biggest run the budget allows, which trains when the line is short. Returns as
         :meth:`wait_turn` does: True holding a slot, False once not ``wanted()``.
         """
         with self._cond:
             if run_id not in self._training:
                 return self.wait_turn(run_id, wanted, poll_s)
             turn = TURN_S if turn_s is None else turn_s
-            if self._waiting and time.monotonic() - self._since.get(run_id, 0.0) >= turn:
+            held = time.monotonic() - self._since.get(run_id, 0.0)
+            if self._waiting and held >= turn:
+                self._served[run_id] = self._served.get(run_id, 0.0) + held
                 self._training.discard(run_id)
                 self._waiting.append(run_id)
                 self._cond.notify_all()
@@ -132,18 +138,23 @@ class SlotQueue:
     def ahead(self, run_id: Hashable) -> int | None:
         """Runs in line before ``run_id`` (0: it is next), or None when it is not waiting."""
         with self._cond:
-            try:
-                return self._waiting.index(run_id)
-            except ValueError:
+            if run_id not in self._waiting:
                 return None
+            return self._order().index(run_id)
 
     def load(self) -> Load:
         with self._cond:
             return Load(len(self._training), len(self._waiting), self.slots)
 
+    def _order(self) -> list[Hashable]:
+        """The waiting runs in the order they get a slot: least trained first, then by arrival."""
+        arrival = {run_id: k for k, run_id in enumerate(self._waiting)}
+        return sorted(self._waiting, key=lambda run_id: (self._served.get(run_id, 0.0), arrival[run_id]))
+
     def _drop(self, run_id: Hashable) -> None:
         self._training.discard(run_id)
         self._since.pop(run_id, None)
+        self._served.pop(run_id, None)
         try:
             self._waiting.remove(run_id)
         except ValueError:
