@@ -26,10 +26,11 @@ from typing import Callable, Hashable
 
 SLOTS_ENV = "LSTM_LENS_TRAINING_SLOTS"
 POLL_S = 0.2  # how often a waiting run checks whether its student still wants it
-# Seconds a run trains before it lets the next in line have a turn. A first lesson's run needs
-# about one; without turns, the biggest run the budget allows (60 s estimated, minutes on a busy
-# server) held the only slot while the class waited behind it (tests/load/load_test.py --hostile).
+# Seconds a run trains before it lets the next in line have a turn (default of $LSTM_LENS_TURN_S). A
+# first lesson's run needs about one; without turns, the biggest run the budget allows (60 s estimated,
+# minutes on a busy server) held the only slot while the class waited behind it (load_test.py --hostile).
 TURN_S = 2.0
+TURN_ENV = "LSTM_LENS_TURN_S"
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ class SlotQueue:
                    poll_s: float = POLL_S) -> bool:
         """Between two slices of training: keep the slot, or pass it on once the turn is over.
 
-        When ``run_id`` has trained ``turn_s`` seconds (default :data:`TURN_S`)
+        When ``run_id`` has trained ``turn_s`` seconds (default :func:`turn_seconds`)
         and others wait, it goes back into the line behind every run that has
         trained less, and waits for its next turn: a first lesson's run never
         waits for the biggest run the budget allows, which trains when the line is short. Returns as
@@ -120,7 +121,7 @@ class SlotQueue:
         with self._cond:
             if run_id not in self._training:
                 return self.wait_turn(run_id, wanted, poll_s)
-            turn = TURN_S if turn_s is None else turn_s
+            turn = turn_seconds() if turn_s is None else turn_s
             held = time.monotonic() - self._since.get(run_id, 0.0)
             if self._waiting and held >= turn:
                 self._served[run_id] = self._served.get(run_id, 0.0) + held
@@ -165,6 +166,11 @@ class SlotQueue:
 QUEUE = SlotQueue(default_slots())  # one line per server process, shared by every student
 
 ABSENT_ENV = "LSTM_LENS_ABSENT_S"
+
+
+def turn_seconds() -> float:
+    """Seconds of training a run's turn lasts while others wait: ``$LSTM_LENS_TURN_S`` or :data:`TURN_S`."""
+    return float(_env_number(TURN_ENV, float, TURN_S, 0.1))
 
 
 def absent_seconds() -> float:
