@@ -6,7 +6,9 @@ sooner than one after the other, each takes twenty times as long, and the pages
 that draw them starve: measured with ``tests/load/load_test.py``, 20 at once on
 2 cores left 19 of them unfinished after 5 minutes. So a process trains at most
 ``slots`` runs at once (one by default) and the others wait in line, first come
-first served, and can see how many runs are ahead of them. Waiting in line, the
+first served, and can see how many runs are ahead of them. A run takes turns of
+:func:`turn_seconds` while others wait, and comes back behind every run that has
+trained less, so the biggest run the budget allows never holds up a first lesson. Waiting in line, the
 average run also finishes sooner than under "everyone at once": all 20 were done
 within 16 s.
 
