@@ -6,7 +6,9 @@ sooner than one after the other, each takes twenty times as long, and the pages
 that draw them starve: measured with ``tests/load/load_test.py``, 20 at once on
 2 cores left 19 of them unfinished after 5 minutes. So a process trains at most
 ``slots`` runs at once (one by default) and the others wait in line, first come
-first served, and can see how many runs are ahead of them. Waiting in line, the
+first served, and can see how many runs are ahead of them. A run takes turns of
+:func:`turn_seconds` while others wait, and comes back behind every run that has
+trained less, so the biggest run the budget allows never holds up a first lesson. Waiting in line, the
 average run also finishes sooner than under "everyone at once": all 20 were done
 within 16 s.
 
@@ -26,10 +28,11 @@ from typing import Callable, Hashable
 
 SLOTS_ENV = "LSTM_LENS_TRAINING_SLOTS"
 POLL_S = 0.2  # how often a waiting run checks whether its student still wants it
-# Seconds a run trains before it lets the next in line have a turn. A first lesson's run needs
-# about one; without turns, the biggest run the budget allows (60 s estimated, minutes on a busy
-# server) held the only slot while the class waited behind it (tests/load/load_test.py --hostile).
+# Seconds a run trains before it lets the next in line have a turn (default of $LSTM_LENS_TURN_S). A
+# first lesson's run needs about one; without turns, the biggest run the budget allows (60 s estimated,
+# minutes on a busy server) held the only slot while the class waited behind it (load_test.py --hostile).
 TURN_S = 2.0
+TURN_ENV = "LSTM_LENS_TURN_S"
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class SlotQueue:
         self._training: set[Hashable] = set()
         self._waiting: collections.deque[Hashable] = collections.deque()
         self._since: dict[Hashable, float] = {}  # when each training run's turn began (monotonic)
+        self._served: dict[Hashable, float] = {}  # seconds each run in the queue has held a slot so far
 
     def join(self, run_id: Hashable) -> None:
         """Put ``run_id`` at the end of the line (no-op if it is already in)."""
@@ -86,7 +90,9 @@ class SlotQueue:
     def wait_turn(self, run_id: Hashable, wanted: Callable[[], bool], poll_s: float = POLL_S) -> bool:
         """Block until ``run_id`` holds a slot (True), or leave the line once ``wanted()`` is False (False).
 
-        Only the head of the line takes a free slot, so nobody is overtaken.
+        Only the head of the line takes a free slot. The line is in order of
+        arrival among runs that have trained equally long so far, so a new run
+        is overtaken by nobody, and goes before a run back for another turn.
         """
         with self._cond:
             self.join(run_id)
@@ -96,8 +102,8 @@ class SlotQueue:
                 if not wanted():
                     self._drop(run_id)
                     return False
-                if self._waiting and self._waiting[0] == run_id and len(self._training) < self.slots:
-                    self._waiting.popleft()
+                if self._waiting and self._order()[0] == run_id and len(self._training) < self.slots:
+                    self._waiting.remove(run_id)
                     self._training.add(run_id)
                     self._since[run_id] = time.monotonic()
                     self._cond.notify_all()  # the new head may take another free slot
@@ -108,16 +114,19 @@ class SlotQueue:
                    poll_s: float = POLL_S) -> bool:
         """Between two slices of training: keep the slot, or pass it on once the turn is over.
 
-        When ``run_id`` has trained ``turn_s`` seconds (default :data:`TURN_S`)
-        and others wait, it goes to the back of the line and waits for its next
-        turn, so a short run never waits for a long one to finish. Returns as
+        When ``run_id`` has trained ``turn_s`` seconds (default :func:`turn_seconds`)
+        and others wait, it goes back into the line behind every run that has
+        trained less, and waits for its next turn: a first lesson's run never
+        waits for the biggest run the budget allows, which trains when the line is short. Returns as
         :meth:`wait_turn` does: True holding a slot, False once not ``wanted()``.
         """
         with self._cond:
             if run_id not in self._training:
                 return self.wait_turn(run_id, wanted, poll_s)
-            turn = TURN_S if turn_s is None else turn_s
-            if self._waiting and time.monotonic() - self._since.get(run_id, 0.0) >= turn:
+            turn = turn_seconds() if turn_s is None else turn_s
+            held = time.monotonic() - self._since.get(run_id, 0.0)
+            if self._waiting and held >= turn:
+                self._served[run_id] = self._served.get(run_id, 0.0) + held
                 self._training.discard(run_id)
                 self._waiting.append(run_id)
                 self._cond.notify_all()
@@ -132,18 +141,23 @@ class SlotQueue:
     def ahead(self, run_id: Hashable) -> int | None:
         """Runs in line before ``run_id`` (0: it is next), or None when it is not waiting."""
         with self._cond:
-            try:
-                return self._waiting.index(run_id)
-            except ValueError:
+            if run_id not in self._waiting:
                 return None
+            return self._order().index(run_id)
 
     def load(self) -> Load:
         with self._cond:
             return Load(len(self._training), len(self._waiting), self.slots)
 
+    def _order(self) -> list[Hashable]:
+        """The waiting runs in the order they get a slot: least trained first, then by arrival."""
+        arrival = {run_id: k for k, run_id in enumerate(self._waiting)}
+        return sorted(self._waiting, key=lambda run_id: (self._served.get(run_id, 0.0), arrival[run_id]))
+
     def _drop(self, run_id: Hashable) -> None:
         self._training.discard(run_id)
         self._since.pop(run_id, None)
+        self._served.pop(run_id, None)
         try:
             self._waiting.remove(run_id)
         except ValueError:
@@ -154,6 +168,11 @@ class SlotQueue:
 QUEUE = SlotQueue(default_slots())  # one line per server process, shared by every student
 
 ABSENT_ENV = "LSTM_LENS_ABSENT_S"
+
+
+def turn_seconds() -> float:
+    """Seconds of training a run's turn lasts while others wait: ``$LSTM_LENS_TURN_S`` or :data:`TURN_S`."""
+    return float(_env_number(TURN_ENV, float, TURN_S, 0.1))
 
 
 def absent_seconds() -> float:

@@ -316,3 +316,20 @@ def test_a_long_run_passes_its_slot_to_the_next_in_line_after_its_turn():
     queue.join("next")
     assert queue.take_turns("big", lambda: False, turn_s=0.0) is False
     assert queue.ahead("big") is None
+
+
+def test_a_run_back_for_another_turn_waits_behind_runs_that_have_trained_less():
+    queue = SlotQueue(1)
+    assert queue.wait_turn("big", lambda: True)
+    queue.join("a")
+    got = []
+    worker = threading.Thread(target=lambda: got.append(queue.take_turns("big", lambda: True, turn_s=0.0)))
+    worker.start()
+    assert queue.wait_turn("a", lambda: True)  # "big" had its turn: "a" trains
+    queue.join("b")  # arrives after "big" went back into line, but has trained nothing yet
+    assert queue.ahead("b") == 0 and queue.ahead("big") == 1
+    queue.leave("a")
+    assert queue.wait_turn("b", lambda: True)
+    queue.leave("b")
+    worker.join(10)
+    assert got == [True] and queue.load().training == 1

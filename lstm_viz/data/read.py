@@ -72,6 +72,8 @@ class Table:
         What reading changed, as i18n keys (copied into every :class:`DataReport`).
     thousands : str or None
         Thousands separator removed from numbers, if any.
+    counter_columns : list of str
+        The numeric columns that just count rows (1, 2, 3, ...), last in ``numeric_columns``.
     """
 
     frame: pd.DataFrame
@@ -86,6 +88,7 @@ class Table:
     columns: dict[str, ColumnInfo] = field(default_factory=dict, repr=False)
     notes: tuple[tuple[str, dict], ...] = ()
     thousands: str | None = None
+    counter_columns: list[str] = field(default_factory=list)
 
 
 def read_table(source: bytes | str | os.PathLike | BinaryIO, name: str | None = None) -> Table:
@@ -197,6 +200,7 @@ def _parse(text: str, encoding: str, label: str) -> Table:
         columns=infos,
         notes=tuple(notes),
         thousands=layout.thousands,
+        counter_columns=counters,
     )
 
 

@@ -142,7 +142,9 @@ def _counter(table, column: str) -> bool:
 def _first_usable(table, candidates: list[str], time_column, series_column, series_name):
     """Return (series, column) of the first of ``candidates`` that makes a usable series."""
     first_error: LensError | None = None
-    for column in candidates[:MAX_TARGET_TRIES]:
+    # A column that only counts rows is no series to forecast, even when the first column is unusable.
+    fallbacks = [c for c in candidates[1:] if c not in table.counter_columns]
+    for column in [candidates[0], *fallbacks][:MAX_TARGET_TRIES]:
         try:
             series = _series_of(table, column, time_column, series_column, series_name)
         except LensError as err:

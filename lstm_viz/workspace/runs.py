@@ -180,7 +180,7 @@ def _train_slices(ws: Workspace, run: Run, wanted) -> None:
             epoch_began = time.monotonic()
         else:
             time.sleep(0.002)  # let a waiting page (or Stop) take the lock between slices
-        # A long run lets the next in line train every slots.TURN_S, then waits for its next turn.
+        # A long run lets the next in line train after each turn (slots.turn_seconds), then waits for its next.
         if not slots.QUEUE.take_turns(run.run_id, wanted):
             if ws.candidate is run and not run.trainer.finished:
                 _abandon(ws, run)

@@ -80,7 +80,9 @@ def server(chromium, tmp_path_factory) -> str:
              "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
             cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
             # A closed tab's run gives up its training place after this many seconds (30 in class).
-            env={**os.environ, "LSTM_LENS_ABSENT_S": str(ABSENT_S)},
+            # Turns are off (a run keeps its place until it ends), so a journey can watch a run wait
+            # behind another; taking turns is tested in tests/test_slots.py and tests/load/load_test.py.
+            env={**os.environ, "LSTM_LENS_ABSENT_S": str(ABSENT_S), "LSTM_LENS_TURN_S": "3600"},
         )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -711,7 +711,9 @@ async def drive(base: str, args) -> tuple[list[dict], float, float]:
 
         playwright = await async_playwright().start()
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    hostile = {args.sessions - 1: uploader_student, args.sessions - 2: big_run_student} if args.hostile else {}
+    roles = {"upload": [uploader_student], "big-run": [big_run_student],
+             "both": [uploader_student, big_run_student]}.get(args.hostile or "", [])
+    hostile = {args.sessions - 1 - n: role for n, role in enumerate(roles)}
     for k in range(args.sessions):
         if k in hostile:
             tasks.append(asyncio.create_task(hostile[k](base, k, go, ready, args)))
@@ -758,13 +760,13 @@ def main() -> None:
     parser.add_argument("--timeline", help="write every session's message and script-run times (JSON) here")
     parser.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
                         help="extra Streamlit config option for the server, e.g. runner.postScriptGC=false")
-    parser.add_argument("--hostile", action="store_true",
-                        help="two of the sessions are hostile: one uploads a 5 MB file written along one line, "
-                             "one trains the biggest run the budget allows; the others are the class")
+    parser.add_argument("--hostile", nargs="?", const="both", choices=("both", "upload", "big-run"),
+                        help="hostile sessions among the class: one uploads a 5 MB file written along one line "
+                             "(upload), one trains the biggest run the budget allows (big-run), or both (default)")
     parser.add_argument("--hostile-delay", type=float, default=0.0,
                         help="seconds after the class presses Train that the hostile students act")
     args = parser.parse_args()
-    args.big_run = biggest_run() if args.hostile else None
+    args.big_run = biggest_run() if args.hostile in ("both", "big-run") else None
     if args.browsers and not Path(CHROMIUM).exists():
         raise SystemExit("no chromium: apt-get install chromium (never `playwright install` here)")
 
