@@ -350,7 +350,7 @@ UPLOADS = [
            ("safety.outlier",)),
     Upload("constant_first_column", "flag.csv",
            lambda: rows("date,flag,sales", [f"{d},1,{v:.1f}" for d, v in monthly()]),
-           report=("safety.note.other_column",), check=_target_is_sales),
+           check=_target_is_sales),  # the constant flag is passed over for the most forecastable column
     Upload("generated_names_collide", "aaa.csv", lambda: rows("a,a,a (2)", [f"{k},{k * 7 % 11},{k % 5}" for k in range(40)])),
     Upload("dollars_with_thousands", "dollars.csv",
            lambda: rows("date,price", [f'{d},"${1000 + 13.5 * k:,.2f}"' for k, (d, _) in enumerate(monthly())]),

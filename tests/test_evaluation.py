@@ -7,6 +7,7 @@ import torch
 
 from lstm_viz import workspace as wsm
 from lstm_viz.config import Config
+from lstm_viz.metrics import display_name
 from lstm_viz.evaluation import (
     MIN_VERDICT_POINTS, backtest, backtest_verdict, learning_warnings, origins,
 )
@@ -88,7 +89,7 @@ def test_airline_forecast_view_carries_a_backtest():
     view = wsm.forecast(ws)
     assert view.backtest.n_origins == 7 and view.backtest.horizon == 6
     assert view.backtest_verdict[0] == "eval.backtest.verdict"
-    assert view.backtest_verdict[1]["baseline"] in ("seasonal naive", "last value")
+    assert view.backtest_verdict[1]["baseline"] in (display_name("seasonal_naive"), display_name("last_value"))
     assert view.verdict[0].startswith("metrics.verdict.")
 
 

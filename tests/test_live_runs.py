@@ -14,6 +14,7 @@ import torch
 
 from lstm_viz import slots
 from lstm_viz import workspace as wsm
+from lstm_viz.data import series as series_module
 from lstm_viz.config import Config
 from lstm_viz.errors import LensError
 from lstm_viz.i18n import tr
@@ -138,12 +139,17 @@ def test_a_slow_epoch_is_trained_in_slices_that_let_the_page_in(one_slot, monkey
 # -- a failed run always leaves a message ------------------------------------------------------------
 
 
-def test_data_that_overflow_when_scaled_are_refused_with_a_message_and_keep_the_model():
+def test_data_that_overflow_when_scaled_are_refused_with_a_message_and_keep_the_model(monkeypatch):
     ws = airline()
     wsm.train_to_end(ws, TINY)
     old = ws.run
     values = np.r_[np.linspace(1.0, 50.0, 40), np.full(12, 1e99)]
     csv = "t,y\n" + "\n".join(f"{k},{v:.6g}" for k, v in enumerate(values))
+    with pytest.raises(LensError) as err:  # the reader refuses such a file first …
+        wsm.load_upload(ws, csv.encode(), "huge.csv")
+    assert err.value.key == "safety.outlier" and ws.run is old
+    # … and should any data pass it and still overflow once scaled, Train refuses them too.
+    monkeypatch.setattr(series_module, "MAX_SPREAD_RATIO", float("inf"))
     wsm.load_upload(ws, csv.encode(), "huge.csv")
     ws.dataset.test_size = 12
     with pytest.raises(LensError) as err:

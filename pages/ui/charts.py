@@ -31,6 +31,69 @@ LIVE_CHART_KEYS = ("train.loss_chart", "train.forecast_chart", "train.gates_char
 
 
 LIVE_SLOTS = 3  # figures stacked per live chart: the newest, and two older ones in case it is not drawn yet
+# The stacking rules of live_chart_css, written out (see its docstring).
+LIVE_CHART_STYLE = """<style>
+.st-key-train-loss_chart {display: grid; grid-template-columns: minmax(0, 1fr);}
+.st-key-train-loss_chart > div {grid-area: 1 / 1; width: 100%; min-width: 0;}
+.st-key-train-loss_chart-top01 {display: none;}
+.st-key-train-loss_chart:has(.st-key-train-loss_chart-top01) > .st-key-train-loss_chart-slot0 {z-index: 2;}
+.st-key-train-loss_chart:has(.st-key-train-loss_chart-top01) > .st-key-train-loss_chart-slot1 {z-index: 1;}
+.st-key-train-loss_chart-top02 {display: none;}
+.st-key-train-loss_chart:has(.st-key-train-loss_chart-top02) > .st-key-train-loss_chart-slot0 {z-index: 2;}
+.st-key-train-loss_chart:has(.st-key-train-loss_chart-top02) > .st-key-train-loss_chart-slot2 {z-index: 1;}
+.st-key-train-loss_chart-top10 {display: none;}
+.st-key-train-loss_chart:has(.st-key-train-loss_chart-top10) > .st-key-train-loss_chart-slot1 {z-index: 2;}
+.st-key-train-loss_chart:has(.st-key-train-loss_chart-top10) > .st-key-train-loss_chart-slot0 {z-index: 1;}
+.st-key-train-loss_chart-top12 {display: none;}
+.st-key-train-loss_chart:has(.st-key-train-loss_chart-top12) > .st-key-train-loss_chart-slot1 {z-index: 2;}
+.st-key-train-loss_chart:has(.st-key-train-loss_chart-top12) > .st-key-train-loss_chart-slot2 {z-index: 1;}
+.st-key-train-loss_chart-top20 {display: none;}
+.st-key-train-loss_chart:has(.st-key-train-loss_chart-top20) > .st-key-train-loss_chart-slot2 {z-index: 2;}
+.st-key-train-loss_chart:has(.st-key-train-loss_chart-top20) > .st-key-train-loss_chart-slot0 {z-index: 1;}
+.st-key-train-loss_chart-top21 {display: none;}
+.st-key-train-loss_chart:has(.st-key-train-loss_chart-top21) > .st-key-train-loss_chart-slot2 {z-index: 2;}
+.st-key-train-loss_chart:has(.st-key-train-loss_chart-top21) > .st-key-train-loss_chart-slot1 {z-index: 1;}
+.st-key-train-forecast_chart {display: grid; grid-template-columns: minmax(0, 1fr);}
+.st-key-train-forecast_chart > div {grid-area: 1 / 1; width: 100%; min-width: 0;}
+.st-key-train-forecast_chart-top01 {display: none;}
+.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top01) > .st-key-train-forecast_chart-slot0 {z-index: 2;}
+.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top01) > .st-key-train-forecast_chart-slot1 {z-index: 1;}
+.st-key-train-forecast_chart-top02 {display: none;}
+.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top02) > .st-key-train-forecast_chart-slot0 {z-index: 2;}
+.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top02) > .st-key-train-forecast_chart-slot2 {z-index: 1;}
+.st-key-train-forecast_chart-top10 {display: none;}
+.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top10) > .st-key-train-forecast_chart-slot1 {z-index: 2;}
+.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top10) > .st-key-train-forecast_chart-slot0 {z-index: 1;}
+.st-key-train-forecast_chart-top12 {display: none;}
+.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top12) > .st-key-train-forecast_chart-slot1 {z-index: 2;}
+.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top12) > .st-key-train-forecast_chart-slot2 {z-index: 1;}
+.st-key-train-forecast_chart-top20 {display: none;}
+.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top20) > .st-key-train-forecast_chart-slot2 {z-index: 2;}
+.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top20) > .st-key-train-forecast_chart-slot0 {z-index: 1;}
+.st-key-train-forecast_chart-top21 {display: none;}
+.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top21) > .st-key-train-forecast_chart-slot2 {z-index: 2;}
+.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top21) > .st-key-train-forecast_chart-slot1 {z-index: 1;}
+.st-key-train-gates_chart {display: grid; grid-template-columns: minmax(0, 1fr);}
+.st-key-train-gates_chart > div {grid-area: 1 / 1; width: 100%; min-width: 0;}
+.st-key-train-gates_chart-top01 {display: none;}
+.st-key-train-gates_chart:has(.st-key-train-gates_chart-top01) > .st-key-train-gates_chart-slot0 {z-index: 2;}
+.st-key-train-gates_chart:has(.st-key-train-gates_chart-top01) > .st-key-train-gates_chart-slot1 {z-index: 1;}
+.st-key-train-gates_chart-top02 {display: none;}
+.st-key-train-gates_chart:has(.st-key-train-gates_chart-top02) > .st-key-train-gates_chart-slot0 {z-index: 2;}
+.st-key-train-gates_chart:has(.st-key-train-gates_chart-top02) > .st-key-train-gates_chart-slot2 {z-index: 1;}
+.st-key-train-gates_chart-top10 {display: none;}
+.st-key-train-gates_chart:has(.st-key-train-gates_chart-top10) > .st-key-train-gates_chart-slot1 {z-index: 2;}
+.st-key-train-gates_chart:has(.st-key-train-gates_chart-top10) > .st-key-train-gates_chart-slot0 {z-index: 1;}
+.st-key-train-gates_chart-top12 {display: none;}
+.st-key-train-gates_chart:has(.st-key-train-gates_chart-top12) > .st-key-train-gates_chart-slot1 {z-index: 2;}
+.st-key-train-gates_chart:has(.st-key-train-gates_chart-top12) > .st-key-train-gates_chart-slot2 {z-index: 1;}
+.st-key-train-gates_chart-top20 {display: none;}
+.st-key-train-gates_chart:has(.st-key-train-gates_chart-top20) > .st-key-train-gates_chart-slot2 {z-index: 2;}
+.st-key-train-gates_chart:has(.st-key-train-gates_chart-top20) > .st-key-train-gates_chart-slot0 {z-index: 1;}
+.st-key-train-gates_chart-top21 {display: none;}
+.st-key-train-gates_chart:has(.st-key-train-gates_chart-top21) > .st-key-train-gates_chart-slot2 {z-index: 2;}
+.st-key-train-gates_chart:has(.st-key-train-gates_chart-top21) > .st-key-train-gates_chart-slot1 {z-index: 1;}
+</style>"""
 
 
 def plot_live(fig, key: str) -> None:
@@ -65,25 +128,19 @@ def plot_live(fig, key: str) -> None:
             with st.container(key=f"{key}.slot{k}"):
                 if figs[k] is not None:
                     st.plotly_chart(figs[k], key=f"{key}.{k}", config=CHART_CONFIG, theme=None)
-        with st.container(key=f"{key}.top"):  # empty markers naming the top two slots (live_chart_css)
-            st.markdown(f'<span class="lens-top-{order[-1]}"></span><span class="lens-mid-{order[-2]}"></span>',
-                        unsafe_allow_html=True)
+        with st.container(key=f"{key}.top{order[-1]}{order[-2]}"):  # hidden: names the top two slots for the CSS
+            st.caption("·")
 
 
-def live_chart_css(keys: tuple[str, ...] = LIVE_CHART_KEYS) -> None:
+def live_chart_css() -> None:
     """Style the stacked live charts (:func:`plot_live`): all slots in one grid cell, the newest on top.
 
     Drawn once by the page (style-only HTML goes to Streamlit's event container), not by each redraw.
+    The rules are one literal (raw HTML takes constants only, tests/test_safety.py); for each chart of
+    :data:`LIVE_CHART_KEYS` and each (top, middle) pair of its :data:`LIVE_SLOTS` slots, a hidden marker
+    container names the order; ``tests/test_live_chart_css.py`` rebuilds them from those two constants.
     """
-    rules = []
-    for key in keys:
-        css = f".st-key-{key.replace('.', '-')}"
-        rules += [f"{css} {{display: grid; grid-template-columns: minmax(0, 1fr);}}",
-                  f"{css} > div {{grid-area: 1 / 1; width: 100%; min-width: 0;}}",
-                  f"{css}-top {{display: none;}}"]
-        rules += [f"{css}:has(.lens-top-{k}) > {css}-slot{k} {{z-index: 2;}}" for k in range(LIVE_SLOTS)]
-        rules += [f"{css}:has(.lens-mid-{k}) > {css}-slot{k} {{z-index: 1;}}" for k in range(LIVE_SLOTS)]
-    st.html("<style>" + "\n".join(rules) + "</style>")
+    st.html(LIVE_CHART_STYLE)
 
 
 def safe_label(text: object) -> str:
