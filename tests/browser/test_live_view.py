@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lstm_viz.i18n import TABLES
-from tests.browser.helpers import App
+from tests.browser.helpers import App, at_path
 
 pytestmark = pytest.mark.browser
 
@@ -80,7 +80,7 @@ CLICK_JS = """(label) => {
 # Read the epoch the page shows and press Stop in the same instant (no redraw can land in between).
 STOP_AT_SHOWN_JS = """() => {
   const metric = [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stMetric"]')]
-    .find((m) => m.querySelector('[data-testid="stMetricLabel"]').innerText.trim() === 'Epoch');
+    .find((m) => m.querySelector('[data-testid="stMetricLabel"]').innerText.trim().startsWith('Epoch'));  // "Epoch (of 3,000)"
   const shown = metric.querySelector('[data-testid="stMetricValue"]').innerText;
   const stop = [...document.querySelectorAll('[data-testid="stButton"] button')]
     .find((b) => b.innerText.trim().endsWith('Stop'));
@@ -107,7 +107,7 @@ def server_cpu_s(base: str) -> float | None:
 def quick_start(app: App) -> None:
     app.goto("/")
     app.button(EN["page.home.start_button"]).click()
-    app.page.wait_for_url(re.compile(r"/train$"))
+    app.page.wait_for_url(at_path("/train"))
     app.idle()
 
 

@@ -22,7 +22,7 @@ from playwright.sync_api import expect
 from lstm_viz.i18n import LANGUAGES, TABLES
 from pages.ui.nav import PAGES
 from pages.ui.screen import MOBILE_PX
-from tests.browser.helpers import HEIGHT, WIDTH, App, shrink_png
+from tests.browser.helpers import HEIGHT, WIDTH, App, at_path, shrink_png
 
 pytestmark = pytest.mark.browser
 
@@ -150,7 +150,7 @@ class Tour:
         href = app.base + "/" + ("" if page_stem == STEMS[0] else page_stem)
         link = app.page.locator(f'[data-testid="stSidebarNav"] a[href="{href}"]')
         link.click()
-        app.page.wait_for_url(href)
+        app.page.wait_for_url(at_path(href[len(app.base):]))
         app.idle()
         if page_stem in READY:
             app.wait_for_plot(READY[page_stem], "s.traces >= 1")
@@ -180,7 +180,7 @@ def train_once(app: App) -> None:
     en = TABLES["en"]
     app.goto("/")
     app.button(en["page.home.start_button"]).click()
-    app.page.wait_for_url(re.compile(r"/train$"))
+    app.page.wait_for_url(at_path("/train"))
     app.idle()
     app.set_number("Hidden size (units)", HIDDEN)
     app.set_number("Epochs", EPOCHS)
