@@ -78,7 +78,9 @@ def test_words_agree_with_their_number():
     assert one.startswith("Trained: 1 epoch, 1 unit × 1 layer, window 3")
     many = tr("ws.model.done", epoch="1,000", hidden=16, layers=2, window=3, data="x", train_loss="0.1", val_loss="0.2")
     assert many.startswith("Trained: 1,000 epochs, 16 units × 2 layers")
-    assert tr("page.data.split_note", n_train=100, test=1) == "Training part: 100 points. Test part: 1 point (shaded)."
+    assert tr("eval.split.note", n_fit=100, val=1, test=12).startswith(
+        "Training part: 100 points (the model learns from them). Validation part: 1 point (")
+    assert tr("data.note.dropped_ends", n=1) == "1 point with missing values at the start or end was left out."
     assert "[[" not in tr("ws.model.done", "zh", epoch=1, hidden=1, layers=1, window=3, data="x",
                           train_loss="0.1", val_loss="0.2")
 

@@ -43,7 +43,7 @@ EN: dict[str, str] = {
     "data.note.non_numeric": "{n} cell(s) of “{column}” were not numbers (for example “{example}”) and were treated as missing.",
     "data.note.inf": "{n} infinite value(s) in “{column}” were treated as missing.",
     "data.note.missing_filled": "{n} missing value(s) inside the series were filled in by linear interpolation.",
-    "data.note.dropped_ends": "{n} point(s) with missing values at the start or end were left out.",
+    "data.note.dropped_ends": "{n} [[point|points]] with missing values at the start or end [[was|were]] left out.",
     # Names of the inferred time step (see data.freq_label_key).
     "data.freq.year": "yearly",
     "data.freq.quarter": "quarterly",

@@ -98,7 +98,6 @@ EN: dict[str, str] = {
     "page.data.test_size.help": "How many final points are held out: the model never trains on them, and the scores on the Forecast page are computed on them.",
     "page.data.horizon": "Forecast horizon (steps)",
     "page.data.horizon.help": "How many steps beyond the end of the data the model forecasts, feeding each prediction back in as input.",
-    "page.data.split_note": "Training part: {n_train} [[point|points]]. Test part: {test} [[point|points]] (shaded).",
     # -- Train
     "page.train.title": "Train",
     "page.train.intro": "Set up the network and press Train. The loss, the forecast and the gates update live while it learns; you can look at other pages meanwhile.",
@@ -131,7 +130,6 @@ EN: dict[str, str] = {
     "page.train.waiting": "Waiting for a free training place: {ahead} run(s) ahead of you. This server trains at most {slots} at a time so that every page stays quick. Yours starts on its own; keep this page open or explore the others, and your current model stays until the new one has trained an epoch.",
     "page.train.waiting_next": "Your run is next: it starts as soon as a training place is free (this server trains at most {slots} at a time).",
     "page.train.loaded": "This model was loaded from a file, so it has no training history. Train a new one to watch it learn.",
-    "page.train.m.epoch": "Epoch",
     "page.train.m.train_loss": "Training loss",
     "page.train.m.val_loss": "Validation loss",
     "page.train.m.speed": "Epochs / second",
@@ -322,7 +320,6 @@ ZH: dict[str, str] = {
     "page.data.test_size.help": "留出最后多少个点：模型从不在这些点上训练，“预测”页上的评分也在这些点上计算。",
     "page.data.horizon": "预测步数",
     "page.data.horizon.help": "模型在数据末尾之后向前预测多少步，每一步都把自己的预测作为下一步的输入。",
-    "page.data.split_note": "训练部分：{n_train} 个点。测试部分：{test} 个点（阴影区域）。",
     # -- Train
     "page.train.title": "训练",
     "page.train.intro": "设置网络后点击“训练”。学习过程中，损失、预测和门控会实时更新；训练时也可以去看其他页面。",
@@ -355,7 +352,6 @@ ZH: dict[str, str] = {
     "page.train.waiting": "正在等待空闲的训练位置：前面还有 {ahead} 个训练。本服务器一次最多训练 {slots} 个，好让每个页面都保持流畅。轮到你时会自动开始；可以留在本页或浏览其他页面，在新模型完成第一轮之前保留当前模型。",
     "page.train.waiting_next": "下一个就是你：一有空闲的训练位置就立即开始（本服务器一次最多训练 {slots} 个）。",
     "page.train.loaded": "这个模型是从文件载入的，因此没有训练记录。训练一个新模型，就能看到它的学习过程。",
-    "page.train.m.epoch": "轮次",
     "page.train.m.train_loss": "训练损失",
     "page.train.m.val_loss": "验证损失",
     "page.train.m.speed": "每秒轮数",
