@@ -4,7 +4,6 @@ import streamlit as st
 
 from lstm_viz import figures
 from lstm_viz import workspace as wsm
-from lstm_viz.data import future_index
 from lstm_viz.i18n import tr
 from lstm_viz.metrics import display_name, mase_season
 from lstm_viz.numbers import format_number, shared_decimals
@@ -31,13 +30,7 @@ recursive = mode != "one_step"
 view = wsm.forecast(ws, recursive=recursive, lang=lang)
 result, split, series = view.result, run.split, run.dataset.series
 
-fig = figures.forecast_figure(
-    series.axis(), split.values, split.n_train,
-    fitted=result.fitted, test_pred=result.test_one_step, test_recursive=result.test_recursive,
-    future_x=future_index(series, view.horizon), future=result.future,
-    baselines=result.baselines if recursive else result.baselines_one_step,
-    show_baselines=show_baselines, window=split.window, lang=lang, val_size=split.val_size,
-)
+fig = wsm.forecast_figure(ws, view, show_baselines=show_baselines, lang=lang)
 charts.plot(fig, "forecast.chart")
 if fig.layout.xaxis.rangeslider.visible:  # a long series opens zoomed on its test part
     st.caption(t("faults.forecast.zoomed", n=len(split.values)))

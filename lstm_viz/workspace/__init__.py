@@ -41,14 +41,14 @@ from lstm_viz.workspace.runs import (
 )
 from lstm_viz.workspace.state import Dataset, Run, Workspace
 from lstm_viz.workspace.views import (
-    MAX_SERIES_STEPS, ForecastView, GateView, LivePredictions, data_summary, forecast, gate_trace, live_predictions,
+    MAX_SERIES_STEPS, ForecastView, GateView, LivePredictions, data_summary, forecast, forecast_figure, gate_trace, live_predictions,
     model_summary, n_test_windows, run_horizon, series_axis,
 )
 
 __all__ = [
     "BACKGROUND_SLICE_S", "DEFAULT_SAMPLE", "MAX_SERIES_STEPS", "MAX_UPLOAD_BYTES", "MIN_TRAIN_WINDOWS", "TICK_SECONDS",
     "Dataset", "ForecastView", "GateView", "LivePredictions", "Run", "Workspace",
-    "advance", "choose_columns", "live_interval", "live_phase", "data_summary", "forecast", "gate_trace", "live_predictions", "live_run",
+    "advance", "choose_columns", "live_interval", "live_phase", "data_summary", "forecast", "forecast_figure", "gate_trace", "live_predictions", "live_run",
     "load_model_file", "load_sample", "load_upload", "max_test_size", "max_val_size", "min_points", "model_file", "model_summary",
     "n_test_windows", "queue_place", "recommended_config", "run_horizon", "series_axis", "series_names", "set_split",
     "start_run", "stop_run", "suggest_split", "suggest_val_size", "train_in_background", "train_to_end",

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from lstm_viz import figures
+from lstm_viz.data import future_index
 from lstm_viz.errors import LensError
 from lstm_viz.evaluation import Backtest, backtest, backtest_verdict, enough_for_verdict, too_few_message
 from lstm_viz.forecast import MODEL_NAME, ForecastResult, forecast_all, predict_scaled
@@ -195,6 +197,28 @@ def forecast(ws: Workspace, recursive: bool = True, lang: str = "en") -> Forecas
         recursive=recursive,
         backtest=tested,
         backtest_verdict=backtest_verdict(tested, split.test_size, lang),
+    )
+
+
+def forecast_figure(ws: Workspace, view: ForecastView, show_baselines: bool = True, lang: str = "en"):
+    """Draw ``view`` (from :func:`forecast`) over the current model's series: fitted, test and future forecasts.
+
+    The baselines drawn are the kind the view scores: recursive or one step ahead.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    run, result = ws.run, view.result
+    if run is None:
+        raise LensError("ws.no_model")
+    split, series = run.split, run.dataset.series
+    return figures.forecast_figure(
+        series.axis(), split.values, split.n_train,
+        fitted=result.fitted, test_pred=result.test_one_step, test_recursive=result.test_recursive,
+        future_x=future_index(series, view.horizon), future=result.future,
+        baselines=result.baselines if view.recursive else result.baselines_one_step,
+        show_baselines=show_baselines, window=split.window, lang=lang, val_size=split.val_size,
     )
 
 
