@@ -7,6 +7,7 @@ from lstm_viz import export, figures
 from lstm_viz import workspace as wsm
 from lstm_viz.data import future_index
 from lstm_viz.errors import LensError
+from pages.ui import charts
 from pages.ui.nav import open_page
 from pages.ui.notices import picture_notices
 from pages.ui.uploader import localize_uploaders
@@ -73,7 +74,7 @@ def traces_npz() -> bytes:
 
 # The figure on the Gates page if it was opened, else the default one (top layer, first test window).
 # Read now: the download callables run outside this script run, where session state is not at hand.
-gates_seen = st.session_state.get("_figures", {}).get("gates.time")
+gates_seen = charts.cached_figure("gates.time")
 
 
 def gates_html() -> bytes:

@@ -118,5 +118,4 @@ def load_model_file(ws: Workspace, data: bytes) -> Run:
         if ws.candidate is not None:
             stop_run(ws)
         ws.run = run
-        ws._forecast_cache = None
     return run

@@ -266,7 +266,6 @@ def stop_run(ws: Workspace, epoch: int | None = None) -> bool:
         slots.QUEUE.leave(candidate.run_id)  # frees its place in line now, not at the waiter's next poll
         if candidate.epochs_done == 0 and ws.run is candidate:
             ws.run = candidate.replaces  # promoted, but the student never saw an epoch of it
-            ws._forecast_cache = None
         _settle(ws)
         ws.candidate = None
         return ws.run is candidate
@@ -279,7 +278,6 @@ def _settle(ws: Workspace) -> None:
         return
     if candidate.trainer.epochs_done >= 1 and ws.run is not candidate:
         ws.run = candidate
-        ws._forecast_cache = None
     if candidate.trainer.finished:
         if candidate.trainer.status == "diverged" and candidate.epochs_done == 0:
             # Nothing learned: the run leaves no model, so the page must say why (and what to do).

@@ -140,7 +140,8 @@ class Workspace:
     presence: Callable[[], bool] | None = field(default=None, repr=False, compare=False)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
     _worker: threading.Thread | None = field(default=None, repr=False, compare=False)
-    _forecast_cache: tuple | None = field(default=None, repr=False, compare=False)
+    # views.forecast's last result, keyed by (run, epochs, horizon, model): another model never hits it.
+    forecast_cache: tuple | None = field(default=None, repr=False, compare=False)
 
     @property
     def training(self) -> bool:

@@ -173,13 +173,13 @@ def forecast(ws: Workspace, recursive: bool = True, lang: str = "en") -> Forecas
     horizon = run_horizon(ws, run)
     season = run.dataset.season
     key = (run.run_id, run.epochs_done, horizon, id(run.model))
-    if ws._forecast_cache is not None and ws._forecast_cache[0] == key:
-        result, tested = ws._forecast_cache[1]
+    if ws.forecast_cache is not None and ws.forecast_cache[0] == key:
+        result, tested = ws.forecast_cache[1]
     else:
         with run.lock:
             result = forecast_all(run.model, run.split, horizon, season)
             tested = backtest(run.model, run.split, season)
-        ws._forecast_cache = (key, (result, tested))
+        ws.forecast_cache = (key, (result, tested))
     split = run.split
     actual = split.test_values
     table = metrics_table(actual, result.predictions(recursive), split.train_values, season)

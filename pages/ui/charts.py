@@ -241,7 +241,7 @@ def gates_view(run: Run, lang: str, live: bool) -> None:
 
 def live_figure(name: str, key: tuple, build, refresh):
     """Return figure ``name``: built when ``key`` changes (or ``refresh`` declines), else refreshed in place."""
-    store = st.session_state.setdefault("_figures", {})
+    store = st.session_state.setdefault(FIGURES_KEY, {})
     hit = store.get(name)
     if hit is not None and hit[0] == key and refresh(hit[1]):
         return hit[1]
@@ -348,13 +348,21 @@ LIVE_PARTS: tuple[tuple[str, object, float, bool], ...] = (
 )
 
 
+FIGURES_KEY = "_figures"  # session state: name -> (key, figure), see cached()
+
+
+def cached_figure(name: str) -> tuple | None:
+    """Return the (key, figure) last built by :func:`cached` under ``name``, or None."""
+    return st.session_state.get(FIGURES_KEY, {}).get(name)
+
+
 def cached(name: str, key: tuple, build):
     """Return the figure ``name`` built for ``key``, rebuilding only when ``key`` changes.
 
     Kept per user in session state (a figure holds that user's model's gates),
     one entry per name, so moving an unrelated widget does not rebuild a big animation.
     """
-    store = st.session_state.setdefault("_figures", {})
+    store = st.session_state.setdefault(FIGURES_KEY, {})
     hit = store.get(name)
     if hit is not None and hit[0] == key:
         return hit[1]
