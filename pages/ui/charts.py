@@ -18,6 +18,7 @@ from lstm_viz.numbers import format_number
 from lstm_viz.workspace import Dataset, Run
 from pages.ui import screen, state
 
+FIGURES_KEY = "_figures"  # session state: name -> (key, figure), see cached()
 LIVE_ROW_PX = 62  # heatmap rows in the live view: small, so the whole cell fits on a laptop screen
 CHART_CONFIG = {"displaylogo": False}
 
@@ -346,9 +347,6 @@ LIVE_PARTS: tuple[tuple[str, object, float, bool], ...] = (
     ("progress", progress_view, 0.3, True),
     ("gates", gates_view, 0.6, False),
 )
-
-
-FIGURES_KEY = "_figures"  # session state: name -> (key, figure), see cached()
 
 
 def cached_figure(name: str) -> tuple | None:
