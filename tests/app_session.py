@@ -42,3 +42,13 @@ def trained_session() -> AppTest:
     at.button(key="train.go").click().run()
     wait_until_trained(at)
     return at
+
+
+def until(check, seconds: float = 30.0) -> bool:
+    """Wait for ``check()`` to hold (True), or give up after ``seconds`` (False): a condition, never a fixed sleep."""
+    deadline = time.perf_counter() + seconds
+    while not check():
+        if time.perf_counter() > deadline:
+            return False
+        time.sleep(0.01)
+    return True

@@ -1,7 +1,6 @@
 """The Train page while a run trains: Stop keeps the epoch on the page, notices for settings and failures."""
 from __future__ import annotations
 
-import time
 
 import numpy as np
 import torch
@@ -14,16 +13,8 @@ from lstm_viz.numbers import format_number
 from lstm_viz.training import Trainer
 from lstm_viz.workspace import runs
 from pages.ui.charts import SHOWN_EPOCH_KEY
-from tests.app_session import fresh, tiny_settings, trained_session, wait_until_trained
+from tests.app_session import fresh, tiny_settings, trained_session, until, wait_until_trained
 
-
-def until(check, seconds: float = 30.0) -> bool:
-    deadline = time.perf_counter() + seconds
-    while not check():
-        if time.perf_counter() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
 
 
 def texts(at: AppTest, kind: str) -> list[str]:

@@ -20,6 +20,7 @@ from lstm_viz.errors import LensError
 from lstm_viz.i18n import tr
 from lstm_viz.slots import SlotQueue
 from lstm_viz.workspace import runs
+from tests.app_session import until
 
 TINY = Config(hidden_size=4, window=12, epochs=3, lr=0.01, batch_size=32, seed=0, max_snapshots=3, num_threads=1)
 LONG = TINY.replace(epochs=5000, hidden_size=8)
@@ -31,14 +32,6 @@ def airline() -> wsm.Workspace:
     wsm.load_sample(ws, "airline")
     return ws
 
-
-def until(check, seconds: float = 30.0) -> bool:
-    deadline = time.perf_counter() + seconds
-    while not check():
-        if time.perf_counter() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
 
 
 def weights(model) -> list[np.ndarray]:

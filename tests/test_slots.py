@@ -9,19 +9,11 @@ from lstm_viz import slots
 from lstm_viz import workspace as wsm
 from lstm_viz.config import Config
 from lstm_viz.slots import Load, SlotQueue
-from tests.app_session import fresh, tiny_settings
+from tests.app_session import fresh, tiny_settings, until
 
 TINY = Config(hidden_size=4, window=12, epochs=3, lr=0.01, batch_size=32, seed=0, max_snapshots=3, num_threads=1)
 LONG = TINY.replace(epochs=5000, hidden_size=8)
 
-
-def until(check, seconds: float = 20.0) -> bool:
-    deadline = time.perf_counter() + seconds
-    while not check():
-        if time.perf_counter() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
 
 
 def waiter(queue: SlotQueue, run_id: int, wanted=lambda: True) -> tuple[threading.Thread, list]:
