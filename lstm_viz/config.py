@@ -25,6 +25,7 @@ LIMITS: dict[str, tuple[float, float]] = {
     "batch_size": (1, 4096),
     "seed": (0, 2**31 - 1),
     "max_snapshots": (2, 60),
+    "patience": (0, 5000),
 }
 # Estimated seconds of one core a run may take (lstm_viz.budget). While it trains, other
 # students' runs wait in line (lstm_viz.slots), so this is also the longest one run delays them.
@@ -65,6 +66,9 @@ class Config:
         Differencing lag: 0 the model reads levels; 1 changes from step to step; the season
         (12 for monthly data) changes from the same step a season earlier.
         See :mod:`lstm_viz.transforms` for why a trending, growing series needs them.
+    patience : int
+        Early stopping: end the run once this many epochs have passed without a lower
+        validation loss, and keep the best epoch's weights (0: off; needs a validation part).
     """
 
     cell: CellKind = "lstm"
@@ -81,6 +85,7 @@ class Config:
     num_threads: int | None = None
     transform: str = "none"
     diff: int = 0
+    patience: int = 0
 
     def validate(self) -> "Config":
         """Return self, or raise :class:`LensError` naming the first bad setting."""

@@ -35,7 +35,8 @@ from lstm_viz.workspace.store import TOKEN_PARAM
 
 LESSON_PARAM = "lesson"  # present in every lesson link; its value is the format's version
 VERSION = "1"
-SETTINGS: tuple[str, ...] = ("hidden_size", "num_layers", "dropout", "window", "epochs", "lr", "batch_size", "seed")
+SETTINGS: tuple[str, ...] = ("hidden_size", "num_layers", "dropout", "window", "epochs", "lr", "batch_size", "seed",
+                             "patience")
 TRANSFORMS: tuple[str, ...] = ("none", "log", "boxcox")  # as Config.validate accepts
 HORIZON_LIMITS = (1, 1000)  # as the Data page's horizon input
 MAX_TEXT = 40  # longer values are tampered with: never parsed, shown cut

@@ -50,7 +50,7 @@ from lstm_viz.models import Forecaster, build_model
 from lstm_viz.recorder import Trace, record
 from lstm_viz.windows import Split
 
-Status = Literal["ready", "running", "done", "stopped", "diverged"]
+Status = Literal["ready", "running", "done", "stopped", "early", "diverged"]
 SHOWN_KEPT = 4  # epochs a page showed whose weights stay at hand for Stop (a redraw may be on its way)
 
 
@@ -174,6 +174,7 @@ class Trainer:
         self.reference_window: np.ndarray = np.ascontiguousarray(split.X_test[:, 0])  # (T, 1)
         self.optimizer_steps = 0
         self.diverged_at: int | None = None  # epoch whose loss was not finite
+        self.stopped_early_at: int | None = None  # last epoch trained before early stopping went back to the best
         self._X_train = torch.from_numpy(np.ascontiguousarray(split.X_fit, np.float32))
         self._y_train = torch.from_numpy(np.ascontiguousarray(split.y_fit, np.float32))
         self._X_val = torch.from_numpy(np.ascontiguousarray(split.X_val, np.float32))
@@ -182,6 +183,8 @@ class Trainer:
         self._good = self._copy_weights()  # weights at the end of the last completed epoch (never changed in place)
         self._shown: dict[int, list[torch.Tensor]] = {}  # epochs a page showed -> their weights, see show()
         self._part: _EpochInProgress | None = None
+        # The epoch with the lowest validation loss so far, its loss and its weights (early stopping keeps them).
+        self._best: tuple[int, float, list[torch.Tensor]] | None = None
 
     # -- driving -----------------------------------------------------------
 
@@ -264,7 +267,7 @@ class Trainer:
     @property
     def finished(self) -> bool:
         """True once the run is done, stopped or diverged."""
-        return self.status in ("done", "stopped", "diverged")
+        return self.status in ("done", "stopped", "early", "diverged")
 
     @property
     def epochs_done(self) -> int:
@@ -296,6 +299,8 @@ class Trainer:
         params = {"epoch": self.epochs_done, "epochs": self.cfg.epochs}
         if self.status == "diverged":
             params["bad_epoch"] = self.diverged_at
+        if self.status == "early":
+            params.update(trained=self.stopped_early_at, patience=self.cfg.patience)
         return f"training.status.{self.status}", params
 
     # -- one epoch ---------------------------------------------------------
@@ -355,9 +360,28 @@ class Trainer:
         self._elapsed += time.perf_counter() - started
         report = EpochReport(epoch, part.total / m_train, val_loss, self._elapsed, snapshot)
         self.history.append(report)
+        if math.isfinite(val_loss) and (self._best is None or val_loss < self._best[1]):
+            self._best = (epoch, val_loss, self._good)  # the first of equals, as best_epoch
         if epoch >= self.cfg.epochs:
             self.status = "done"
+        elif self.cfg.patience and self._best is not None and epoch - self._best[0] >= self.cfg.patience:
+            self._stop_early(epoch)
         return report
+
+    def _stop_early(self, epoch: int) -> None:
+        """End the run: ``cfg.patience`` epochs brought no lower validation loss. Keep the best epoch's model.
+
+        Only the validation part decides (the test part is never evaluated here); the epochs
+        after the best are forgotten, as Stop forgets those after the epoch it keeps.
+        """
+        best, _, weights = self._best
+        self.status, self.stopped_early_at = "early", epoch
+        self._part = None
+        self._restore_weights(weights)
+        self._good = weights
+        del self.history[best:]
+        self.snapshots = [snap for snap in self.snapshots if snap.epoch <= best]
+        self._final_snapshot()
 
     def _val_loss(self) -> float:
         """MSE on the validation windows, scaled units; NaN when the split has none; inf if not finite."""

@@ -113,3 +113,16 @@ def test_data_that_overflow_are_refused_on_the_train_page_in_both_languages(monk
     at.button(key="train.go").click().run()
     assert any("无穷大" in text for text in texts(at, "error"))
     at.segmented_control(key="lang").set_value("en").run()
+
+
+def test_early_stopping_set_on_the_train_page_keeps_the_best_validation_epoch():
+    at = fresh()
+    at.button(key="home.start").click().run()
+    tiny_settings(at, epochs=300)
+    at.number_input(key="train.patience").set_value(1).run()
+    at.button(key="train.go").click().run()
+    wait_until_trained(at, seconds=120)
+    run = at.session_state["ws"].run
+    assert not at.exception and run.status == "early" and run.epochs_done == run.trainer.best_epoch < 300
+    key, params = run.trainer.status_message()
+    assert tr(key, "en", **params) in texts(at, "success")

@@ -123,6 +123,56 @@ def test_best_epoch_is_the_lowest_validation_loss_and_none_without_validation(sp
     assert np.isnan(bare.losses()[2]).all() and bare.best_epoch is None and bare.status == "done"
 
 
+def _early_case(split, patience: int):
+    """A run with early stopping, and the same run without it, kept epoch by epoch with its weights."""
+    full = Trainer(split, small_cfg(epochs=60, lr=0.05))
+    at_epoch = {}
+    for report in full:
+        at_epoch[report.epoch] = weights(full.model)
+    early = Trainer(split, small_cfg(epochs=60, lr=0.05, patience=patience))
+    list(early)
+    return full, at_epoch, early
+
+
+def test_early_stopping_keeps_the_best_validation_epoch_once_patience_runs_out(split):
+    patience = 3
+    full, at_epoch, early = _early_case(split, patience)
+    _, _, val = full.losses()
+    # Where the run without early stopping first went `patience` epochs without a new best:
+    best, stop = 1, None
+    for epoch in range(2, 61):
+        if val[epoch - 1] < val[best - 1]:
+            best = epoch
+        elif epoch - best >= patience:
+            stop = epoch
+            break
+    assert stop is not None, "the case must overfit within 60 epochs"
+    assert early.status == "early" and early.stopped_early_at == stop
+    assert early.epochs_done == best == early.best_epoch and early.history[-1].snapshot is not None
+    for a, b in zip(weights(early.model), at_epoch[best]):
+        np.testing.assert_array_equal(a, b)
+    key, params = early.status_message()
+    assert params["trained"] == stop and str(best) in tr(key, "en", **params)
+
+
+def test_early_stopping_never_reads_the_test_part_and_needs_a_validation_part():
+    values = seasonal_series()
+    mutated = values.copy()
+    mutated[-SEASON:] *= 10.0
+    ends = []
+    for series in (values, mutated):
+        trainer = Trainer(split_series(series, SEASON, SEASON, val_size=SEASON), small_cfg(epochs=60, lr=0.05,
+                                                                                          patience=3))
+        list(trainer)
+        ends.append((trainer.status, trainer.stopped_early_at, trainer.epochs_done, weights(trainer.model)))
+    assert ends[0][:3] == ends[1][:3] and ends[0][0] == "early"
+    for a, b in zip(ends[0][3], ends[1][3]):
+        np.testing.assert_array_equal(a, b)
+    bare = Trainer(split_series(values, SEASON, SEASON), small_cfg(epochs=8, patience=1))  # no validation part
+    list(bare)
+    assert bare.status == "done" and bare.epochs_done == 8
+
+
 @pytest.mark.parametrize("batch_size", [1, 7, 16, 500])
 def test_optimizer_steps_per_epoch_is_ceil_m_over_batch(split, batch_size):
     m_train = split.X_fit.shape[1]

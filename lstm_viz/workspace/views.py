@@ -246,7 +246,7 @@ def model_summary(ws: Workspace) -> tuple[str, dict]:
         return "ws.model.loaded", params
     if run is ws.candidate:
         return "ws.model.training", params
-    return f"ws.model.{run.status}" if run.status in ("done", "stopped", "diverged") else "ws.model.done", params
+    return f"ws.model.{run.status}" if run.status in ("done", "stopped", "early", "diverged") else "ws.model.done", params
 
 
 def data_summary(ws: Workspace) -> tuple[str, dict]:

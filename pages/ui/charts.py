@@ -171,7 +171,7 @@ def status_view(run: Run, lang: str, live: bool) -> None:
         st.progress(min(1.0, trainer.progress), text=text)
     elif trainer.status == "diverged":
         st.warning(text, icon=":material/warning:")
-    elif trainer.status in ("done", "stopped"):
+    elif trainer.status in ("done", "stopped", "early"):
         st.success(text, icon=":material/check_circle:")
     last = run.last
     if last is None:

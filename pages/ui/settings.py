@@ -13,7 +13,7 @@ from pages.ui.numbers import number_box
 from pages.ui.state import t
 
 FIELDS: tuple[str, ...] = ("hidden_size", "num_layers", "dropout", "window", "epochs", "lr", "batch_size", "seed",
-                           "transform", "diff")
+                           "transform", "diff", "patience")
 TRANSFORMS = ["none", "log", "boxcox"]
 BATCH_SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096]
 LEARNING_RATES = [0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0]
@@ -58,7 +58,7 @@ def diff_options(season: int | None) -> list[int]:
 
 
 def draw(cfg: Config, max_window: int, season: int | None = None) -> None:
-    """Draw the ten settings, each with a one-sentence help text (layers, dropout and seed folded away)."""
+    """Draw the eleven settings, each with a one-sentence help text (layers, dropout and seed folded away)."""
     max_window = int(max(LIMITS["window"][0] + 1, min(max_window, MAX_WINDOW_SLIDER)))
     _prepare(cfg, max_window)
     persist = {"persist_state": "session"}
@@ -91,10 +91,11 @@ def draw(cfg: Config, max_window: int, season: int | None = None) -> None:
         st.slider(t("page.train.dropout"), float(LIMITS["dropout"][0]), float(LIMITS["dropout"][1]), step=0.05,
                   key=key("dropout"), help=t("page.train.dropout.help"), **persist)
         box(st, "seed", 1)
+        box(st, "patience", 5)
 
 
 def read(base: Config) -> Config:
-    """Return ``base`` with the ten settings taken from the widgets (LSTM cell, one torch thread)."""
+    """Return ``base`` with the eleven settings taken from the widgets (LSTM cell, one torch thread)."""
     values = {name: st.session_state.get(key(name), getattr(base, name)) for name in FIELDS}
     return base.replace(
         cell="lstm",
@@ -108,5 +109,6 @@ def read(base: Config) -> Config:
         seed=int(values["seed"]),
         transform=str(values["transform"] or "none"),
         diff=int(values["diff"] or 0),
+        patience=int(values["patience"] or 0),
         num_threads=1,
     )
