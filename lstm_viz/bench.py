@@ -47,12 +47,12 @@ import torch
 from torch import nn
 
 from lstm_viz.budget import compute_cost, evaluated_windows, run_seconds
-from lstm_viz import config as config_module
+from lstm_viz import config
 from lstm_viz.config import Config
 from lstm_viz.forecast import baselines, recursive_test, rollout_scaled
 from lstm_viz.metrics import rmse
 from lstm_viz.recorder import record
-from lstm_viz import workspace as wsm
+from lstm_viz import workspace
 from lstm_viz.seq2seq import Seq2Seq, fit, make_seq2seq_windows
 from lstm_viz.training import Trainer, torch_threads
 from lstm_viz.windows import Split, split_series
@@ -133,8 +133,8 @@ SEEDS = (0, 1, 2, 3, 4)
 
 def quickstart_split() -> tuple[Split, Config]:
     """Return the Home page's quick start: the airline sample's split and its recommended settings."""
-    dataset = wsm.load_sample(wsm.Workspace(), "airline")
-    cfg = wsm.recommended_config(dataset)
+    dataset = workspace.load_sample(workspace.Workspace(), "airline")
+    cfg = workspace.recommended_config(dataset)
     split = split_series(dataset.series.values, cfg.window, dataset.test_size, val_size=dataset.val_size,
                          transform=cfg.transform, diff=cfg.diff)
     return split, cfg
@@ -230,11 +230,11 @@ def budget_estimates(seconds_each: float = 1.0) -> list[dict]:
     rng = np.random.default_rng(0)
     values = np.sin(np.arange(20000) / 7.0) + rng.normal(0, 0.1, 20000)
     rows = []
-    budget, config_module.COMPUTE_BUDGET_S = config_module.COMPUTE_BUDGET_S, math.inf  # measure, don't refuse
+    budget, config.COMPUTE_BUDGET_S = config.COMPUTE_BUDGET_S, math.inf  # measure, don't refuse
     try:
         _time_shapes(values, seconds_each, rows)
     finally:
-        config_module.COMPUTE_BUDGET_S = budget
+        config.COMPUTE_BUDGET_S = budget
     return rows
 
 
@@ -324,8 +324,8 @@ def main(argv: list[str] | None = None) -> dict:
         quick = quickstart_runs()
         direct = direct_runs()
     result["bench_config_test_rmse_median"] = float(np.median(result["bench_config_test_rmse_seeds"]))
-    result["quickstart_config"] = {k: v for k, v in wsm.recommended_config(
-        wsm.load_sample(wsm.Workspace(), "airline")).to_dict().items()
+    result["quickstart_config"] = {k: v for k, v in workspace.recommended_config(
+        workspace.load_sample(workspace.Workspace(), "airline")).to_dict().items()
         if k in ("hidden_size", "window", "epochs", "lr", "batch_size", "transform", "diff")}
     result["quickstart_test_rmse_seeds"] = [round(err, 2) for err, _ in quick]
     result["quickstart_test_rmse_median"] = round(float(np.median([err for err, _ in quick])), 2)

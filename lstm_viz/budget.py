@@ -6,10 +6,11 @@ a fixed cost per batch step (Python and torch's dispatcher, whatever the size)
 plus a cost per window step for every gate weight, ``W = Σ_layers G · H · (H + in + 1)``
 (``G`` = 4 gates for an LSTM, 3 for a GRU, 1 for a plain RNN; ``in`` is 1
 for the first layer and ``H`` above it). Training is not all the work a run
-does: every epoch also predicts the ``E`` windows it is evaluated on (the test
-part, or a validation part), each snapshot predicts every window, and the
-Forecast page rolls the model out step by step over the test part and the
-horizon (``R`` model calls of batch 1). A batched forward pass costs
+does: every epoch also predicts ``E`` windows (the validation part, which chooses
+the best epoch, and the test part, as often as the live view redraws: counted
+once an epoch), each snapshot predicts every window, and the Forecast page rolls
+the model out step by step over the test part, the horizon and the backtest's
+origins (``R`` model calls of batch 1). A batched forward pass costs
 ``FORWARD_SHARE`` of a forward and backward one; a call of batch 1 has its own
 constants (it reads every weight for one window, which does not pay off the way
 a batch does)::
@@ -35,9 +36,10 @@ import math
 
 import numpy as np
 
-from lstm_viz import config as config_module
+from lstm_viz import config
 from lstm_viz.config import Config
 from lstm_viz.errors import LensError
+from lstm_viz.evaluation import MAX_ORIGINS, backtest_horizon
 
 STEP_S = 7e-5  # one batch through one layer for one time step, forward and backward
 WEIGHT_S = 6e-11  # one gate weight, one window, one time step, forward and backward
@@ -118,15 +120,17 @@ def split_cost(cfg: Config, split) -> float:
 
     Counts the training windows, the windows predicted every epoch
     (:func:`evaluated_windows`) and the Forecast page's recursive rollouts over
-    the test part and the longest horizon (``config.MAX_HORIZON``).
+    the test part, the longest horizon (``config.MAX_HORIZON``) and from every
+    backtest origin (:func:`lstm_viz.evaluation.backtest`).
     """
-    rollout = int(split.test_size) + config_module.MAX_HORIZON
+    backtest_steps = MAX_ORIGINS * backtest_horizon(int(split.test_size))
+    rollout = int(split.test_size) + config.MAX_HORIZON + backtest_steps
     return compute_cost(cfg, split.X_fit.shape[1], evaluated_windows(split), rollout)
 
 
 def check_cost(seconds: float) -> float:
     """Return ``seconds``, or raise ``LensError("config.budget")`` if it is over ``COMPUTE_BUDGET_S``."""
-    budget = config_module.COMPUTE_BUDGET_S  # read at call time so a deployment can lower it
+    budget = config.COMPUTE_BUDGET_S  # read at call time so a deployment can lower it
     if seconds > budget:
         raise LensError("config.budget", cost=math.ceil(seconds), budget=budget)
     return seconds

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Literal
 
 from lstm_viz.errors import LensError
+from lstm_viz.transforms import TRANSFORMS
 
 CellKind = Literal["lstm", "gru", "rnn"]
 CELLS: tuple[str, ...] = ("lstm", "gru", "rnn")
@@ -95,7 +96,7 @@ class Config:
             value = getattr(self, name)
             if value != value or not (low <= value <= high):  # value != value catches NaN
                 raise LensError("config.range", name=name, value=value, low=low, high=high)
-        if self.transform not in ("none", "log", "boxcox"):
+        if self.transform not in TRANSFORMS:
             raise LensError("transforms.kind", value=self.transform, known="none, log, boxcox")
         if not 0 <= self.diff <= LIMITS["window"][1]:
             raise LensError("config.range", name="diff", value=self.diff, low=0, high=LIMITS["window"][1])

@@ -28,6 +28,7 @@ from lstm_viz import samples
 from lstm_viz.budget import check_split_budget
 from lstm_viz.config import LIMITS, Config
 from lstm_viz.errors import LensError
+from lstm_viz.transforms import TRANSFORMS, diff_lags
 from lstm_viz.windows import split_series
 from lstm_viz.workspace import datasets
 from lstm_viz.workspace.state import Dataset, Workspace
@@ -37,7 +38,6 @@ LESSON_PARAM = "lesson"  # present in every lesson link; its value is the format
 VERSION = "1"
 SETTINGS: tuple[str, ...] = ("hidden_size", "num_layers", "dropout", "window", "epochs", "lr", "batch_size", "seed",
                              "patience")
-TRANSFORMS: tuple[str, ...] = ("none", "log", "boxcox")  # as Config.validate accepts
 HORIZON_LIMITS = (1, 1000)  # as the Data page's horizon input
 MAX_TEXT = 40  # longer values are tampered with: never parsed, shown cut
 IGNORED = {TOKEN_PARAM, "embed", "embed_options"}  # may share the URL with a lesson; not its fields
@@ -226,9 +226,19 @@ def apply(ws: Workspace, lesson: Lesson) -> list[LensError]:
     if cfg.window > longest:
         notes.append(LensError("ws.lesson.window", window=cfg.window, high=longest, default=base.window))
         cfg = cfg.replace(window=base.window)
+    if cfg.diff not in diff_lags(dataset.season):  # the Train page offers no other lag for this sample
+        notes.append(LensError("ws.lesson.field", name="diff", value=cfg.diff,
+                               allowed=", ".join(str(lag) for lag in diff_lags(dataset.season))))
+        cfg = cfg.replace(diff=base.diff)
     try:
         split = split_series(dataset.series.values, cfg.window, test_size, val_size=dataset.val_size,
                              transform=cfg.transform, diff=cfg.diff)
+    except LensError as err:  # e.g. a log of values at or below 0: the sample is read its own way instead
+        notes.append(err)
+        cfg = cfg.replace(transform=base.transform, diff=base.diff)
+        split = split_series(dataset.series.values, cfg.window, test_size, val_size=dataset.val_size,
+                             transform=cfg.transform, diff=cfg.diff)
+    try:
         check_split_budget(cfg, split)
     except LensError:  # the budget's own message talks of settings the student did not choose
         notes.append(LensError("ws.lesson.budget"))

@@ -106,6 +106,11 @@ class Transform:
         return self.inverse(u[lag:])
 
 
+def diff_lags(season: int | None) -> list[int]:
+    """Return the differencing lags offered for a series: none, step to step, and season to season if it has one."""
+    return [0, 1] + ([int(season)] if season and season >= 2 else [])
+
+
 def fit_transform(train: np.ndarray, values: np.ndarray, kind: str = "none", diff: int = 0) -> Transform:
     """Fit ``kind`` on the training values (Box-Cox λ by maximum likelihood) after checking ``values``.
 

@@ -6,6 +6,7 @@ from lstm_viz import workspace as wsm
 from lstm_viz.cell_by_hand import TINY_SEED, symbol_notes, tiny_worked_example
 from lstm_viz.errors import LensError
 from lstm_viz.i18n import tr
+from lstm_viz.numbers import format_number
 from pages.ui.nav import open_page, page_path
 from pages.ui.notices import picture_notices
 from pages.ui.state import choose, clamp, show_error, t
@@ -67,8 +68,10 @@ if source == "model":
     unit = c4.selectbox(t("teach.cell.pick_unit"), units, key="one_cell.unit", format_func=unit_label,
                         help=t("page.one_cell.unit.help"), **PERSIST)
     x_seq = split.X_test[:, window]
-    st.caption(t("page.one_cell.where", when=str(view.axis[step_t])[:10], value=f"{view.inputs[step_t]:.4g}",
-                 scaled=f"{x_seq[step_t, 0]:.4f}"))
+    change = split.transform
+    where = "page.one_cell.where" if change.identity else "page.one_cell.where_transformed"
+    st.caption(t(where, when=str(view.axis[step_t])[:10], value=format_number(view.inputs[step_t]),
+                 scaled=f"{x_seq[step_t, 0]:.4f}", kind=t(f"eval.transform.{change.kind}"), lag=change.diff))
     try:
         with run.lock:
             check = ts.check_step(run.model.core, x_seq, step_t, layer=layer, unit=unit)

@@ -80,6 +80,8 @@ with controls, st.container(border=True):
     window = int(st.session_state.get(settings.key("window"), dataset.window))
     for key, params in learning_warnings(dataset.n_points, window, dataset.test_size, dataset.val_size):
         st.warning(t(key, **params), icon=":material/warning:")
+    if st.session_state.get(settings.key("patience")) and dataset.val_size == 0:
+        st.info(t("page.train.patience.no_val"), icon=":material/info:")  # nothing to stop early on
     if ws.training:
         try:
             changed = settings.read(ws.cfg) != ws.candidate.cfg

@@ -190,3 +190,15 @@ def test_page_texts_exist_in_both_languages_with_the_same_placeholders():
 
     assert all(names(teach_pages.EN[k]) == names(teach_pages.ZH[k]) for k in teach_pages.EN)
     assert np.all([TABLES["zh"][k] != TABLES["en"][k] for k in ("nav.one_cell", "nav.compare", "nav.many_to_many")])
+
+
+def test_one_cell_says_when_the_model_reads_a_transformed_series(trained):
+    at = trained
+    at.switch_page("pages/one_cell.py").run()
+    split = at.session_state["ws"].run.split
+    captions = [c.value for c in at.caption]
+    raw = TABLES["en"]["page.one_cell.where"].split("{")[0]
+    assert any(c.startswith(raw) for c in captions)
+    assert not split.transform.identity  # the quick start differences the airline series season to season
+    assert any("of the series as this model reads it" in c for c in captions)
+    assert not any("in the data's units" in c for c in captions)

@@ -126,3 +126,15 @@ def test_early_stopping_set_on_the_train_page_keeps_the_best_validation_epoch():
     assert not at.exception and run.status == "early" and run.epochs_done == run.trainer.best_epoch < 300
     key, params = run.trainer.status_message()
     assert tr(key, "en", **params) in texts(at, "success")
+
+
+def test_early_stopping_without_a_validation_part_is_said_to_do_nothing():
+    at = fresh()
+    at.button(key="home.start").click().run()
+    ws = at.session_state["ws"]
+    note = tr("page.train.patience.no_val", "en")
+    at.number_input(key="train.patience").set_value(5).run()
+    assert note not in texts(at, "info")  # the airline sample has a validation part
+    wsm.set_split(ws, ws.dataset.test_size, ws.dataset.horizon, 0)
+    at.run()
+    assert note in texts(at, "info")

@@ -15,7 +15,7 @@ from lstm_viz.workspace import store
 
 TEACHER = {"sample": "sunspots", "test_size": 30, "val_size": 20, "horizon": 7, "transform": "none", "diff": 1,
            "hidden_size": 8, "num_layers": 2, "dropout": 0.15, "window": 15, "epochs": 40, "lr": 0.005,
-           "batch_size": 16, "seed": 7}
+           "batch_size": 16, "seed": 7, "patience": 4}
 LRS = [0.0001, 0.001, 0.005, 0.01, 0.1]
 BATCHES = [8, 16, 32, 64]
 CHOICES = {"lr": LRS, "batch_size": BATCHES}
@@ -137,3 +137,17 @@ def test_an_empty_or_hostile_query_never_raises():
         notes += lesson.apply(ws, parsed)
         assert ws.dataset.name == wsm.DEFAULT_SAMPLE
         assert all(isinstance(note, LensError) and len(note.message("en")) < 1000 for note in notes)
+
+
+def test_a_differencing_lag_the_train_page_does_not_offer_falls_back_with_a_note():
+    student = wsm.Workspace()
+    notes = lesson.apply(student, {"sample": "airline", "diff": 7})  # airline offers 0, 1 and its season, 12
+    assert [(n.key, n.params["name"]) for n in notes] == [("ws.lesson.field", "diff")]
+    assert student.cfg.diff == wsm.recommended_config(student.dataset).diff
+
+
+def test_a_transform_the_sample_cannot_take_falls_back_with_its_own_reason():
+    student = wsm.Workspace()
+    notes = lesson.apply(student, {"sample": "sunspots", "transform": "log"})  # sunspots has years with 0
+    assert [n.key for n in notes] != ["ws.lesson.budget"] and notes
+    assert student.cfg.transform == wsm.recommended_config(student.dataset).transform

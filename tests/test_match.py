@@ -38,6 +38,13 @@ def test_a_resized_test_part_makes_the_pictures_stale():
     assert key == "faults.stale.split" and params["now"] == params["was"] + 6
 
 
+def test_a_resized_validation_part_makes_the_pictures_stale():
+    ws = trained_on("airline")
+    was = ws.dataset.val_size
+    wsm.set_split(ws, ws.dataset.test_size, ws.dataset.horizon, was + 6)
+    assert wsm.stale_view(ws) == ("faults.stale.val", {"was": was, "now": was + 6})
+
+
 def test_a_new_run_warming_up_says_the_previous_model_is_shown():
     ws = trained_on("airline")
     candidate = wsm.start_run(ws, ws.run.cfg)

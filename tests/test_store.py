@@ -180,3 +180,22 @@ def test_a_class_leaving_at_once_is_measured_a_few_at_a_time_and_never_over_evic
     assert kept.sweep() == tokens[:2] and len(measured) == 4  # 400 > 250: the two oldest go
     assert kept.sweep() == tokens[2:3] and len(measured) == 5  # 300 > 250: one more
     assert kept.sweep() == [] and len(kept) == 2  # 200 bytes: the two newest stay
+
+
+def test_a_workspace_that_cannot_be_measured_now_is_measured_later_and_breaks_nothing():
+    calls = []
+
+    def size(ws):
+        calls.append(ws)
+        if len(calls) == 1:
+            raise RuntimeError("dictionary changed size during iteration")  # a run still stopping
+        return 10
+
+    clock = [0.0]
+    kept = store.WorkspaceStore(keep_s=10_000, max_bytes=10**9, max_count=10, clock=lambda: clock[0], size=size)
+    left, ws = kept.create(lambda: False)  # a page that has gone: its workspace is measured by the sweeps
+    here, _ = kept.create(lambda: True)
+    for _ in range(2):
+        clock[0] += 3600
+        kept.touch(here)  # sweeps (the first measurement raised inside it)
+    assert calls == [ws, ws]  # measured again at the next sweep

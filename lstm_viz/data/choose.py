@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from lstm_viz.data.columns import is_counter
 from lstm_viz.data.freq import _single_step, season_for
 
 # Test part, window and horizon per time step, in steps: about four weeks of days, two days of
@@ -25,15 +26,6 @@ _LONG_SEASON = {"D": 365, "B": 260, "h": 168, "W": 52}
 MAX_WINDOW = 64  # a first window longer than this makes a slow first run for little gain
 SHORT_WINDOWS = 3  # a series shorter than this many windows plus its test part is "very short"
 SHORT_MIN_WINDOW = 4  # ... counting a window of at least 4: a window of 2 chosen for a tiny series hides nothing
-
-
-def is_counter(values: np.ndarray) -> bool:
-    """Return True for a row counter: values that all step by the same amount (0, 1, 2 … or any fixed step).
-
-    Such a column follows on from itself perfectly but is no series to forecast.
-    """
-    steps = np.diff(np.asarray(values, dtype=float))
-    return bool(steps.size) and bool(np.all(steps == steps[0]))
 
 
 def autocorrelation(values: np.ndarray, max_lag: int) -> np.ndarray:

@@ -112,10 +112,16 @@ def _strip_units(text: pd.Series) -> pd.Series:
     return text.str.replace(UNITS, "", regex=True)
 
 
-def _is_counter(values: np.ndarray) -> bool:
-    """Say whether a numeric column just counts rows (1, 2, 3, ...), a poor default target."""
+def is_counter(values: np.ndarray) -> bool:
+    """Say whether a numeric column just counts rows: its values (the missing ones left out) all step by the
+    same non-zero amount (0, 1, 2 … or any fixed step). It follows on from itself perfectly, but it is no
+    series to forecast, so it is never a default target. (A constant column is no counter: it is refused
+    as constant, with its own message.)"""
+    values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values)]
     with np.errstate(over="ignore", invalid="ignore"):  # huge values overflow; they are no counter
-        return values.size >= 3 and bool(np.all(np.diff(values) == 1))
+        steps = np.diff(values)
+        return values.size >= 3 and steps[0] != 0 and bool(np.all(steps == steps[0]))
 
 
 def _is_series_names(cells: pd.Series) -> bool:

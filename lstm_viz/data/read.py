@@ -26,7 +26,7 @@ from lstm_viz.data.columns import (
     NUMERIC_SHARE,
     ColumnInfo,
     _classify,
-    _is_counter,
+    is_counter,
     _is_series_names,
     _numbers,
 )
@@ -182,7 +182,7 @@ def _parse(text: str, encoding: str, label: str) -> Table:
 
     time_columns = [c for c, info in infos.items() if info.kind == "time"]
     numeric = [c for c, info in infos.items() if info.kind == "numeric"]
-    counters = [c for c in numeric if _is_counter(table_frame[c].to_numpy())]
+    counters = [c for c in numeric if is_counter(table_frame[c].to_numpy())]
     numeric_columns = [c for c in numeric if c not in counters] + counters
     series_columns = [c for c, info in infos.items() if info.kind == "text" and _is_series_names(table_frame[c])]
     if not numeric_columns:

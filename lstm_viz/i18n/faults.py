@@ -2,6 +2,7 @@
 
 EN = {
     "faults.stale.data": "These pictures show the model trained on **{model_data}**, not **{data}**, the data set loaded now. Train again to see a model of the new data.",
+    "faults.stale.val": "The validation part changed from {was} to {now} [[point|points]] after this model was trained: its validation loss and best epoch still use {was}. Train again to use the new split.",
     "faults.stale.split": "The test part changed from {was} to {now} points after this model was trained: the pictures and scores still use {was}. Train again to use the new split.",
     "faults.stale.warming": "A new model is training. Until it finishes its first epoch, these pictures still show the previous model.",
     "faults.mismatch.head": "This model file comes from another series than the one loaded now: {reasons}. What it predicts here says little; train a new model on this series.",
@@ -20,6 +21,7 @@ EN = {
 
 ZH = {
     "faults.stale.data": "这些图显示的是在 **{model_data}** 上训练的模型，而不是当前载入的数据集 **{data}**。请重新训练，看看新数据上的模型。",
+    "faults.stale.val": "这个模型训练之后，验证部分从 {was} 个点改成了 {now} 个点：它的验证损失和最佳轮次仍按 {was} 个点计算。请重新训练以使用新的划分。",
     "faults.stale.split": "这个模型训练之后，测试部分从 {was} 个点改成了 {now} 个点：图和分数仍按 {was} 个点计算。请重新训练以使用新的划分。",
     "faults.stale.warming": "新模型正在训练。在它完成第一轮之前，这些图显示的仍是上一个模型。",
     "faults.mismatch.head": "这个模型文件来自另一个序列，而不是当前载入的序列：{reasons}。它在这里的预测说明不了什么；请在这个序列上训练新模型。",

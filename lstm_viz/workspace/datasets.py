@@ -5,9 +5,9 @@ import dataclasses
 
 import numpy as np
 
+from lstm_viz import config
 from lstm_viz import data as data_module
 from lstm_viz import samples as samples_module
-from lstm_viz import config as config_module
 from lstm_viz.data import choose, source
 from lstm_viz.config import LIMITS, Config
 from lstm_viz.errors import LensError
@@ -80,10 +80,10 @@ def _make_dataset(
         candidates = [c for c in table.numeric_columns if c != time_column and c != series_column]
         if not candidates:
             raise LensError("ws.no_numeric", name=name)
-        # The most forecastable column first (choose.default_target), then the others in file order,
-        # but never a row counter in place of a column that cannot be forecast.
+        # The most forecastable column first (choose.default_target), then the others in file order
+        # (never a row counter in place of a column that cannot be forecast: see _first_usable).
         preferred = choose.default_target(table.frame, candidates)
-        candidates = [preferred, *(c for c in candidates if c != preferred and not _counter(table, c))]
+        candidates = [preferred, *(c for c in candidates if c != preferred)]
         series, target = _first_usable(table, candidates, time_column, series_column, series_name)
     else:
         series = _series_of(table, target, time_column, series_column, series_name)
@@ -132,11 +132,6 @@ def _series_of(table, target: str, time_column, series_column, series_name):
     if n < min_points():
         raise LensError("ws.too_short", n=n, need=min_points())
     return series
-
-
-def _counter(table, column: str) -> bool:
-    values = table.frame[column].to_numpy(dtype=float)
-    return choose.is_counter(values[np.isfinite(values)])
 
 
 def _first_usable(table, candidates: list[str], time_column, series_column, series_name):
@@ -289,9 +284,9 @@ def set_split(ws: Workspace, test_size: int, horizon: int, val_size: int | None 
             raise LensError("windows.not_enough_val", n=dataset.n_points, window=2, test_size=test_size,
                             val_size=val_size, need=need)
         raise LensError("windows.not_enough", n=dataset.n_points, window=2, test_size=test_size, need=need)
-    if test_size > max_test_size(dataset) or horizon > config_module.MAX_HORIZON:
+    if test_size > max_test_size(dataset) or horizon > config.MAX_HORIZON:
         raise LensError("safety.split_cap", test_size=test_size, horizon=horizon,
-                        max_test=max_test_size(dataset), max_horizon=config_module.MAX_HORIZON)
+                        max_test=max_test_size(dataset), max_horizon=config.MAX_HORIZON)
     dataset.test_size, dataset.horizon, dataset.val_size = test_size, horizon, val_size
 
 
@@ -302,7 +297,7 @@ def max_test_size(dataset: Dataset) -> int:
     The test part is rolled out step by step on the Forecast page (and predicted by the live view),
     so it is capped whatever the series' length.
     """
-    return max(1, min(dataset.n_points - min_points(2, 0, dataset.val_size), config_module.MAX_TEST_SIZE))
+    return max(1, min(dataset.n_points - min_points(2, 0, dataset.val_size), config.MAX_TEST_SIZE))
 
 
 def max_val_size(dataset: Dataset) -> int:

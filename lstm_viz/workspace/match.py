@@ -51,6 +51,7 @@ def stale_view(ws: Workspace, run: Run | None = None) -> tuple[str, dict[str, An
 
         - ``faults.stale.data``: the model was trained on another data set;
         - ``faults.stale.split``: same data, but the test part was resized since;
+        - ``faults.stale.val``: same data and test part, but the validation part was resized since;
         - ``faults.stale.warming``: a new model is training and has not finished
           its first epoch, so the previous one is still shown.
     """
@@ -62,6 +63,8 @@ def stale_view(ws: Workspace, run: Run | None = None) -> tuple[str, dict[str, An
         return "faults.stale.data", {"model_data": run.dataset.label, "data": current.label}
     if current is not None and run.split.test_size != current.test_size:
         return "faults.stale.split", {"was": run.split.test_size, "now": current.test_size}
+    if current is not None and run.split.val_size != current.val_size:
+        return "faults.stale.val", {"was": run.split.val_size, "now": current.val_size}
     if ws.training and ws.candidate is not run:
         return "faults.stale.warming", {}
     return None

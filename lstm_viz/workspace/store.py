@@ -243,7 +243,10 @@ class WorkspaceStore:
         kept = [(token, entry) for token, entry in gone if now - entry.last_seen <= self.keep_s]
         unmeasured = [entry for _, entry in kept if entry.size is None]
         for entry in unmeasured[:MEASURE_PER_SWEEP]:  # the oldest first: they are the first to be evicted
-            entry.size = int(self.size(entry.workspace))
+            try:
+                entry.size = int(self.size(entry.workspace))
+            except (RuntimeError, ValueError, TypeError):  # a run still stopping changed what was walked:
+                entry.size = None  # measure it at a later sweep; a sweep never breaks the page that ran it
         held = sum(entry.size or 0 for _, entry in kept)  # one not measured yet counts from a later sweep
         while kept and (len(kept) > self.max_count or held > self.max_bytes):
             token, entry = kept.pop(0)

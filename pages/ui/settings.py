@@ -9,12 +9,12 @@ from __future__ import annotations
 import streamlit as st
 
 from lstm_viz.config import LIMITS, Config
+from lstm_viz.transforms import TRANSFORMS, diff_lags
 from pages.ui.numbers import number_box
 from pages.ui.state import t
 
 FIELDS: tuple[str, ...] = ("hidden_size", "num_layers", "dropout", "window", "epochs", "lr", "batch_size", "seed",
                            "transform", "diff", "patience")
-TRANSFORMS = ["none", "log", "boxcox"]
 BATCH_SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096]
 LEARNING_RATES = [0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0]
 MAX_WINDOW_SLIDER = 128
@@ -52,11 +52,6 @@ def _prepare(cfg: Config, max_window: int) -> None:
     st.session_state[key("window")] = int(min(max(st.session_state[key("window")], low), max_window))
 
 
-def diff_options(season: int | None) -> list[int]:
-    """Differencing lags offered: none, step to step, and season to season when the data has a season."""
-    return [0, 1] + ([int(season)] if season and season >= 2 else [])
-
-
 def draw(cfg: Config, max_window: int, season: int | None = None) -> None:
     """Draw the eleven settings, each with a one-sentence help text (layers, dropout and seed folded away)."""
     max_window = int(max(LIMITS["window"][0] + 1, min(max_window, MAX_WINDOW_SLIDER)))
@@ -79,7 +74,7 @@ def draw(cfg: Config, max_window: int, season: int | None = None) -> None:
     st.segmented_control(t("eval.transform"), TRANSFORMS, key=key("transform"), required=True,
                          format_func=lambda kind: t(f"eval.transform.{kind}"), help=t("eval.transform.help"),
                          **persist)
-    lags = diff_options(season)
+    lags = diff_lags(season)
     if st.session_state[key("diff")] not in lags:
         st.session_state[key("diff")] = 0
     st.segmented_control(t("eval.diff"), lags, key=key("diff"), required=True, help=t("eval.diff.help"),
