@@ -44,7 +44,7 @@ class CellResult:
     epochs, train_loss, val_loss : arrays (E,)
         Loss curves in scaled units, as :meth:`Trainer.losses` returns them.
     status : str
-        The trainer's final status (``"done"``, ``"stopped"``, ``"diverged"``).
+        The trainer's final status (``"done"``, ``"stopped"``, ``"early"``, ``"diverged"``).
     forecast : ForecastResult
         Fitted values, one-step and recursive test forecasts, future, baselines.
     metrics : DataFrame

@@ -146,7 +146,7 @@ def backtest_verdict(result: Backtest, test_size: int, lang: str = "en") -> tupl
         ``"eval.backtest.verdict"``, ``"eval.backtest.no_baseline"`` or ``"eval.verdict.too_few"``.
     params : dict
         ``model``, ``baseline``, ``wins``, ``k`` (origins), ``h``, ``mean``, ``std``,
-        ``base_mean``, ``base_std``.
+        ``base_mean``, ``base_std``, and ``mostly_won`` (the model won at more than half the origins).
     """
     if not enough_for_verdict(test_size, result.n_origins):
         return too_few_message(test_size)
@@ -156,8 +156,10 @@ def backtest_verdict(result: Backtest, test_size: int, lang: str = "en") -> tupl
     if best is None:
         return "eval.backtest.no_baseline", params
     base_mean, base_std = result.mean_std(best)
-    return "eval.backtest.verdict", {**params, "baseline": display_name(best, lang), "wins": result.wins(best),
-                                     "base_mean": base_mean, "base_std": base_std}
+    wins = result.wins(best)
+    return "eval.backtest.verdict", {**params, "baseline": display_name(best, lang), "wins": wins,
+                                     "base_mean": base_mean, "base_std": base_std,
+                                     "mostly_won": wins * 2 > result.n_origins}
 
 
 def learning_warnings(n_points: int, window: int, test_size: int, val_size: int = 0) -> list[tuple[str, dict]]:

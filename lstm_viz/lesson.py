@@ -24,7 +24,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
-from lstm_viz import samples
+from lstm_viz import config, samples
 from lstm_viz.budget import check_split_budget
 from lstm_viz.config import LIMITS, Config
 from lstm_viz.errors import LensError
@@ -38,7 +38,6 @@ LESSON_PARAM = "lesson"  # present in every lesson link; its value is the format
 VERSION = "1"
 SETTINGS: tuple[str, ...] = ("hidden_size", "num_layers", "dropout", "window", "epochs", "lr", "batch_size", "seed",
                              "patience")
-HORIZON_LIMITS = (1, 1000)  # as the Data page's horizon input
 MAX_TEXT = 40  # longer values are tampered with: never parsed, shown cut
 IGNORED = {TOKEN_PARAM, "embed", "embed_options"}  # may share the URL with a lesson; not its fields
 
@@ -81,7 +80,7 @@ FIELDS: dict[str, Field] = {
         Field("sample", str, lambda key: key in samples.SAMPLES, ", ".join(samples.SAMPLES)),
         _bounded("test_size", int, 1, 10**9),  # fitted to the sample in apply()
         _bounded("val_size", int, 0, 10**9),  # fitted to the sample in apply()
-        _bounded("horizon", int, *HORIZON_LIMITS),
+        _bounded("horizon", int, 1, config.MAX_HORIZON),
         Field("transform", str, lambda kind: kind in TRANSFORMS, ", ".join(TRANSFORMS)),
         _bounded("diff", int, 0, LIMITS["window"][1]),
         *(_bounded(name, int if name not in ("dropout", "lr") else float, *LIMITS[name]) for name in SETTINGS),

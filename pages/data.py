@@ -1,7 +1,7 @@
 """Data: pick a sample or upload a file, choose its columns, see it, and set the test part and horizon."""
 import streamlit as st
 
-from lstm_viz import figures
+from lstm_viz import config, figures
 from lstm_viz import workspace as wsm
 from lstm_viz.data import freq_label_key
 from lstm_viz.errors import LensError
@@ -239,7 +239,7 @@ s0.number_input(t("eval.split.val_size"), 0, max_val, step=1, key="data.val_size
                 help=t("eval.split.val_size.help"))
 s1.number_input(t("page.data.test_size"), 1, max_test, step=1, key="data.test_size", on_change=apply_split,
                 help=t("page.data.test_size.help"))
-s2.number_input(t("page.data.horizon"), 1, 1000, step=1, key="data.horizon", on_change=apply_split,
+s2.number_input(t("page.data.horizon"), 1, config.MAX_HORIZON, step=1, key="data.horizon", on_change=apply_split,
                 help=t("page.data.horizon.help"))
 st.caption(t("eval.split.note", n_fit=dataset.n_points - dataset.test_size - dataset.val_size,
              val=dataset.val_size, test=dataset.test_size))

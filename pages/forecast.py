@@ -72,7 +72,7 @@ st.caption(t("eval.forecast.test_once", n=split.test_size))
 tested = view.backtest
 st.subheader(t("eval.backtest.title"))
 key, params = view.backtest_verdict
-if key == "eval.backtest.verdict" and params["wins"] * 2 > params["k"]:
+if key == "eval.backtest.verdict" and params["mostly_won"]:
     st.success(tr(key, lang, **params), icon=":material/emoji_events:")
 elif key == "eval.backtest.verdict":
     st.warning(tr(key, lang, **params), icon=":material/lightbulb:")

@@ -5,7 +5,7 @@ from lstm_viz import workspace as wsm
 from lstm_viz.errors import LensError
 from lstm_viz.evaluation import learning_warnings
 from lstm_viz.workspace import MIN_TRAIN_WINDOWS
-from pages.ui import charts, screen, settings
+from pages.ui import charts, screen, session, settings
 from pages.ui.nav import open_page, page_path
 from pages.ui.notices import picture_notices
 from pages.ui.sidebar import rerun_when_training_ends
@@ -33,8 +33,8 @@ else:
     st.caption(t("eval.train.no_val"))
 
 # A new data set brings its own window (about one season): move the window widget to it once.
-if st.session_state.get("train.synced_data") != dataset.data_id:
-    st.session_state["train.synced_data"] = dataset.data_id
+if st.session_state.get(session.TRAIN_SYNCED_KEY) != dataset.data_id:
+    st.session_state[session.TRAIN_SYNCED_KEY] = dataset.data_id
     st.session_state[settings.key("window")] = dataset.window
 
 

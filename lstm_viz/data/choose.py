@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_viz.data.columns import is_counter
-from lstm_viz.data.freq import _single_step, season_for
+from lstm_viz.data.freq import single_step, season_for
 
 # Test part, window and horizon per time step, in steps: about four weeks of days, two days of
 # hours, a year of months or quarters. Steps not listed fall back to a share of the rows.
@@ -101,7 +101,7 @@ def season_in_time(values: np.ndarray, freq: str | None) -> int | None:
     -------
     int or None
     """
-    unit = _single_step(freq)
+    unit = single_step(freq)
     n = int(np.asarray(values).shape[0])
     if unit in _SHOWN_SEASON and shows_season(values, _SHOWN_SEASON[unit]):
         return _SHOWN_SEASON[unit]
@@ -130,7 +130,7 @@ def split_in_time(n_points: int, freq: str | None, season: int | None) -> tuple[
     (int, int, int) or None
         None when the step says nothing; the caller then splits by rows.
     """
-    unit = _single_step(freq)
+    unit = single_step(freq)
     if unit not in _TEST_SPAN:
         return None
     if season and 2 <= season <= MAX_WINDOW and n_points >= 5 * season:

@@ -117,7 +117,7 @@ def season_for(freq: str | None) -> int | None:
     -------
     int or None
     """
-    return _SEASONS.get(_single_step(freq))
+    return _SEASONS.get(single_step(freq))
 
 
 def freq_label_key(freq: str | None) -> str | None:
@@ -133,11 +133,11 @@ def freq_label_key(freq: str | None) -> str | None:
     str or None
         A key of the ``data.freq.*`` messages.
     """
-    unit = _single_step(freq)
+    unit = single_step(freq)
     return f"data.freq.{_FREQ_KEYS[unit]}" if unit in _FREQ_KEYS else None
 
 
-def _single_step(freq: str | None) -> str | None:
+def single_step(freq: str | None) -> str | None:
     """Return the unit of an alias that steps by one of it ("MS", "1D" → "MS", "D"); None for "2h", None …"""
     match = _ALIAS.fullmatch(freq or "")
     return match.group(2) if match is not None and match.group(1) in ("", "1") else None

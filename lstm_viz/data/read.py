@@ -122,7 +122,7 @@ def read_table(source: bytes | str | os.PathLike | BinaryIO, name: str | None = 
     except LensError:
         raise
     except Exception as exc:  # a student's file must never crash a page
-        raise LensError("data.unreadable", name=label, detail=_brief(exc)) from exc
+        raise LensError("data.unreadable", name=label, detail=brief(exc)) from exc
 
 
 _MARKUP = re.compile(r"\s*<(?:!doctype|html|head|body|\?xml|table|div|!--)", re.IGNORECASE)
@@ -257,7 +257,7 @@ def _read_csv(text: str, layout: _Layout, label: str) -> pd.DataFrame:
             warnings.simplefilter("error", pd.errors.ParserWarning)
             return pd.read_csv(io.StringIO(text), **options).fillna("")
     except pd.errors.ParserWarning as exc:
-        raise LensError("data.unreadable", name=label, detail=_brief(exc)) from exc
+        raise LensError("data.unreadable", name=label, detail=brief(exc)) from exc
     except pd.errors.ParserError as exc:
         found = re.search(r"Expected \d+ fields in line (\d+), saw (\d+)", str(exc))
         if found:
@@ -266,7 +266,7 @@ def _read_csv(text: str, layout: _Layout, label: str) -> pd.DataFrame:
         quote = re.search(r"EOF inside string starting at row (\d+)", str(exc))
         if quote:
             raise LensError("data.quote", name=label, line=int(quote.group(1)) + layout.skip + 1) from exc
-        raise LensError("data.unreadable", name=label, detail=_brief(exc)) from exc
+        raise LensError("data.unreadable", name=label, detail=brief(exc)) from exc
     except pd.errors.EmptyDataError as exc:
         raise LensError("data.empty", name=label) from exc
 
@@ -320,6 +320,6 @@ def _unique_names(names: list[str]) -> list[str]:
     return result
 
 
-def _brief(exc: BaseException) -> str:
+def brief(exc: BaseException) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text if len(text) <= 160 else text[:157] + "…"

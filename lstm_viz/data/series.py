@@ -23,7 +23,7 @@ from lstm_viz.data.cleaning import (
     _target_values,
 )
 from lstm_viz.data.freq import season_for
-from lstm_viz.data.read import Table, _brief, read_table
+from lstm_viz.data.read import Table, brief, read_table
 from lstm_viz.errors import LensError
 
 MAX_ABS_VALUE: float = 1e100  # beyond this, differences of values overflow float64
@@ -163,7 +163,7 @@ def prepare_series(
     except LensError:
         raise
     except Exception as exc:
-        raise LensError("data.unexpected", column=target, detail=_brief(exc)) from exc
+        raise LensError("data.unexpected", column=target, detail=brief(exc)) from exc
 
 
 def _check_spread(values: np.ndarray, name: str) -> None:

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lstm_viz.data import decode, read
-from lstm_viz.data.read import Table, _brief
+from lstm_viz.data.read import Table, brief
 from lstm_viz.errors import LensError
 
 MAX_UNPACKED_BYTES: int = 200 * 2**20  # the XML of a 20 MB workbook of numbers; far past any lesson's data
@@ -118,7 +118,7 @@ def read_workbook(data: bytes, name: str, sheet: str | None = None) -> SheetTabl
     except LensError:
         raise
     except Exception as exc:  # openpyxl raises KeyError, ParseError, InvalidFileException … on broken files
-        raise LensError("readers.corrupt", name=name, detail=_brief(exc)) from exc
+        raise LensError("readers.corrupt", name=name, detail=brief(exc)) from exc
     try:
         sheets = tuple(ws.title for ws in book.worksheets)
         if not sheets:
@@ -140,7 +140,7 @@ def read_workbook(data: bytes, name: str, sheet: str | None = None) -> SheetTabl
     except LensError:
         raise
     except Exception as exc:
-        raise LensError("readers.corrupt", name=name, detail=_brief(exc)) from exc
+        raise LensError("readers.corrupt", name=name, detail=brief(exc)) from exc
     finally:
         book.close()  # read_only keeps the archive open until closed
 
@@ -158,7 +158,7 @@ def _check_archive(data: bytes, name: str) -> None:
             names = {m.filename for m in members}
             kind = archive.read("mimetype")[:100] if "mimetype" in names else b""
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, KeyError) as exc:
-        raise LensError("readers.corrupt", name=name, detail=_brief(exc)) from exc
+        raise LensError("readers.corrupt", name=name, detail=brief(exc)) from exc
     if b"opendocument.spreadsheet" in kind:
         raise LensError("readers.ods", name=name)
     if "xl/workbook.xml" not in names:

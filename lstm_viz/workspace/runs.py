@@ -89,14 +89,14 @@ def train_in_background(ws: Workspace) -> threading.Thread | None:
         run = ws.candidate
         if run is None or run.trainer.finished:
             return None
-        worker = ws._worker
+        worker = ws.worker
         if worker is not None and worker.is_alive() and getattr(worker, "run_id", None) == run.run_id:
             return worker
         slots.QUEUE.join(run.run_id)  # here, not on the thread: the page shows its place at once
         worker = threading.Thread(target=_train_loop, args=(ws, run), name=f"lstm-lens-run-{run.run_id}",
                                   daemon=True)
         worker.run_id = run.run_id
-        ws._worker = worker
+        ws.worker = worker
         worker.start()
         return worker
 

@@ -139,7 +139,7 @@ class Workspace:
     # Is the student still there? Set by the app (see lstm_viz.slots.Presence); None: always.
     presence: Callable[[], bool] | None = field(default=None, repr=False, compare=False)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
-    _worker: threading.Thread | None = field(default=None, repr=False, compare=False)
+    worker: threading.Thread | None = field(default=None, repr=False, compare=False)  # the run's thread (runs.py)
     # views.forecast's last result, keyed by (run, epochs, horizon, model): another model never hits it.
     forecast_cache: tuple | None = field(default=None, repr=False, compare=False)
 

@@ -3,14 +3,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lstm_viz import workspace as wsm
+from lstm_viz import workspace
 from lstm_viz.data import freq_label_key
+from lstm_viz.numbers import format_number
 from lstm_viz.workspace import Run, Workspace
 from pages.ui.state import md_escape, t
-
-
-def _number(x: float) -> str:
-    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
 
 
 def _freq(freq: str) -> str:
@@ -20,7 +17,7 @@ def _freq(freq: str) -> str:
 
 def mismatch_text(run: Run | None) -> str | None:
     """Return the warning for a loaded model whose series differs from the current one, or None."""
-    mismatch = wsm.series_mismatch(run)
+    mismatch = workspace.series_mismatch(run)
     if not mismatch:
         return None
     reasons = []
@@ -32,8 +29,8 @@ def mismatch_text(run: Run | None) -> str | None:
                          current=md_escape(_freq(mismatch.freq[1]))))
     if mismatch.scale:
         (saved_low, saved_high), (current_low, current_high) = mismatch.scale
-        reasons.append(t("faults.mismatch.scale", saved_low=_number(saved_low), saved_high=_number(saved_high),
-                         current_low=_number(current_low), current_high=_number(current_high)))
+        reasons.append(t("faults.mismatch.scale", saved_low=format_number(saved_low), saved_high=format_number(saved_high),
+                         current_low=format_number(current_low), current_high=format_number(current_high)))
     return t("faults.mismatch.head", reasons=t("faults.mismatch.join").join(reasons))
 
 
@@ -41,7 +38,7 @@ def picture_notices(ws: Workspace, run: Run | None = None) -> None:
     """Draw a notice if ``run``'s pictures (default the current model) are stale, and a warning if it is
     a loaded model of another series. Call it on every page that draws the model."""
     run = ws.run if run is None else run
-    stale = wsm.stale_view(ws, run)
+    stale = workspace.stale_view(ws, run)
     if stale is not None:
         key, params = stale
         st.info(t(key, **{k: md_escape(v) if isinstance(v, str) else v for k, v in params.items()}),
