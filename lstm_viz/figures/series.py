@@ -31,7 +31,9 @@ def shade_split(fig: go.Figure, edges, n_train: int, lang: str, val_size: int = 
     if n_fit < n_train:
         fig.add_vrect(x0=edges[n_fit], x1=edges[n_train], fillcolor=COLOURS["val_shade"],
                       line_width=0, layer="below",
-                      annotation=dict(text=tr("fig.split.val", lang), **label),
+                      # One line lower: a validation part is often narrower than its own label,
+                      # which would run into the test part's.
+                      annotation=dict(text=tr("fig.split.val", lang), yshift=-16, **label),
                       annotation_position="top left")
     if n_train < len(edges) - 1:
         fig.add_vrect(x0=edges[n_train], x1=edges[-1], fillcolor=COLOURS["test_shade"],

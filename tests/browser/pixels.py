@@ -23,6 +23,7 @@ import numpy as np
 from playwright.sync_api import Page
 
 from lstm_viz.figures.style import value_colours
+from tests.browser.helpers import SHOWN_PLOT_JS
 
 SAMPLES_PER_AXIS = 6  # cells sampled along each axis of a heatmap: 36 per subplot
 COLOUR_TOLERANCE = 12  # per 0…255 channel: the scale's 256-colour table vs plotly.js's own interpolation
@@ -31,7 +32,7 @@ MIN_MATCHING = 0.9  # share of sampled cells that must match (one or two may sit
 # For each heatmap trace: its state name, subplot, how many <image>s its subplot's heatmap layer holds, its plot area
 # in the viewport, and sample cells (their current values, from Plotly's calcdata) with their viewport pixels.
 HEATMAPS_JS = """([selector, perAxis]) => {
-  const gd = document.querySelector(selector);
+  const gd = (""" + SHOWN_PLOT_JS + """)(selector);
   if (!gd || !gd._fullData || !gd.calcdata) return null;
   const out = [];
   gd._fullData.forEach((trace, k) => {
@@ -60,14 +61,14 @@ HEATMAPS_JS = """([selector, perAxis]) => {
 }"""
 
 SCROLL_TO_JS = """([selector, k]) => {
-  const gd = document.querySelector(selector);
+  const gd = (""" + SHOWN_PLOT_JS + """)(selector);
   const trace = gd._fullData.filter(t => t.type === 'heatmap')[k];
   gd.querySelector(`g.cartesianlayer g.subplot.${trace.xaxis + trace.yaxis}`).scrollIntoView({block: 'center'});
 }"""
 
 # Per heatmap subplot, the number of <image>s in its heatmap layer; one entry per rAF callback, i.e. per painted frame.
 PAINT_LOG_JS = """([selector, key]) => {
-  const gd = document.querySelector(selector);
+  const gd = (""" + SHOWN_PLOT_JS + """)(selector);
   const ids = gd._fullData.filter(t => t.type === 'heatmap').map(t => t.xaxis + t.yaxis);
   const log = window[key] = {ids, frames: [], stop: false};
   const tick = () => {
@@ -170,7 +171,7 @@ class PaintLog:
 
 # Resolves once the plot has gone `quiet` painted frames without a redraw, a transition or a slider move.
 SETTLED_JS = """([selector, quiet]) => new Promise(resolve => {
-  const gd = document.querySelector(selector);
+  const gd = (""" + SHOWN_PLOT_JS + """)(selector);
   let still = 0, last = gd.layout.sliders[0].active;
   const moved = () => { still = 0; };
   gd.on('plotly_afterplot', moved);
@@ -182,8 +183,8 @@ SETTLED_JS = """([selector, quiet]) => new Promise(resolve => {
   };
   requestAnimationFrame(tick);
 })"""
-SLIDER_JS = "(selector) => document.querySelector(selector).layout.sliders[0].active"
-STEPS_JS = "(selector) => document.querySelector(selector).layout.sliders[0].steps.length"
+SLIDER_JS = "(selector) => (" + SHOWN_PLOT_JS + ")(selector).layout.sliders[0].active"
+STEPS_JS = "(selector) => (" + SHOWN_PLOT_JS + ")(selector).layout.sliders[0].steps.length"
 
 
 def settled(page: Page, selector: str, quiet: int = 6) -> int:
@@ -214,7 +215,7 @@ def press(page: Page, selector: str, which: int) -> None:
 # buttons never catch: every Plotly animation's Pause logs "Uncaught (in promise) undefined" (the code before this
 # fix did too). That one rejection is not the app's: it is marked handled, so an exception with a reason still fails.
 PAUSE_AT_JS = """([selector, step]) => { window.__pausedAt = new Promise(resolve => {
-  const gd = document.querySelector(selector);
+  const gd = (""" + SHOWN_PLOT_JS + """)(selector);
   const pause = gd.querySelectorAll('g.updatemenu-button')[1];
   const index = Object.fromEntries(gd.layout.sliders[0].steps.map((s, k) => [String(s.args[0][0]), k]));
   const onFrame = (event) => {

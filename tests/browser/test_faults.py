@@ -31,7 +31,8 @@ def train_tiny(app: App, hidden: int = 4, epochs: int = 5) -> None:
     for label, value in ((EN["page.train.hidden_size"], hidden), (EN["page.train.epochs"], epochs)):
         app.set_number(label, value)
     app.button(EN["page.train.train"]).click()
-    expect(app.sidebar()).to_contain_text(f"Trained: {epochs} epochs, {hidden} units", timeout=TRAIN_TIMEOUT_MS)
+    units = "unit" if hidden == 1 else "units"  # the sidebar's words agree with their number
+    expect(app.sidebar()).to_contain_text(f"Trained: {epochs} epochs, {hidden} {units}", timeout=TRAIN_TIMEOUT_MS)
     app.idle()
 
 
