@@ -7,7 +7,11 @@ from pages.ui import charts
 
 
 def expected_rules() -> list[str]:
-    """All slots of a live chart in one grid cell; the marker ``top<a><b>`` raises slot a, then slot b."""
+    """All slots of a live chart in one grid cell; the marker ``top<a><b>`` raises slot a, then slot b.
+
+    Streamlit wraps each block in an element container: the grid items (and so what z-index moves)
+    are those wrappers, the direct children of the chart's block, each holding one slot.
+    """
     rules = []
     for key in charts.LIVE_CHART_KEYS:
         css = f".st-key-{key.replace('.', '-')}"
@@ -16,8 +20,8 @@ def expected_rules() -> list[str]:
         for top, mid in itertools.permutations(range(charts.LIVE_SLOTS), 2):
             marker = f"{css}-top{top}{mid}"
             rules += [f"{marker} {{display: none;}}",
-                      f"{css}:has({marker}) > {css}-slot{top} {{z-index: 2;}}",
-                      f"{css}:has({marker}) > {css}-slot{mid} {{z-index: 1;}}"]
+                      f"{css}:has({marker}) > div:has({css}-slot{top}) {{z-index: 2;}}",
+                      f"{css}:has({marker}) > div:has({css}-slot{mid}) {{z-index: 1;}}"]
     return rules
 
 

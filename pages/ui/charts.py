@@ -37,63 +37,63 @@ LIVE_CHART_STYLE = """<style>
 .st-key-train-loss_chart {display: grid; grid-template-columns: minmax(0, 1fr);}
 .st-key-train-loss_chart > div {grid-area: 1 / 1; width: 100%; min-width: 0;}
 .st-key-train-loss_chart-top01 {display: none;}
-.st-key-train-loss_chart:has(.st-key-train-loss_chart-top01) > .st-key-train-loss_chart-slot0 {z-index: 2;}
-.st-key-train-loss_chart:has(.st-key-train-loss_chart-top01) > .st-key-train-loss_chart-slot1 {z-index: 1;}
+.st-key-train-loss_chart:has(.st-key-train-loss_chart-top01) > div:has(.st-key-train-loss_chart-slot0) {z-index: 2;}
+.st-key-train-loss_chart:has(.st-key-train-loss_chart-top01) > div:has(.st-key-train-loss_chart-slot1) {z-index: 1;}
 .st-key-train-loss_chart-top02 {display: none;}
-.st-key-train-loss_chart:has(.st-key-train-loss_chart-top02) > .st-key-train-loss_chart-slot0 {z-index: 2;}
-.st-key-train-loss_chart:has(.st-key-train-loss_chart-top02) > .st-key-train-loss_chart-slot2 {z-index: 1;}
+.st-key-train-loss_chart:has(.st-key-train-loss_chart-top02) > div:has(.st-key-train-loss_chart-slot0) {z-index: 2;}
+.st-key-train-loss_chart:has(.st-key-train-loss_chart-top02) > div:has(.st-key-train-loss_chart-slot2) {z-index: 1;}
 .st-key-train-loss_chart-top10 {display: none;}
-.st-key-train-loss_chart:has(.st-key-train-loss_chart-top10) > .st-key-train-loss_chart-slot1 {z-index: 2;}
-.st-key-train-loss_chart:has(.st-key-train-loss_chart-top10) > .st-key-train-loss_chart-slot0 {z-index: 1;}
+.st-key-train-loss_chart:has(.st-key-train-loss_chart-top10) > div:has(.st-key-train-loss_chart-slot1) {z-index: 2;}
+.st-key-train-loss_chart:has(.st-key-train-loss_chart-top10) > div:has(.st-key-train-loss_chart-slot0) {z-index: 1;}
 .st-key-train-loss_chart-top12 {display: none;}
-.st-key-train-loss_chart:has(.st-key-train-loss_chart-top12) > .st-key-train-loss_chart-slot1 {z-index: 2;}
-.st-key-train-loss_chart:has(.st-key-train-loss_chart-top12) > .st-key-train-loss_chart-slot2 {z-index: 1;}
+.st-key-train-loss_chart:has(.st-key-train-loss_chart-top12) > div:has(.st-key-train-loss_chart-slot1) {z-index: 2;}
+.st-key-train-loss_chart:has(.st-key-train-loss_chart-top12) > div:has(.st-key-train-loss_chart-slot2) {z-index: 1;}
 .st-key-train-loss_chart-top20 {display: none;}
-.st-key-train-loss_chart:has(.st-key-train-loss_chart-top20) > .st-key-train-loss_chart-slot2 {z-index: 2;}
-.st-key-train-loss_chart:has(.st-key-train-loss_chart-top20) > .st-key-train-loss_chart-slot0 {z-index: 1;}
+.st-key-train-loss_chart:has(.st-key-train-loss_chart-top20) > div:has(.st-key-train-loss_chart-slot2) {z-index: 2;}
+.st-key-train-loss_chart:has(.st-key-train-loss_chart-top20) > div:has(.st-key-train-loss_chart-slot0) {z-index: 1;}
 .st-key-train-loss_chart-top21 {display: none;}
-.st-key-train-loss_chart:has(.st-key-train-loss_chart-top21) > .st-key-train-loss_chart-slot2 {z-index: 2;}
-.st-key-train-loss_chart:has(.st-key-train-loss_chart-top21) > .st-key-train-loss_chart-slot1 {z-index: 1;}
+.st-key-train-loss_chart:has(.st-key-train-loss_chart-top21) > div:has(.st-key-train-loss_chart-slot2) {z-index: 2;}
+.st-key-train-loss_chart:has(.st-key-train-loss_chart-top21) > div:has(.st-key-train-loss_chart-slot1) {z-index: 1;}
 .st-key-train-forecast_chart {display: grid; grid-template-columns: minmax(0, 1fr);}
 .st-key-train-forecast_chart > div {grid-area: 1 / 1; width: 100%; min-width: 0;}
 .st-key-train-forecast_chart-top01 {display: none;}
-.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top01) > .st-key-train-forecast_chart-slot0 {z-index: 2;}
-.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top01) > .st-key-train-forecast_chart-slot1 {z-index: 1;}
+.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top01) > div:has(.st-key-train-forecast_chart-slot0) {z-index: 2;}
+.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top01) > div:has(.st-key-train-forecast_chart-slot1) {z-index: 1;}
 .st-key-train-forecast_chart-top02 {display: none;}
-.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top02) > .st-key-train-forecast_chart-slot0 {z-index: 2;}
-.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top02) > .st-key-train-forecast_chart-slot2 {z-index: 1;}
+.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top02) > div:has(.st-key-train-forecast_chart-slot0) {z-index: 2;}
+.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top02) > div:has(.st-key-train-forecast_chart-slot2) {z-index: 1;}
 .st-key-train-forecast_chart-top10 {display: none;}
-.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top10) > .st-key-train-forecast_chart-slot1 {z-index: 2;}
-.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top10) > .st-key-train-forecast_chart-slot0 {z-index: 1;}
+.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top10) > div:has(.st-key-train-forecast_chart-slot1) {z-index: 2;}
+.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top10) > div:has(.st-key-train-forecast_chart-slot0) {z-index: 1;}
 .st-key-train-forecast_chart-top12 {display: none;}
-.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top12) > .st-key-train-forecast_chart-slot1 {z-index: 2;}
-.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top12) > .st-key-train-forecast_chart-slot2 {z-index: 1;}
+.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top12) > div:has(.st-key-train-forecast_chart-slot1) {z-index: 2;}
+.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top12) > div:has(.st-key-train-forecast_chart-slot2) {z-index: 1;}
 .st-key-train-forecast_chart-top20 {display: none;}
-.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top20) > .st-key-train-forecast_chart-slot2 {z-index: 2;}
-.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top20) > .st-key-train-forecast_chart-slot0 {z-index: 1;}
+.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top20) > div:has(.st-key-train-forecast_chart-slot2) {z-index: 2;}
+.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top20) > div:has(.st-key-train-forecast_chart-slot0) {z-index: 1;}
 .st-key-train-forecast_chart-top21 {display: none;}
-.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top21) > .st-key-train-forecast_chart-slot2 {z-index: 2;}
-.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top21) > .st-key-train-forecast_chart-slot1 {z-index: 1;}
+.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top21) > div:has(.st-key-train-forecast_chart-slot2) {z-index: 2;}
+.st-key-train-forecast_chart:has(.st-key-train-forecast_chart-top21) > div:has(.st-key-train-forecast_chart-slot1) {z-index: 1;}
 .st-key-train-gates_chart {display: grid; grid-template-columns: minmax(0, 1fr);}
 .st-key-train-gates_chart > div {grid-area: 1 / 1; width: 100%; min-width: 0;}
 .st-key-train-gates_chart-top01 {display: none;}
-.st-key-train-gates_chart:has(.st-key-train-gates_chart-top01) > .st-key-train-gates_chart-slot0 {z-index: 2;}
-.st-key-train-gates_chart:has(.st-key-train-gates_chart-top01) > .st-key-train-gates_chart-slot1 {z-index: 1;}
+.st-key-train-gates_chart:has(.st-key-train-gates_chart-top01) > div:has(.st-key-train-gates_chart-slot0) {z-index: 2;}
+.st-key-train-gates_chart:has(.st-key-train-gates_chart-top01) > div:has(.st-key-train-gates_chart-slot1) {z-index: 1;}
 .st-key-train-gates_chart-top02 {display: none;}
-.st-key-train-gates_chart:has(.st-key-train-gates_chart-top02) > .st-key-train-gates_chart-slot0 {z-index: 2;}
-.st-key-train-gates_chart:has(.st-key-train-gates_chart-top02) > .st-key-train-gates_chart-slot2 {z-index: 1;}
+.st-key-train-gates_chart:has(.st-key-train-gates_chart-top02) > div:has(.st-key-train-gates_chart-slot0) {z-index: 2;}
+.st-key-train-gates_chart:has(.st-key-train-gates_chart-top02) > div:has(.st-key-train-gates_chart-slot2) {z-index: 1;}
 .st-key-train-gates_chart-top10 {display: none;}
-.st-key-train-gates_chart:has(.st-key-train-gates_chart-top10) > .st-key-train-gates_chart-slot1 {z-index: 2;}
-.st-key-train-gates_chart:has(.st-key-train-gates_chart-top10) > .st-key-train-gates_chart-slot0 {z-index: 1;}
+.st-key-train-gates_chart:has(.st-key-train-gates_chart-top10) > div:has(.st-key-train-gates_chart-slot1) {z-index: 2;}
+.st-key-train-gates_chart:has(.st-key-train-gates_chart-top10) > div:has(.st-key-train-gates_chart-slot0) {z-index: 1;}
 .st-key-train-gates_chart-top12 {display: none;}
-.st-key-train-gates_chart:has(.st-key-train-gates_chart-top12) > .st-key-train-gates_chart-slot1 {z-index: 2;}
-.st-key-train-gates_chart:has(.st-key-train-gates_chart-top12) > .st-key-train-gates_chart-slot2 {z-index: 1;}
+.st-key-train-gates_chart:has(.st-key-train-gates_chart-top12) > div:has(.st-key-train-gates_chart-slot1) {z-index: 2;}
+.st-key-train-gates_chart:has(.st-key-train-gates_chart-top12) > div:has(.st-key-train-gates_chart-slot2) {z-index: 1;}
 .st-key-train-gates_chart-top20 {display: none;}
-.st-key-train-gates_chart:has(.st-key-train-gates_chart-top20) > .st-key-train-gates_chart-slot2 {z-index: 2;}
-.st-key-train-gates_chart:has(.st-key-train-gates_chart-top20) > .st-key-train-gates_chart-slot0 {z-index: 1;}
+.st-key-train-gates_chart:has(.st-key-train-gates_chart-top20) > div:has(.st-key-train-gates_chart-slot2) {z-index: 2;}
+.st-key-train-gates_chart:has(.st-key-train-gates_chart-top20) > div:has(.st-key-train-gates_chart-slot0) {z-index: 1;}
 .st-key-train-gates_chart-top21 {display: none;}
-.st-key-train-gates_chart:has(.st-key-train-gates_chart-top21) > .st-key-train-gates_chart-slot2 {z-index: 2;}
-.st-key-train-gates_chart:has(.st-key-train-gates_chart-top21) > .st-key-train-gates_chart-slot1 {z-index: 1;}
+.st-key-train-gates_chart:has(.st-key-train-gates_chart-top21) > div:has(.st-key-train-gates_chart-slot2) {z-index: 2;}
+.st-key-train-gates_chart:has(.st-key-train-gates_chart-top21) > div:has(.st-key-train-gates_chart-slot1) {z-index: 1;}
 </style>"""
 
 

@@ -38,8 +38,8 @@ FOREIGN_NOISE = (
 SHOWN_PLOT_JS = """(selector) => {
   let best = null, bestZ = -Infinity;
   for (const gd of document.querySelectorAll(selector)) {
-    const slot = gd.closest('[class*="-slot"]');
-    const z = slot ? Number(getComputedStyle(slot).zIndex) || 0 : 0;
+    const slot = gd.closest('[class*="-slot"]');  // its wrapper (Streamlit's element container) is the grid item
+    const z = slot ? Number(getComputedStyle(slot.parentElement).zIndex) || 0 : 0;
     if (z > bestZ) { best = gd; bestZ = z; }
   }
   return best;

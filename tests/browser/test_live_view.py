@@ -219,3 +219,39 @@ def test_stop_keeps_the_epoch_on_the_screen_and_the_sidebar_agrees(app):
         if attempt < 2:
             app.button(EN["page.train.train"]).click()
     print(f"\nStop kept exactly the displayed epoch in {sum(outcomes)} of {len(outcomes)} tries")
+
+
+# Which of a live chart's stacked slots is under the student's eyes (the element at the chart's centre), and which
+# one the page named as the newest (its hidden marker ``top<a><b>``: slot a on top, see pages/ui/charts.plot_live).
+SEEN_SLOT_JS = """(key) => {
+  const chart = document.querySelector(`.st-key-${key}`);
+  const named_of = (el, kind) => {  // the digit after "-top" (the first of two) or after "-slot"
+    const cls = el ? [...el.classList].find((c) => c.startsWith(`st-key-${key}-${kind}`)) : null;
+    return cls ? Number(cls.charAt(`st-key-${key}-${kind}`.length)) : null;
+  };
+  const named = named_of(chart.querySelector(`[class*="st-key-${key}-top"]`), "top");
+  const box = chart.getBoundingClientRect();
+  const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+  const seen = named_of(hit && hit.closest(`[class*="st-key-${key}-slot"]`), "slot");
+  return {named, seen};
+}"""
+
+
+def test_the_chart_on_top_of_the_stack_is_the_newest(app):
+    """While a watched run redraws, the loss chart under the student's eyes is the slot the page names newest.
+
+    Sampled every 0.3 s during the run. With the slots stacked in DOM order instead (no working z-index),
+    the named slot is the one seen in about a third of the samples.
+    """
+    quick_start(app)
+    app.button(EN["page.train.train"]).click()  # watched (paced): each redraw moves the stack
+    done = f"Training finished: {QUICK_EPOCHS} of {QUICK_EPOCHS} epochs"
+    samples = []
+    while not app.main().get_by_text(done).count():
+        if app.page.locator(".st-key-train-loss_chart .js-plotly-plot").count() >= 2:
+            found = app.page.evaluate(SEEN_SLOT_JS, "train-loss_chart")
+            if found["named"] is not None and found["seen"] is not None:
+                samples.append(found["seen"] == found["named"])
+        app.page.wait_for_timeout(300)
+    print(f"\nthe slot named newest was the one seen in {sum(samples)} of {len(samples)} samples")
+    assert len(samples) >= 5 and sum(samples) >= 0.8 * len(samples), samples
