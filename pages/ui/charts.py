@@ -97,18 +97,21 @@ LIVE_CHART_STYLE = """<style>
 </style>"""
 
 
-def plot_live(fig, key: str) -> None:
+def plot_live(fig, key: str, live: bool = True) -> None:
     """Draw a figure that changes on every redraw, with no blank frame in between (a stack of slots).
 
     Streamlit derives a chart's element id from its whole spec, so a figure whose data
     changed is unmounted and mounted afresh, and its area stays blank until Plotly has
     drawn it again: 0.2 to 0.5 s on a busy laptop, seen as a blinking chart
     (streamlit/streamlit#8782; #16052 would keep keyed charts in place). So the chart
-    has :data:`LIVE_SLOTS` slots stacked in one grid cell: each redraw puts the new
-    figure in the oldest slot and raises it to the top, while the others keep their
-    figures (same spec, same id: left alone) and show through until it is drawn; the
-    third slot covers a browser too slow to draw one figure before the next arrives.
-    A redraw with an unchanged figure lets the lower slots catch up, unseen.
+    has :data:`LIVE_SLOTS` slots stacked in one grid cell. While a run trains (``live``)
+    each redraw puts the new figure in the oldest slot *under* the one before it, which
+    stays on top until the next redraw: a slot mounted afresh is blank until drawn, and on
+    top it would show that blank (the chart lags one redraw, a fraction of a second; the
+    numbers above it do not). The third slot covers a browser too slow to draw one figure
+    before the next arrives. Once no redraw follows (``live`` False: the run has ended) the
+    new figure goes straight to the top, and a redraw with an unchanged figure raises it
+    and lets the lower slots catch up, unseen.
     """
     store = st.session_state.setdefault("_live_buffers", {})
     spec = plotly.io.to_json(fig, validate=False)
@@ -116,20 +119,23 @@ def plot_live(fig, key: str) -> None:
                                "order": list(range(LIVE_SLOTS))}  # order: oldest first, newest last
     store[key] = stack
     order, specs, figs = stack["order"], stack["specs"], stack["figs"]
+    top, under = order[-1], order[-2]
     if spec != specs[order[-1]]:
-        k = order.pop(0)  # the new figure goes in the oldest slot, then on top
+        k = order.pop(0)  # the new figure goes in the oldest slot
         order.append(k)
         specs[k], figs[k] = spec, go.Figure(fig)  # a frozen copy: fig changes in place
+        top, under = (order[-2], order[-1]) if live else (order[-1], order[-2])
     else:
         for k in order[:-1]:
             if specs[k] != spec:
                 specs[k], figs[k] = spec, figs[order[-1]]  # hidden under the top one
+        top, under = order[-1], order[-2]
     with st.container(key=key):
         for k in range(LIVE_SLOTS):
             with st.container(key=f"{key}.slot{k}"):
                 if figs[k] is not None:
                     st.plotly_chart(figs[k], key=f"{key}.{k}", config=CHART_CONFIG, theme=None)
-        with st.container(key=f"{key}.top{order[-1]}{order[-2]}"):  # hidden: names the top two slots for the CSS
+        with st.container(key=f"{key}.top{top}{under}"):  # hidden: names the top two slots for the CSS
             st.caption("·")
 
 
@@ -198,7 +204,7 @@ def loss_view(run: Run, lang: str, live: bool) -> None:
         val_loss = None
     build = lambda: figures.loss_figure(epochs, train_loss, val_loss, lang=lang)  # noqa: E731
     refresh = lambda fig: _refresh_loss(fig, epochs, train_loss, val_loss, lang)  # noqa: E731
-    plot_live(live_figure("train.loss", (run.run_id, lang), build, refresh), "train.loss_chart")
+    plot_live(live_figure("train.loss", (run.run_id, lang), build, refresh), "train.loss_chart", live)
     best = run.trainer.best_epoch
     if best is not None:  # chosen on the validation part only; the test part is not looked at here
         st.caption(tr("eval.train.best", lang, epoch=best, val_loss=float(val_loss[list(epochs).index(best)])))
@@ -216,7 +222,7 @@ def forecast_view(run: Run, lang: str, live: bool) -> None:
         val_size=split.val_size)
     refresh = lambda fig: _refresh_named(fig, {tr("fig.forecast.fitted", lang): pred.fitted,  # noqa: E731
                                                tr("fig.forecast.one_step", lang): pred.test})
-    plot_live(live_figure("train.forecast", (run.run_id, lang), build, refresh), "train.forecast_chart")
+    plot_live(live_figure("train.forecast", (run.run_id, lang), build, refresh), "train.forecast_chart", live)
 
 
 def gates_view(run: Run, lang: str, live: bool) -> None:
@@ -230,7 +236,8 @@ def gates_view(run: Run, lang: str, live: bool) -> None:
     # Built once per run while it trains (a build costs about 0.3 s of the server's one interpreter
     # lock; a refresh a few ms), and once more when it ends.
     key = (run.run_id, lang) if live else (run.run_id, lang, run.epochs_done)
-    plot_live(live_figure("train.gates", key, build, lambda fig: _refresh_gates(fig, layer)), "train.gates_chart")
+    plot_live(live_figure("train.gates", key, build, lambda fig: _refresh_gates(fig, layer)), "train.gates_chart",
+              live)
     st.caption(tr("page.train.gates_caption", lang))
 
 
