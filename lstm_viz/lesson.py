@@ -219,7 +219,7 @@ def apply(ws: Workspace, lesson: Lesson) -> list[LensError]:
         val_size = dataset.val_size
     datasets.set_split(ws, test_size, dataset.horizon, val_size)
     base = datasets.recommended_config(dataset)
-    longest = dataset.n_points - datasets.min_points(0, test_size, dataset.val_size)  # the longest window that fits
+    longest = dataset.longest_window  # set_split above has set this split's parts
     base = base.replace(window=min(base.window, longest))
     cfg = base.replace(**{name: lesson[name] for name in (*SETTINGS, "transform", "diff") if name in lesson}).validate()
     if cfg.window > longest:

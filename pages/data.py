@@ -35,15 +35,20 @@ def load_file(current, data: bytes, name: str):
     return dataset
 
 
-@safe
-def load_sample() -> None:
-    current = workspace()
+def _load(read, undo=lambda: None) -> None:
+    """Read a data set with ``read()``; say it was loaded, or show the refusal and ``undo()`` the widget."""
     try:
-        dataset = wsm.load_sample(current, st.session_state["data.sample"])
+        dataset = read()
     except LensError as err:
         flash_error(err)
+        undo()
     else:
         flash("success", "page.data.loaded", name=dataset.label, n=dataset.n_points)
+
+
+@safe
+def load_sample() -> None:
+    _load(lambda: wsm.load_sample(workspace(), st.session_state["data.sample"]))
 
 
 @safe
@@ -64,13 +69,8 @@ def apply_columns() -> None:
 def apply_sheet() -> None:
     """The sheet picker changed: read that sheet of the workbook; on a refusal put the picker back."""
     current = workspace()
-    try:
-        dataset = wsm.choose_sheet(current, st.session_state["data.sheet"])
-    except LensError as err:
-        flash_error(err)
-        st.session_state["data.sheet"] = current.dataset.reading.sheet
-    else:
-        flash("success", "page.data.loaded", name=dataset.label, n=dataset.n_points)
+    _load(lambda: wsm.choose_sheet(current, st.session_state["data.sheet"]),
+          undo=lambda: st.session_state.update({"data.sheet": current.dataset.reading.sheet}))
 
 
 @safe
@@ -241,7 +241,7 @@ s1.number_input(t("page.data.test_size"), 1, max_test, step=1, key="data.test_si
                 help=t("page.data.test_size.help"))
 s2.number_input(t("page.data.horizon"), 1, config.MAX_HORIZON, step=1, key="data.horizon", on_change=apply_split,
                 help=t("page.data.horizon.help"))
-st.caption(t("eval.split.note", n_fit=dataset.n_points - dataset.test_size - dataset.val_size,
+st.caption(t("eval.split.note", n_fit=dataset.n_fit,
              val=dataset.val_size, test=dataset.test_size))
 for key, params in learning_warnings(dataset.n_points, dataset.window, dataset.test_size, dataset.val_size):
     st.warning(t(key, **params), icon=":material/warning:")

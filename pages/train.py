@@ -4,7 +4,6 @@ import streamlit as st
 from lstm_viz import workspace as wsm
 from lstm_viz.errors import LensError
 from lstm_viz.evaluation import learning_warnings
-from lstm_viz.workspace import MIN_TRAIN_WINDOWS
 from pages.ui import charts, screen, session, settings
 from pages.ui.nav import open_page, page_path
 from pages.ui.notices import picture_notices
@@ -27,7 +26,7 @@ if ws.dataset is None:
 dataset = ws.dataset
 st.markdown(t("page.train.on_data", name=md_escape(dataset.label), n=dataset.n_points, test=dataset.test_size))
 if dataset.val_size:
-    st.caption(t("eval.train.split", n_fit=dataset.n_points - dataset.test_size - dataset.val_size,
+    st.caption(t("eval.train.split", n_fit=dataset.n_fit,
                  val=dataset.val_size, test=dataset.test_size))
 else:
     st.caption(t("eval.train.no_val"))
@@ -75,8 +74,7 @@ with controls, st.container(border=True):
     st.toggle(t("page.train.watch"), value=True, key=WATCH_KEY,
               help=t("page.train.watch.help", seconds=wsm.WATCH_RUN_S))
     st.caption(t("page.train.note"))
-    settings.draw(ws.cfg, max_window=dataset.n_points - dataset.test_size - dataset.val_size - MIN_TRAIN_WINDOWS,
-                  season=dataset.season)
+    settings.draw(ws.cfg, max_window=dataset.longest_window, season=dataset.season)
     window = int(st.session_state.get(settings.key("window"), dataset.window))
     for key, params in learning_warnings(dataset.n_points, window, dataset.test_size, dataset.val_size):
         st.warning(t(key, **params), icon=":material/warning:")

@@ -10,6 +10,7 @@ from lstm_viz import workspace as wsm
 from lstm_viz.numbers import format_number
 from lstm_viz.config import COMPUTE_BUDGET_S, Config
 from lstm_viz.errors import LensError
+from lstm_viz.windows import split_series
 from lstm_viz.samples import SAMPLES, sample_bytes
 from lstm_viz.budget import compute_cost
 
@@ -264,3 +265,13 @@ def test_no_seasonal_row_without_a_season():
     for recursive in (True, False):
         table = wsm.forecast(ws, recursive=recursive).table
         assert list(table.index) == ["LSTM", "last_value", "train_mean"]
+
+
+def test_a_data_set_says_how_many_points_the_model_learns_from_and_the_longest_window():
+    ws = airline()
+    dataset = ws.dataset
+    assert dataset.n_fit == dataset.n_points - dataset.test_size - dataset.val_size == 120
+    assert dataset.longest_window == 120 - wsm.MIN_TRAIN_WINDOWS
+    with pytest.raises(LensError):  # a window longer than that leaves too few training windows
+        split_series(dataset.series.values, dataset.longest_window + 1, dataset.test_size, val_size=dataset.val_size)
+    split_series(dataset.series.values, dataset.longest_window, dataset.test_size, val_size=dataset.val_size)

@@ -10,7 +10,7 @@ from lstm_viz.config import Config
 from lstm_viz.data import Series, Table
 from lstm_viz.data.source import FileReading
 from lstm_viz.training import EpochReport, Trainer
-from lstm_viz.windows import Split
+from lstm_viz.windows import MIN_TRAIN_WINDOWS, Split
 
 _ids = itertools.count(1)
 
@@ -64,6 +64,16 @@ class Dataset:
     @property
     def n_points(self) -> int:
         return int(len(self.series.values))
+
+    @property
+    def n_fit(self) -> int:
+        """Points the model learns from: the series without its validation and test parts."""
+        return self.n_points - self.test_size - self.val_size
+
+    @property
+    def longest_window(self) -> int:
+        """The longest window this split leaves room for (a few training windows must remain)."""
+        return self.n_fit - MIN_TRAIN_WINDOWS
 
     @property
     def label(self) -> str:
