@@ -110,8 +110,9 @@ def plot_live(fig, key: str, live: bool = True) -> None:
     top it would show that blank (the chart lags one redraw, a fraction of a second; the
     numbers above it do not). The third slot covers a browser too slow to draw one figure
     before the next arrives. Once no redraw follows (``live`` False: the run has ended) the
-    new figure goes straight to the top, and a redraw with an unchanged figure raises it
-    and lets the lower slots catch up, unseen.
+    new figure goes straight to the top. A redraw with an unchanged figure (no epoch ended
+    since the one before) raises the newest slot and remounts none: remounting the slots
+    under it as well, before the browser had drawn the newest, blanked the whole chart.
     """
     store = st.session_state.setdefault("_live_buffers", {})
     spec = plotly.io.to_json(fig, validate=False)
@@ -125,10 +126,7 @@ def plot_live(fig, key: str, live: bool = True) -> None:
         order.append(k)
         specs[k], figs[k] = spec, go.Figure(fig)  # a frozen copy: fig changes in place
         top, under = (order[-2], order[-1]) if live else (order[-1], order[-2])
-    else:
-        for k in order[:-1]:
-            if specs[k] != spec:
-                specs[k], figs[k] = spec, figs[order[-1]]  # hidden under the top one
+    else:  # no new figure: raise the newest, which has had a redraw's time to be drawn, and remount nothing
         top, under = order[-1], order[-2]
     with st.container(key=key):
         for k in range(LIVE_SLOTS):

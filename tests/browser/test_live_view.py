@@ -45,17 +45,27 @@ SAMPLER_JS = """(charts) => {
   const state = (key) => {
     // Stale copies count: during a full redraw Streamlit keeps the old chart on screen (faded) until the new one
     // comes, and a student sees it; a chart not shown (display: none, zero opacity) does not count.
-    const plots = [...document.querySelectorAll(`.st-key-${key} .js-plotly-plot`)].filter((gd) =>
-      gd.checkVisibility({opacityProperty: true, visibilityProperty: true}));
+    const all = [...document.querySelectorAll(`.st-key-${key} .js-plotly-plot`)];
+    const plots = all.filter((gd) => gd.checkVisibility({opacityProperty: true, visibilityProperty: true}));
     let drawn = false, points = -1;
-    for (const gd of plots) {
+    const slots = [];  // what each Plotly div was doing, for the message of a failure
+    for (const gd of all) {
       if (!gd.__lensMount) gd.__lensMount = ++window.__lens.mounts;  // a new Plotly div: a slot was remounted
-      if (!drawnPlot(gd)) continue;
+      const slot = gd.closest('[class*="-slot"]');
+      let why = '';
+      for (let e = gd; e && !why; e = e.parentElement) {
+        const cs = getComputedStyle(e);
+        if (cs.display === 'none' || cs.opacity === '0' || cs.visibility === 'hidden')
+          why = `${e.getAttribute('data-testid') || e.className.toString().slice(0, 60)} d=${cs.display} o=${cs.opacity} stale=${e.getAttribute('data-stale')}`;
+      }
+      slots.push([slot ? [...slot.classList].find((c) => c.includes('-slot')).slice(-5) : '?', gd.__lensMount,
+                  plots.includes(gd), drawnPlot(gd), why]);
+      if (!plots.includes(gd) || !drawnPlot(gd)) continue;
       drawn = true;
       const trace = gd._fullData && gd._fullData[0];
       if (trace && trace.x) points = Math.max(points, trace.x.length);
     }
-    return {drawn, points, copies: document.querySelectorAll(`.st-key-${key}`).length};
+    return {drawn, points, copies: document.querySelectorAll(`.st-key-${key}`).length, slots};
   };
   window.__lens = {samples: [], click: null, mounts: 0};
   window.__lens.timer = setInterval(() => {
@@ -148,7 +158,8 @@ def measure_quick_start_run(app: App, base: str, shots: Path) -> dict:
             continue
         for key in CHARTS:
             if not s[key]["drawn"]:
-                (after_freeze if s["t"] - before["t"] > 250 else blanks).append((round(s["t"] - click), key))
+                (after_freeze if s["t"] - before["t"] > 250 else blanks).append(
+                    (round(s["t"] - click), key, before[key]["slots"], s[key]["slots"]))
     counts = [s[CHARTS[0]]["points"] for s in samples if first_point["t"] <= s["t"] <= last_point["t"]]
     redraws = sum(1 for a, b in zip(counts, counts[1:]) if b != a)
     for k, png in enumerate(pictures):
