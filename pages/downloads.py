@@ -83,7 +83,8 @@ def gates_html() -> bytes:
         fig = hit[1]
     else:
         view = wsm.gate_trace(ws, 0, run=run)
-        fig = figures.gates_figure(view.trace.layer(-1), view.inputs, time=view.axis, lang=lang)
+        fig = figures.gates_figure(view.trace.layer(-1), view.lines, time=view.axis, lang=lang,
+                                   input_names=view.line_names)
     return export.figure_html(fig)
 
 
