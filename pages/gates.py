@@ -64,6 +64,8 @@ if view.truncated:
 
 st.subheader(t("page.gates.time"))
 st.caption(t("page.gates.time_help"))
+if run.split.n_inputs > 1:
+    st.caption(t("inputs.gates_note"))
 fig_time = charts.cached("gates.time", (run.run_id, run.epochs_done, layer, order, segment, lang),
                          lambda: figures.gates_figure(layer_trace, view.lines, time=view.axis,
                                                       unit_order=order, lang=lang, input_names=view.line_names))
