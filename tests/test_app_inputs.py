@@ -98,3 +98,20 @@ def test_a_model_file_with_other_inputs_is_refused_and_the_choice_is_reversible(
     at.file_uploader(key="downloads.model_upload").set_value(("again.pt", saved, "application/octet-stream")).run()
     assert not at.exception and not at.error
     assert ws.run is not run and ws.run.loaded and ws.run.input_names == tuple(INPUTS)
+
+
+def test_the_compare_page_compares_cells_on_the_target_alone(weather):
+    """RNN vs GRU vs LSTM read the target's past only, even when the current model reads covariates."""
+    from tests.test_app_teach import wait_for
+
+    at = weather
+    at.switch_page("pages/data.py").run()
+    at.multiselect(key="data.inputs").set_value(COVARIATES).run()
+    at.switch_page("pages/compare.py").run()
+    assert not at.exception and not at.error
+    at.number_input(key="compare.epochs").set_value(1).run()
+    at.button(key="compare.run").click().run()
+    wait_for(at, "compare.job")
+    assert not at.exception and not at.error
+    _, outcome = at.session_state["compare.result"]
+    assert [r.cell for r in outcome.results] == ["rnn", "gru", "lstm"]
