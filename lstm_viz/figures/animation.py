@@ -40,6 +40,7 @@ from lstm_viz.recorder import SIGMOID_STATES, LayerTrace
 # the target first, in the data's own near-black.
 INPUT_COLOURS: tuple[str, ...] = (COLOURS["actual"], "#0072B2", "#009E73", "#E69F00", "#CC79A7", "#56B4E9",
                                   "#D55E00", "#999933", "#882255")
+LEGEND_LINE_PX = 16  # one line of the input row's legend (11 px text)
 MAX_TIME_FRAMES = 200
 # The training animation's JSON stays under this; beyond it, snapshots are thinned evenly.
 MAX_TRAINING_BYTES = 5_000_000
@@ -124,9 +125,13 @@ def _input_row(fig: go.Figure, xs, x_input: np.ndarray, is_datetime: bool, lang:
     if input_names is None or n_inputs == 1:
         _row_title(fig, 1, 1, f"<b>{tr('fig.gates.input', lang)}</b>")
         return
-    legend = "  ".join(f"<span style='color:{INPUT_COLOURS[k % len(INPUT_COLOURS)]}'>━ {_html(str(name))}</span>"
-                       for k, name in enumerate(input_names))
-    _row_title(fig, 1, 1, f"<b>{tr('inputs.fig.scaled', lang)}</b>  {legend}")
+    keys = [f"<span style='color:{INPUT_COLOURS[k % len(INPUT_COLOURS)]}'>━ {_html(str(name)[:24])}</span>"
+            for k, name in enumerate(input_names)]
+    # Two names a line under the title: the row's legend fits a phone's narrow plot.
+    legend = "<br>".join("  ".join(keys[k : k + 2]) for k in range(0, len(keys), 2))
+    _row_title(fig, 1, 1, f"<b>{tr('inputs.fig.scaled', lang)}</b><br><span style='font-size:11px'>{legend}</span>")
+    extra = LEGEND_LINE_PX * (len(keys) + 1) // 2  # the legend's lines, above the row: keep them off the title
+    fig.update_layout(margin=dict(t=fig.layout.margin.t + extra), height=fig.layout.height + extra)
 
 
 def _html(text: str) -> str:
@@ -463,7 +468,7 @@ def gates_training_figure(
         fig.update_layout(title_subtitle=dict(
             text=tr("fig.gates.thinned", lang, shown=len(shown), total=len(snapshots)),
             font=dict(size=12, color=COLOURS["muted_text"])),
-            margin=dict(t=MARGIN_TOP_PX + 18))
+            margin=dict(t=fig.layout.margin.t + 18))
 
     frame_names = [f"e{k}" for k in keep]
     heat_traces = [heat[name] for name in names]
