@@ -118,13 +118,15 @@ def evaluated_windows(split) -> int:
 def split_cost(cfg: Config, split) -> float:
     """Estimated seconds of one core for training ``cfg`` on ``split`` and forecasting from it.
 
-    Counts the training windows, the windows predicted every epoch
+    Counts the inputs per step of ``split`` (``D``), the training windows, the windows predicted every epoch
     (:func:`evaluated_windows`) and the Forecast page's recursive rollouts over
     the test part, the longest horizon (``config.MAX_HORIZON``) and from every
     backtest origin (:func:`lstm_viz.evaluation.backtest`).
     """
     backtest_steps = MAX_ORIGINS * backtest_horizon(int(split.test_size))
     rollout = int(split.test_size) + config.MAX_HORIZON + backtest_steps
+    # D, the inputs per step, is the split's (the target and its covariates), whatever the config says.
+    cfg = cfg.replace(input_size=int(split.X_fit.shape[2]))
     return compute_cost(cfg, split.X_fit.shape[1], evaluated_windows(split), rollout)
 
 

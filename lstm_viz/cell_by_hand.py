@@ -439,3 +439,43 @@ SYMBOLS: tuple[tuple[str, str], ...] = (
 def symbol_notes(lang: str = "en") -> list[tuple[str, str]]:
     """Return (LaTeX symbol, one-sentence explanation) for every symbol of the worked step."""
     return [(tex, tr(f"teach.cell.symbol.{key}", lang)) for tex, key in SYMBOLS]
+
+
+def _tex_name(name: str) -> str:
+    r"""Write a column name as LaTeX text (``temp_max`` → ``\text{temp\_max}``)."""
+    text = str(name)[:40].replace("\\", "/").replace("~", "-").replace("^", "")
+    return r"\text{" + re.sub(r"([_#$%&{}])", r"\\\1", text) + "}"
+
+
+def input_lines(step: CellStep, input_names, unit: int | None = None, lang: str = "en",
+                digits: int = 3) -> list[tuple[str, str]]:
+    r"""Return the named inputs of a first-layer step and their weights ``W_x``, as (caption, LaTeX) pairs.
+
+    ``x_t`` with one named entry per input (scaled, as the model reads them), then
+    ``W_x`` with ``D`` columns named by the inputs and one row per gate (the focus
+    unit's rows; every unit's for a small model): the last ``D`` columns of each
+    :math:`W_q = [W_{hq} \mid W_{iq}]`.
+
+    Parameters
+    ----------
+    step : CellStep
+        A step of layer 0 (the layers above read the ``h`` of the layer below, not named inputs).
+    input_names : sequence of str
+        ``D`` names, in the order of ``x_t``'s entries.
+    """
+    names = [_tex_name(n) for n in input_names]
+    if len(names) != step.input_size:
+        raise LensError("figures.length", what="input_names", got=len(names), expected=step.input_size)
+    H = step.hidden_size
+    x_line = (r"x_t = \begin{bmatrix}" + r" \\ ".join(
+        f"{name} & {_num(v, digits)}" for name, v in zip(names, step.x_t)) + r"\end{bmatrix}")
+    unit = _focus(step, unit)
+    units = range(H) if unit is None else [unit]
+    rows = [(rf"{name}_{{{u}}}" if len(units) > 1 else name, step.gates[name].W[u, H:])
+            for name in GATES for u in units]
+    head = " & ".join(names)
+    body = r" \\ ".join(f"{label} & " + " & ".join(_num(v, digits) for v in w) for label, w in rows)
+    w_line = (r"W_x = \begin{array}{r|" + "r" * len(names) + "} & " + head + r" \\ \hline " + body
+              + r"\end{array}")
+    return [(tr("inputs.cell.x", lang, D=len(names)), x_line),
+            (tr("inputs.cell.wx", lang, D=len(names)), w_line)]

@@ -85,6 +85,7 @@ def predictions_csv(
     future_axis: ArrayLike | None = None,
     future: ArrayLike | None = None,
     baselines: Mapping[str, ArrayLike] | None = None,
+    inputs: Mapping[str, ArrayLike] | None = None,
 ) -> bytes:
     """Write the series and every forecast of a run as one tidy CSV table.
 
@@ -113,6 +114,9 @@ def predictions_csv(
         Times and recursive forecasts beyond the end of the series.
     baselines : dict of str to array of shape (N - n_train,), optional
         Baseline forecasts for the test points, one column ``baseline_<name>`` each.
+    inputs : dict of str to array of shape (N,), optional
+        The other inputs (covariates) the model read beside the series, original units,
+        one column ``input_<name>`` each (empty in the future: their values there are unknown).
 
     Returns
     -------
@@ -164,6 +168,8 @@ def predictions_csv(
         columns["recursive"][0][n:] = future_vals
     for name, forecast in (baselines or {}).items():
         columns[f"baseline_{name}"] = (column(_vector(f"baselines[{name}]", forecast, n_test), n_train), "exact")
+    for name, given in (inputs or {}).items():
+        columns[f"input_{name}"] = (column(_vector(f"inputs[{name}]", given, n), 0), "exact")
 
     def text(v: float, how: str) -> str:
         if not math.isfinite(v):
@@ -185,7 +191,8 @@ def _trace_steps(trace: Trace) -> tuple[int, bool]:
     return int(first.shape[0]), first.ndim == 3
 
 
-def trace_long_csv(trace: Trace, axis: ArrayLike | None = None) -> bytes:
+def trace_long_csv(trace: Trace, axis: ArrayLike | None = None,
+                   inputs: Mapping[str, ArrayLike] | None = None) -> bytes:
     """Write every recorded gate and state as a long CSV table, one value per row.
 
     Parameters
@@ -194,12 +201,15 @@ def trace_long_csv(trace: Trace, axis: ArrayLike | None = None) -> bytes:
         From :func:`lstm_viz.recorder.record`; arrays (T, H) or (T, B, H).
     axis : array of shape (T,), optional
         Time of each step; adds a ``time`` column (ISO date or number).
+    inputs : dict of str to array of shape (T,), optional
+        What the model read at each step, by name (scaled, as it read them); adds
+        one column ``input_<name>`` each, beside ``value``.
 
     Returns
     -------
     bytes
         UTF-8 CSV with columns ``layer, direction, state, [sample,] unit,
-        step, [time,] value``: ``state`` is one of ``i f g o c h`` (LSTM),
+        step, [time,] value, [input_…]``: ``state`` is one of ``i f g o c h`` (LSTM),
         ``r z n h`` (GRU) or ``h`` (RNN), values after sigmoid/tanh;
         ``sample`` appears only for batched traces. Rows run layer, direction,
         state, (sample,) unit, then step, so each unit's series is contiguous.
@@ -210,6 +220,7 @@ def trace_long_csv(trace: Trace, axis: ArrayLike | None = None) -> bytes:
     times = None if axis is None else np.asarray(_time_strings(axis), dtype=object)
     if times is not None and times.shape[0] != n_steps:
         raise LensError("export.length", name="axis", got=int(times.shape[0]), expected=n_steps)
+    named = {name: _vector(f"inputs[{name}]", given, n_steps) for name, given in (inputs or {}).items()}
     frames = []
     for lt in trace.layers:
         for name in lt.names:
@@ -229,6 +240,8 @@ def trace_long_csv(trace: Trace, axis: ArrayLike | None = None) -> bytes:
             if times is not None:
                 block["time"] = np.tile(times, grid.shape[1])
             block["value"] = arr.reshape(-1)
+            for input_name, given in named.items():
+                block[f"input_{input_name}"] = np.tile(given, grid.shape[1])
             frames.append(pd.DataFrame(block))
     table = pd.concat(frames, ignore_index=True)
     return table.to_csv(index=False, float_format="%.9g", lineterminator="\n").encode("utf-8")

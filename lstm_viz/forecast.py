@@ -42,8 +42,8 @@ def predict_scaled(model: nn.Module, X: np.ndarray | torch.Tensor) -> np.ndarray
     Parameters
     ----------
     model : Forecaster
-        Maps (T, B, 1) to (B, 1). Its train/eval mode is restored afterwards.
-    X : array of shape (T, M, 1)
+        Maps (T, B, D) to (B, 1). Its train/eval mode is restored afterwards.
+    X : array of shape (T, M, D)
         Windows, time-first.
 
     Returns
@@ -73,18 +73,23 @@ def one_step_test(model: nn.Module, split: Split) -> np.ndarray:
     return split.one_step_values(predict_scaled(model, split.X_test), split.n_train)
 
 
-def rollout_scaled(model: nn.Module, seed_window: np.ndarray, horizon: int) -> np.ndarray:
+def rollout_scaled(model: nn.Module, seed_window: np.ndarray, horizon: int,
+                   covariates: np.ndarray | None = None) -> np.ndarray:
     """Forecast ``horizon`` steps recursively, in model units.
 
     Each prediction is appended to the window and the oldest value dropped,
-    so from step ``T`` on the model reads only its own outputs.
+    so from step ``T`` on the model reads only its own outputs for the target.
+    Covariates are never predicted: the rows after the seed read their given values.
 
     Parameters
     ----------
-    seed_window : array of shape (T,)
-        The last ``T`` known values, scaled, oldest first.
+    seed_window : array of shape (T,) or (T, D)
+        The last ``T`` known steps, scaled, oldest first (the target in column 0).
     horizon : int
         Steps to forecast, at least 1.
+    covariates : array of shape (horizon - 1, D - 1), optional
+        The covariates of the steps after the seed that the rollout reads (step ``h``
+        reads rows up to ``h - 1``); required when ``D > 1``.
 
     Returns
     -------
@@ -92,20 +97,27 @@ def rollout_scaled(model: nn.Module, seed_window: np.ndarray, horizon: int) -> n
     """
     if horizon < 1:
         raise LensError("forecast.horizon", horizon=int(horizon))
-    n_steps = len(seed_window)
-    # One buffer holds the seed followed by the predictions; window k is buf[k : k + T].
-    buf = torch.empty(n_steps + horizon, dtype=torch.float32)
-    buf[:n_steps] = torch.as_tensor(np.asarray(seed_window, np.float32))
+    seed = np.asarray(seed_window, np.float32)
+    seed = seed if seed.ndim == 2 else seed[:, None]
+    n_steps, n_inputs = seed.shape
+    # One buffer holds the seed followed by the predicted steps; window k is buf[k : k + T].
+    buf = torch.zeros(n_steps + horizon, n_inputs, dtype=torch.float32)
+    buf[:n_steps] = torch.from_numpy(seed)
+    if n_inputs > 1:
+        given = np.asarray(covariates, np.float32).reshape(-1, n_inputs - 1)
+        if given.shape[0] < horizon - 1:
+            raise LensError("inputs.future_unknown", steps=int(horizon), known=int(given.shape[0]) + 1)
+        buf[n_steps : n_steps + horizon - 1, 1:] = torch.from_numpy(given[: horizon - 1])
     was_training = model.training
     model.eval()
     try:
         with torch.no_grad():
             for k in range(horizon):
-                x = buf[k : k + n_steps].view(n_steps, 1, 1)
-                buf[n_steps + k] = model(x)[0, 0]
+                x = buf[k : k + n_steps].view(n_steps, 1, n_inputs)
+                buf[n_steps + k, 0] = model(x)[0, 0]
     finally:
         model.train(was_training)
-    return buf[n_steps:].numpy().copy()
+    return buf[n_steps:, 0].numpy().copy()
 
 
 def rollout(model: nn.Module, split: Split, horizon: int, start: int | None = None) -> np.ndarray:
@@ -121,10 +133,21 @@ def rollout(model: nn.Module, split: Split, horizon: int, start: int | None = No
     Returns
     -------
     float64 array of shape (horizon,): predictions for ``values[start : start + horizon]``.
+
+    Raises
+    ------
+    LensError
+        ``inputs.future_unknown`` when the model reads covariates and the forecast
+        would need their values past the data (see :meth:`Split.known_steps`).
     """
     start = len(split.values) if start is None else int(start)
-    seed = split.scaled[start - split.window : start]
-    return split.rollout_values(rollout_scaled(model, seed, horizon), start)
+    known = split.known_steps(start)
+    if known is not None and horizon > known:
+        raise LensError("inputs.future_unknown", steps=int(horizon), known=int(known))
+    inputs = split.inputs
+    seed = inputs[start - split.window : start]
+    covariates = inputs[start : start + horizon - 1, 1:] if split.n_inputs > 1 else None
+    return split.rollout_values(rollout_scaled(model, seed, horizon, covariates), start)
 
 
 def recursive_test(model: nn.Module, split: Split) -> np.ndarray:
@@ -184,8 +207,9 @@ class ForecastResult:
         One-step-ahead predictions for the test part.
     test_recursive : (test_size,)
         Recursive forecast of the test part from the end of the training part.
-    future : (horizon,)
-        Recursive forecast beyond the last value.
+    future : (F,)
+        Recursive forecast beyond the last value: F = horizon, or fewer for a model
+        reading covariates (:func:`future_steps`: their future values are unknown).
     baselines : dict[str, (test_size,)]
         Multi-step baselines (compare with ``test_recursive``).
     baselines_one_step : dict[str, (test_size,)]
@@ -208,13 +232,19 @@ class ForecastResult:
         return {MODEL_NAME: self.test_one_step, **self.baselines_one_step}
 
 
+def future_steps(split: Split, horizon: int) -> int:
+    """Return how many of ``horizon`` steps beyond the data can be forecast: all, or with covariates one."""
+    known = split.known_steps(len(split.values))
+    return int(horizon) if known is None else int(min(horizon, known))
+
+
 def forecast_all(model: nn.Module, split: Split, horizon: int, season: int | None = None) -> ForecastResult:
     """Compute fitted values, both test forecasts, a future rollout and the baselines."""
     return ForecastResult(
         fitted=fitted_values(model, split),
         test_one_step=one_step_test(model, split),
         test_recursive=recursive_test(model, split),
-        future=rollout(model, split, horizon),
+        future=rollout(model, split, future_steps(split, horizon)),
         baselines=baselines(split, season),
         baselines_one_step=baselines(split, season, one_step=True),
     )

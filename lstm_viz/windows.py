@@ -5,8 +5,17 @@ A series ``v`` of ``N`` values becomes supervised pairs::
     X[:, k] = v[k : k + T]      (the window, T = ``window``)
     y[k]    = v[k + T]          (the next value)
 
-``X`` is time-first, (T, M, 1), ready for ``nn.LSTM``. The series is split
-three ways by time::
+``X`` is time-first, (T, M, 1), ready for ``nn.LSTM``. With covariates (other
+columns of the same file read beside the target, ``D - 1`` of them), each step
+of a window holds every input, the target first::
+
+    X[:, k, 0]  = v[k : k + T]          (the target's own past)
+    X[:, k, d]  = u_d[k : k + T]        (covariate d, same steps)
+    y[k]        = v[k + T]              (the target's next value only)
+
+so ``X`` is (T, M, D) and the model's ``input_size`` is ``D``. A window reads
+the covariates only at the steps it reads the target: the value being predicted
+is never read, not even a covariate's. The series is split three ways by time::
 
     | training (fit)          | validation | test      |
     0                       n_fit       n_train       N
@@ -16,16 +25,20 @@ the best epoch are measured on the validation part (its last ``val_size``
 values before the test part); the last ``test_size`` values are the test part,
 touched once, for the final verdict. A window may read earlier values of any
 part, but its target always lies in one part. The scaler sees only the
-training (fit) part, so neither validation nor test values leak into the model.
+training (fit) part, so neither validation nor test values leak into the model;
+each covariate has its own scaler, fitted on the same training (fit) part.
 
 Optionally the model reads a transformed series (log or Box-Cox, then
 differences; :mod:`lstm_viz.transforms`): ``scaled`` is then the scaled
 transform, and :meth:`Split.one_step_values` / :meth:`Split.rollout_values`
-turn the model's outputs back into values of the series.
+turn the model's outputs back into values of the series. The transform applies
+to the target only: a covariate is only scaled (a log or a difference of rain or
+wind would say nothing more to the model, and the model never predicts them).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -69,20 +82,28 @@ class Scaler:
 
 
 def make_windows(values: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
-    """Cut ``values`` (N,) into windows, without a Python loop over samples.
+    """Cut ``values`` into windows, without a Python loop over samples.
+
+    Parameters
+    ----------
+    values : array (N,) or (N, D)
+        One input per step, or ``D`` inputs per step (the target in column 0).
+    window : int
+        Window length ``T``.
 
     Returns
     -------
-    X : float32 array of shape (window, N - window, 1), time-first
-    y : float32 array of shape (N - window,)
+    X : float32 array of shape (window, N - window, D), time-first (D = 1 for a 1-D ``values``)
+    y : float32 array of shape (N - window,): column 0 one step after each window
     """
     values = np.asarray(values, np.float32)
-    if window < 1 or values.shape[0] <= window:
-        raise LensError("windows.too_short", n=int(values.shape[0]), window=int(window))
-    # sliding_window_view gives (N - window + 1, window); the last row has no target.
-    view = np.lib.stride_tricks.sliding_window_view(values, window)[:-1]
-    X = np.ascontiguousarray(view.T)[:, :, None]
-    y = values[window:].copy()
+    steps = values if values.ndim == 2 else values[:, None]  # (N, D)
+    if window < 1 or steps.shape[0] <= window:
+        raise LensError("windows.too_short", n=int(steps.shape[0]), window=int(window))
+    # sliding_window_view gives (N - window + 1, D, window); the last row has no target.
+    view = np.lib.stride_tricks.sliding_window_view(steps, window, axis=0)[:-1]
+    X = np.ascontiguousarray(view.transpose(2, 0, 1))
+    y = steps[window:, 0].copy()
     return X, y
 
 
@@ -95,7 +116,7 @@ class Split:
     values : float64 array (N,)
         The series in original units.
     scaled : float32 array (N,)
-        The series in model units.
+        The target in model units.
     n_train : int
         The first ``n_train`` values come before the test part (training and
         validation); the rest (``test_size``) are the test part.
@@ -103,9 +124,9 @@ class Split:
         Window length ``T``.
     scaler : Scaler
         Fitted on ``values[:n_fit]``, the training part without its validation values.
-    X_train, y_train : (T, M_train, 1), (M_train,)
+    X_train, y_train : (T, M_train, D), (M_train,)
         Windows whose target lies before the test part (``X_fit`` followed by ``X_val``).
-    X_test, y_test : (T, M_test, 1), (M_test,)
+    X_test, y_test : (T, M_test, D), (M_test,)
         Windows whose target lies in the test part (``M_test == test_size``).
     val_size : int
         The last ``val_size`` values before the test part are the validation
@@ -113,6 +134,10 @@ class Split:
         in the training (fit) part / the validation part.
     transform : Transform
         What the model reads before scaling (identity by default: the values themselves).
+    covariates : float64 array (N, D - 1) or None
+        The other inputs in original units, one column each (None: the target alone, D = 1).
+    covariate_scalers : tuple of Scaler
+        One per covariate, each fitted on its own training (fit) part.
     """
 
     values: np.ndarray
@@ -126,6 +151,37 @@ class Split:
     y_test: np.ndarray
     val_size: int = 0
     transform: Transform = Transform()
+    covariates: np.ndarray | None = None
+    covariate_scalers: tuple[Scaler, ...] = ()
+
+    @property
+    def n_inputs(self) -> int:
+        """``D``: the values the model reads per step (the target, then each covariate)."""
+        return 1 if self.covariates is None else 1 + int(self.covariates.shape[1])
+
+    @cached_property
+    def inputs(self) -> np.ndarray:
+        """Every input in model units, float32 (N, D): the scaled target, then each scaled covariate."""
+        return _stack_inputs(self.scaled, self.covariates, self.covariate_scalers)
+
+    def known_steps(self, start: int) -> int | None:
+        """Return how many steps a recursive forecast from ``start`` can take with every input known.
+
+        The target alone: any number (None), since each prediction is fed back. With
+        covariates, step ``h`` reads them up to ``start + h - 2``, so the forecast ends
+        one step past the last known row: the covariates' future is not invented.
+        """
+        if self.covariates is None:
+            return None
+        return int(self.values.shape[0] - int(start) + 1)
+
+    def with_scalers(self, scaler: Scaler, covariate_scalers: tuple[Scaler, ...] = ()) -> "Split":
+        """Return this split scaled with other scalers (a loaded model reads data as in its own training)."""
+        if len(covariate_scalers) != len(self.covariate_scalers):
+            raise ValueError("one scaler per covariate")
+        return _windowed(self.values, scaler.transform(self.transform.model_series(self.values)), self.n_train,
+                         self.window, scaler, self.val_size, self.transform, self.covariates,
+                         tuple(covariate_scalers))
 
     def one_step_values(self, z: np.ndarray, first: int) -> np.ndarray:
         """Turn one-step model outputs ``z`` (M,) for targets ``first … first + M - 1`` into values, float64."""
@@ -142,7 +198,7 @@ class Split:
 
     @property
     def X_fit(self) -> np.ndarray:
-        """Windows the model learns from, (T, M_fit, 1): not those reading the padded first differences."""
+        """Windows the model learns from, (T, M_fit, D): not those reading the padded first differences."""
         return self.X_train[:, self.transform.diff : self.X_train.shape[1] - self.val_size]
 
     @property
@@ -151,7 +207,7 @@ class Split:
 
     @property
     def X_val(self) -> np.ndarray:
-        """Validation windows, (T, val_size, 1): they choose the best epoch and stop early."""
+        """Validation windows, (T, val_size, D): they choose the best epoch and stop early."""
         return self.X_train[:, self.X_train.shape[1] - self.val_size :]
 
     @property
@@ -173,13 +229,14 @@ class Split:
 
 def split_series(
     values: np.ndarray, window: int, test_size: int, scaler: ScalerKind = "minmax", val_size: int = 0,
-    transform: str = "none", diff: int = 0,
+    transform: str = "none", diff: int = 0, covariates: np.ndarray | None = None,
 ) -> Split:
     """Split ``values`` (N,) by time into training, validation and test parts, scale, and window them.
 
     Parameters
     ----------
     values : array (N,)
+        The target.
     window : int
         Window length ``T``.
     test_size : int
@@ -190,13 +247,24 @@ def split_series(
         The ``val_size`` values just before the test part are the validation part (0: none).
     transform, diff :
         ``"none"``, ``"log"`` or ``"boxcox"`` (λ fitted on the training part), then
-        differences of order ``diff`` (0 or 1); see :mod:`lstm_viz.transforms`.
+        differences of order ``diff`` (0 or 1); see :mod:`lstm_viz.transforms`. The target only.
+    covariates : array (N, D - 1), optional
+        Other inputs on the same steps, in original units. Each is scaled on its own
+        training (fit) part with the same ``scaler`` kind, and not transformed.
+
+    Returns
+    -------
+    Split
+        Windows ``X`` of shape (T, M, D), ``D = 1 + covariates.shape[1]``.
 
     Raises :class:`LensError` when the series is too short for ``window``,
     ``val_size`` and ``test_size`` (the message says how many points are needed).
     """
     values = np.asarray(values, np.float64).ravel()
     n = int(values.shape[0])
+    if covariates is not None:
+        covariates = np.asarray(covariates, np.float64).reshape(n, -1)
+        covariates = covariates if covariates.shape[1] else None
     if test_size < 1:
         raise LensError("windows.test_size", test_size=int(test_size))
     if window < 1:
@@ -218,19 +286,38 @@ def split_series(
     change = fit_transform(values[:n_fit], values, transform, diff)
     model_series = change.model_series(values)
     fitted = Scaler.fit(model_series[change.diff : n_fit], scaler)  # the padded first differences are not data
-    scaled = fitted.transform(model_series)
-    X_all, y_all = make_windows(scaled, window)
+    covariate_scalers = () if covariates is None else tuple(
+        Scaler.fit(covariates[:n_fit, d], scaler) for d in range(covariates.shape[1]))
+    return _windowed(values, fitted.transform(model_series), n_train, int(window), fitted, int(val_size), change,
+                     covariates, covariate_scalers)
+
+
+def _stack_inputs(scaled: np.ndarray, covariates: np.ndarray | None,
+                  covariate_scalers: tuple[Scaler, ...]) -> np.ndarray:
+    """Return the scaled target (N,) and each covariate scaled by its own scaler as one (N, D) float32 array."""
+    if covariates is None:
+        return np.asarray(scaled, np.float32)[:, None]
+    columns = [scaler.transform(covariates[:, d]) for d, scaler in enumerate(covariate_scalers)]
+    return np.column_stack([scaled, *columns]).astype(np.float32)
+
+
+def _windowed(values: np.ndarray, scaled: np.ndarray, n_train: int, window: int, scaler: Scaler, val_size: int,
+              transform: Transform, covariates: np.ndarray | None, covariate_scalers: tuple[Scaler, ...]) -> Split:
+    """Cut the scaled inputs into windows and split them at ``n_train``: the one place a Split is built."""
+    X_all, y_all = make_windows(_stack_inputs(scaled, covariates, covariate_scalers), window)
     m_train = n_train - window  # windows whose target index window + k < n_train
     return Split(
         values=values,
         scaled=scaled,
         n_train=n_train,
-        window=int(window),
-        scaler=fitted,
+        window=window,
+        scaler=scaler,
         X_train=np.ascontiguousarray(X_all[:, :m_train]),
         y_train=y_all[:m_train],
         X_test=np.ascontiguousarray(X_all[:, m_train:]),
         y_test=y_all[m_train:],
-        val_size=int(val_size),
-        transform=change,
+        val_size=val_size,
+        transform=transform,
+        covariates=covariates,
+        covariate_scalers=covariate_scalers,
     )

@@ -39,7 +39,7 @@ def base_config(current) -> tuple:
     """Return the settings the three cells share (the current run's, or a first lesson's) and whether from the run."""
     run, data = current.run, current.dataset
     if run is not None and run.dataset.data_id == data.data_id:
-        return run.cfg, True
+        return run.cfg.replace(input_size=1), True  # the three cells read the target alone, whatever the run read
     return wsm.recommended_config(data), False
 
 

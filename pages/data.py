@@ -66,6 +66,15 @@ def apply_columns() -> None:
 
 
 @safe
+def apply_inputs() -> None:
+    """The other-inputs picker changed: read those columns beside the target (the model stays; reversible)."""
+    try:
+        wsm.set_inputs(workspace(), st.session_state["data.inputs"])
+    except LensError as err:
+        flash_error(err)  # the data set is unchanged, and the picker shows its inputs again on this run
+
+
+@safe
 def apply_sheet() -> None:
     """The sheet picker changed: read that sheet of the workbook; on a refusal put the picker back."""
     current = workspace()
@@ -197,6 +206,15 @@ if dataset.series_column is not None:
         st.session_state["data.series_name"] = dataset.series_name if dataset.series_name in names else names[0]
     c4.selectbox(t("page.data.series_name"), names, key="data.series_name", on_change=apply_columns,
                  help=t("page.data.series_name.help"))
+
+input_options = wsm.input_choices(dataset)
+if input_options:
+    st.session_state["data.inputs"] = list(dataset.inputs)  # the data set is the truth, as the sheet above
+    st.multiselect(t("inputs.pick"), input_options, key="data.inputs", on_change=apply_inputs,
+                   max_selections=wsm.MAX_COVARIATES, help=t("inputs.pick.help"))
+    if dataset.inputs:
+        st.caption(t("inputs.chosen", D=len(dataset.input_names),
+                     names=", ".join(md_escape(n) for n in dataset.input_names)))
 
 if len(table.numeric_columns) > 1:
     st.markdown(f"**{t('readers.sparklines')}**")

@@ -56,7 +56,15 @@ def predictions() -> bytes:
     result = view.result
     return export.predictions_csv(
         series.axis(), split.values, split.n_train, split.window, result.fitted, result.test_one_step,
-        result.test_recursive, future_index(series, view.horizon), result.future, result.baselines)
+        result.test_recursive, future_index(series, len(result.future)), result.future, result.baselines,
+        inputs=covariates_by_name())
+
+
+def covariates_by_name() -> dict:
+    """The other inputs the model read, by name, original units (none for the target alone)."""
+    if split.covariates is None:
+        return {}
+    return {name: split.covariates[:, d] for d, name in enumerate(run.input_names[1:])}
 
 
 def whole_trace():
@@ -65,7 +73,9 @@ def whole_trace():
 
 
 def traces_csv() -> bytes:
-    return export.trace_long_csv(*whole_trace())
+    view = wsm.gate_trace(ws, "series", run=run)
+    inputs = {name: view.x[:, d] for d, name in enumerate(view.input_names)} if split.n_inputs > 1 else None
+    return export.trace_long_csv(view.trace, view.axis, inputs=inputs)
 
 
 def traces_npz() -> bytes:
@@ -83,7 +93,8 @@ def gates_html() -> bytes:
         fig = hit[1]
     else:
         view = wsm.gate_trace(ws, 0, run=run)
-        fig = figures.gates_figure(view.trace.layer(-1), view.inputs, time=view.axis, lang=lang)
+        fig = figures.gates_figure(view.trace.layer(-1), view.lines, time=view.axis, lang=lang,
+                                   input_names=view.line_names)
     return export.figure_html(fig)
 
 

@@ -10,7 +10,7 @@ from lstm_viz.numbers import format_number, shared_decimals
 from pages.ui import charts
 from pages.ui.nav import open_page, require_run
 from pages.ui.notices import picture_notices
-from pages.ui.state import t
+from pages.ui.state import md_escape, t
 
 ws, lang = open_page()
 
@@ -23,13 +23,18 @@ picture_notices(ws)
 c1, c2 = st.columns([1, 2])
 show_baselines = c1.toggle(t("page.forecast.baselines"), value=True, key="forecast.baselines",
                            help=t("page.forecast.baselines.help"))
+covariates = run.input_names[1:]
 mode = c2.segmented_control(t("page.forecast.mode"), ["recursive", "one_step"], key="forecast.mode",
-                            default="recursive", required=True, format_func=lambda m: tr(f"page.forecast.mode.{m}", lang),
+                            default="one_step" if covariates else "recursive", required=True, format_func=lambda m: tr(f"page.forecast.mode.{m}", lang),
                             help=t("page.forecast.mode.help"))
 recursive = mode != "one_step"
 view = wsm.forecast(ws, recursive=recursive, lang=lang)
 result, split, series = view.result, run.split, run.dataset.series
 
+if covariates:  # their future is unknown: say how far the model can go, and what its test forecasts read
+    st.info(t("inputs.forecast_note", covariates=", ".join(md_escape(c) for c in covariates),
+              target=md_escape(run.input_names[0]),
+              steps=len(result.future)), icon=":material/info:")
 fig = wsm.forecast_figure(ws, view, show_baselines=show_baselines, lang=lang)
 charts.plot(fig, "forecast.chart")
 if fig.layout.xaxis.rangeslider.visible:  # a long series opens zoomed on its test part

@@ -64,9 +64,11 @@ if view.truncated:
 
 st.subheader(t("page.gates.time"))
 st.caption(t("page.gates.time_help"))
+if run.split.n_inputs > 1:
+    st.caption(t("inputs.gates_note"))
 fig_time = charts.cached("gates.time", (run.run_id, run.epochs_done, layer, order, segment, lang),
-                         lambda: figures.gates_figure(layer_trace, view.inputs, time=view.axis,
-                                                      unit_order=order, lang=lang))
+                         lambda: figures.gates_figure(layer_trace, view.lines, time=view.axis,
+                                                      unit_order=order, lang=lang, input_names=view.line_names))
 charts.plot(fig_time, "gates.time_chart")
 
 # -- (b) through training -------------------------------------------------------------------------------
@@ -81,7 +83,8 @@ else:
     fig_training = charts.cached(
         "gates.training", (run.run_id, len(snapshots), layer, order, lang),
         lambda: figures.gates_training_figure([(s.epoch, s.trace.layer(layer)) for s in snapshots],
-                                              reference.inputs, time=reference.axis, unit_order=order, lang=lang))
+                                              reference.lines, time=reference.axis, unit_order=order, lang=lang,
+                                              input_names=reference.line_names))
     charts.plot(fig_training, "gates.training_chart")
 
 # -- saturation ----------------------------------------------------------------------------------------

@@ -153,3 +153,41 @@ def test_wrong_input_shape_is_refused() -> None:
 def test_saturation_shares() -> None:
     values = np.array([0.05, 0.5, 0.95, 0.99])
     assert saturation(values) == (0.25, 0.5)
+
+
+@pytest.mark.parametrize("num_layers", [1, 2])
+def test_a_three_input_model_through_the_real_pipeline(num_layers: int) -> None:
+    """A file with a target and two covariates → set_inputs → a trained model → the Gates page's trace.
+
+    The replayed states equal nn.LSTM run on the very windows the model trained on (input_size 3),
+    and the top layer's last h, through the model's head, is the model's own prediction.
+    """
+    import pandas as pd
+
+    from lstm_viz import workspace as wsm
+    from lstm_viz.forecast import predict_scaled
+
+    rng = np.random.default_rng(num_layers)
+    n = 80
+    t = np.arange(n)
+    frame = pd.DataFrame({"date": pd.date_range("2021-01-01", periods=n, freq="D").strftime("%Y-%m-%d"),
+                          "temp": 10 + 5 * np.sin(t / 6) + rng.normal(0, 0.3, n),
+                          "rain": rng.gamma(1.0, 2.0, n), "wind": 20 + rng.normal(0, 4, n)})
+    ws = wsm.Workspace()
+    wsm.load_upload(ws, frame.to_csv(index=False).encode(), "weather.csv", target="temp")
+    wsm.set_inputs(ws, ["rain", "wind"])
+    run = wsm.train_to_end(ws, Config(hidden_size=5, num_layers=num_layers, epochs=2, window=7,
+                                      max_snapshots=2, num_threads=1))
+    assert run.model.core.input_size == 3 and run.split.X_test.shape[2] == 3
+    for segment in (0, 3, "series"):
+        view = wsm.gate_trace(ws, segment)
+        assert view.x.shape[1] == 3 and view.input_names == ("temp", "rain", "wind")
+        x = torch.from_numpy(view.x[:, None, :])  # (T, 1, 3): what the page's trace was recorded on
+        zeros = torch.zeros(num_layers, 1, 5)
+        assert _max_error(run.model.core, x, zeros, zeros) <= TOL
+        if segment != "series":
+            np.testing.assert_array_equal(view.x, run.split.X_test[:, segment])
+            with torch.no_grad():
+                head = run.model.head(torch.from_numpy(view.trace.layer(-1)["h"][-1]))
+            assert float(head[0]) == pytest.approx(float(predict_scaled(run.model, run.split.X_test)[segment]),
+                                                   abs=TOL)

@@ -36,6 +36,11 @@ from lstm_viz.figures.style import (
 from lstm_viz.i18n import tr
 from lstm_viz.recorder import SIGMOID_STATES, LayerTrace
 
+# One colour per input line when a model reads several (Okabe–Ito: tell-apart for colour-blind eyes too);
+# the target first, in the data's own near-black.
+INPUT_COLOURS: tuple[str, ...] = (COLOURS["actual"], "#0072B2", "#009E73", "#E69F00", "#CC79A7", "#56B4E9",
+                                  "#D55E00", "#999933", "#882255")
+LEGEND_LINE_PX = 16  # one line of the input row's legend (11 px text)
 MAX_TIME_FRAMES = 200
 # The training animation's JSON stays under this; beyond it, snapshots are thinned evenly.
 MAX_TRAINING_BYTES = 5_000_000
@@ -92,19 +97,46 @@ def _row_title(fig: go.Figure, row: int, col: int, text: str, size: int = 13) ->
                        showarrow=False, font=dict(size=size), align="left")
 
 
-def _input_row(fig: go.Figure, xs, x_input: np.ndarray, is_datetime: bool, lang: str) -> None:
-    """Draw the input series in row 1, on a fixed y range."""
-    hover = tr(f"fig.hover.{when_word(is_datetime)}", lang, x="%{x}") + "<br><b>x = %{y:.4f}</b>"
-    for k in range(x_input.shape[1]):
+def _input_row(fig: go.Figure, xs, x_input: np.ndarray, is_datetime: bool, lang: str,
+               input_names=None) -> None:
+    """Draw the input series in row 1, on a fixed y range: one named line per input when they are named.
+
+    Named inputs (a model reading covariates) are drawn scaled, as the model reads them,
+    so lines of different units share one axis; the row title is their legend.
+    """
+    n_inputs = x_input.shape[1]
+    if input_names is not None and len(input_names) != n_inputs:
+        raise LensError("figures.length", what="input_names", got=len(input_names), expected=n_inputs)
+    when = tr(f"fig.hover.{when_word(is_datetime)}", lang, x="%{x}")
+    for k in range(n_inputs):
+        if input_names is not None:
+            name = str(input_names[k])
+        else:
+            name = tr("fig.gates.input_feature", lang, k=k) if n_inputs > 1 else "x"
+        colour = INPUT_COLOURS[k % len(INPUT_COLOURS)] if n_inputs > 1 else COLOURS["actual"]
         fig.add_trace(go.Scatter(
-            x=xs, y=x_input[:, k], mode="lines", showlegend=False,
-            name=tr("fig.gates.input_feature", lang, k=k) if x_input.shape[1] > 1 else "x",
-            line=dict(color=COLOURS["actual"], width=1.5), hovertemplate=hover + "<extra></extra>",
+            x=xs, y=x_input[:, k], mode="lines", showlegend=False, name=name,
+            line=dict(color=colour, width=1.5),
+            hovertemplate=f"{when}<br><b>{_html(name)} = %{{y:.4f}}</b><extra></extra>",
         ), row=1, col=1)
     lo, hi = float(np.nanmin(x_input)), float(np.nanmax(x_input))
     pad = 0.08 * (hi - lo) or 0.5
     fig.update_yaxes(range=[lo - pad, hi + pad], row=1, col=1)
-    _row_title(fig, 1, 1, f"<b>{tr('fig.gates.input', lang)}</b>")
+    if input_names is None or n_inputs == 1:
+        _row_title(fig, 1, 1, f"<b>{tr('fig.gates.input', lang)}</b>")
+        return
+    keys = [f"<span style='color:{INPUT_COLOURS[k % len(INPUT_COLOURS)]}'>━ {_html(str(name)[:24])}</span>"
+            for k, name in enumerate(input_names)]
+    # Two names a line under the title: the row's legend fits a phone's narrow plot.
+    legend = "<br>".join("  ".join(keys[k : k + 2]) for k in range(0, len(keys), 2))
+    _row_title(fig, 1, 1, f"<b>{tr('inputs.fig.scaled', lang)}</b><br><span style='font-size:11px'>{legend}</span>")
+    extra = LEGEND_LINE_PX * (len(keys) + 1) // 2  # the legend's lines, above the row: keep them off the title
+    fig.update_layout(margin=dict(t=fig.layout.margin.t + extra), height=fig.layout.height + extra)
+
+
+def _html(text: str) -> str:
+    """Escape a column name for Plotly's small HTML subset (a name like ``a<b`` must not start a tag)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _colourbars(fig: go.Figure, names, heatmap_rows: dict[str, int], heat_traces: dict[str, int],
@@ -210,6 +242,7 @@ def gates_figure(
     frame_ms: int = 120,
     row_height: int = 160,
     batch: int = 0,
+    input_names=None,
 ) -> go.Figure:
     """Draw every state as units × time under the input, with a cursor walking through the steps.
 
@@ -225,6 +258,8 @@ def gates_figure(
         Arrays of shape (T, H) (or (T, B, H); sample ``batch`` is shown).
     x_input : array of shape (T,) or (T, input_size)
         What the layer read at each step.
+    input_names : sequence of str, optional
+        One name per input column; given, each input is its own named line (see :func:`_input_row`).
     time : array of length T or pd.DatetimeIndex, optional
         Times of the steps; None means integer steps 0 … T−1.
     names : sequence of str, optional
@@ -259,7 +294,7 @@ def gates_figure(
 
     fig = _gate_grid(names, row_height, True, tr("fig.gates.title", lang, cell=layer.cell.upper()),
                      animate, edges, is_datetime, lang)
-    _input_row(fig, xs, x_input, is_datetime, lang)
+    _input_row(fig, xs, x_input, is_datetime, lang, input_names)
     heat = _heatmap_rows(fig, layer, names, order, xs, is_datetime, lang, batch, row_height)
 
     # The cursor: a band and a dot per input feature on the input, an outlined column on each heatmap.
@@ -364,6 +399,7 @@ def gates_training_figure(
     frame_ms: int = 350,
     row_height: int = 160,
     batch: int = 0,
+    input_names=None,
 ) -> go.Figure:
     """Animate the gate heatmaps over training snapshots, so the gates can be watched organising.
 
@@ -378,6 +414,8 @@ def gates_training_figure(
         Arrays of shape (T, H) (or (T, B, H); sample ``batch`` is shown).
     x_input : array of shape (T,) or (T, input_size)
         The input the snapshots were recorded on.
+    input_names : sequence of str, optional
+        One name per input column, as for :func:`gates_figure`.
     time : array of length T or pd.DatetimeIndex, optional
         Times of the steps; None means integer steps.
     names : sequence of str, optional
@@ -410,7 +448,7 @@ def gates_training_figure(
 
     fig = _gate_grid(names, row_height, False, tr("fig.gates.training_title", lang, cell=last.cell.upper()),
                      True, cell_edges(xs, is_datetime), is_datetime, lang)
-    _input_row(fig, xs, x_input, is_datetime, lang)
+    _input_row(fig, xs, x_input, is_datetime, lang, input_names)
 
     def z_of(trace: LayerTrace, name: str) -> np.ndarray:  # (H, T), rows in display order
         return f32(unit_time(trace, name, batch)[:, order].T)
@@ -430,7 +468,7 @@ def gates_training_figure(
         fig.update_layout(title_subtitle=dict(
             text=tr("fig.gates.thinned", lang, shown=len(shown), total=len(snapshots)),
             font=dict(size=12, color=COLOURS["muted_text"])),
-            margin=dict(t=MARGIN_TOP_PX + 18))
+            margin=dict(t=fig.layout.margin.t + 18))
 
     frame_names = [f"e{k}" for k in keep]
     heat_traces = [heat[name] for name in names]

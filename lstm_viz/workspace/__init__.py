@@ -29,7 +29,8 @@ public name is importable from ``lstm_viz.workspace`` itself.
 """
 from lstm_viz.windows import MIN_TRAIN_WINDOWS
 from lstm_viz.workspace.datasets import (
-    DEFAULT_SAMPLE, MAX_UPLOAD_BYTES, choose_columns, load_sample, load_upload, max_test_size, max_val_size,
+    DEFAULT_SAMPLE, MAX_COVARIATES, MAX_UPLOAD_BYTES, choose_columns, covariate_values, input_choices, set_inputs,
+    load_sample, load_upload, max_test_size, max_val_size,
     min_points, recommended_config, series_names, set_split, suggest_split, suggest_val_size,
 )
 from lstm_viz.workspace.files import load_model_file, model_file
@@ -55,4 +56,5 @@ __all__ = [
     "WATCH_RUN_S", "away_seconds", "show_epoch", "wait_first_epoch",
     "SeriesMismatch", "same_data", "series_mismatch", "stale_view", "training_range",
     "choose_sheet", "is_short", "set_shape", "short_need",
+    "MAX_COVARIATES", "covariate_values", "input_choices", "set_inputs",
 ]

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Sequence
 
 import numpy as np
+import pandas as pd
 
 from lstm_viz import config
 from lstm_viz import data as data_module
@@ -16,6 +18,9 @@ from lstm_viz.windows import MIN_TRAIN_WINDOWS
 from lstm_viz.workspace.state import Dataset, Workspace
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # a classroom CSV is kilobytes; this keeps a stray 1 GB file out
+# Covariates a model may read beside the target: a weather file has 3-5, a stock file 4; more only
+# dilutes a classroom series (and each one widens every gate's weights).
+MAX_COVARIATES = 8
 DEFAULT_SAMPLE = "airline"
 
 
@@ -258,8 +263,82 @@ def choose_columns(
         current.table, current.source, current.name, target, time_column, series_column, series_name, defaults
     )
     dataset.reading = current.reading
+    # The other inputs stay chosen when they still fit the new series; else the student picks again (the page shows none).
+    kept = tuple(c for c in current.inputs if c not in (target, time_column, series_column))
+    if kept:
+        try:
+            dataset.inputs, dataset.covariates = kept, covariate_values(dataset, kept)
+        except LensError:
+            pass
     ws.dataset = dataset
     return dataset
+
+
+def input_choices(dataset: Dataset) -> list[str]:
+    """Return the numeric columns of the data set's file that can be read beside its target, in file order."""
+    roles = {dataset.target, dataset.time_column, dataset.series_column}
+    return [c for c in dataset.table.numeric_columns if c not in roles]
+
+
+def covariate_values(dataset: Dataset, columns: Sequence[str]) -> np.ndarray:
+    """Return ``columns`` of the data set's file on its series' steps, float64 (N, len(columns)).
+
+    Each column is cleaned as a target would be (text cells, repeated time stamps,
+    gaps inside filled; :func:`lstm_viz.data.prepare_series`), then put on the
+    target's time stamps: a value missing inside is interpolated in time, but a
+    column that does not cover the target's whole span is refused, never padded.
+
+    Raises
+    ------
+    LensError
+        The column's own refusal (constant, mostly empty …), or ``inputs.not_covering``.
+    """
+    series = dataset.series
+    n = int(len(series.values))
+    out = np.empty((n, len(columns)), np.float64)
+    for d, column in enumerate(columns):
+        other = data_module.prepare_series(dataset.table, column, time_column=dataset.time_column,
+                                           series_column=dataset.series_column, series_name=dataset.series_name)
+        if series.time is not None and other.time is not None:
+            on_steps = pd.Series(other.values, index=other.time).reindex(series.time)
+            on_steps = on_steps.interpolate(method="time", limit_area="inside")
+            values = on_steps.to_numpy(np.float64)
+        else:  # no time column: rows in file order, so both must keep the same rows
+            values = other.values if len(other.values) == n else np.full(n, np.nan)
+        missing = int(np.isnan(values).sum())
+        if missing:
+            raise LensError("inputs.not_covering", column=column, n=missing, target=dataset.target)
+        out[:, d] = values
+    return out
+
+
+def set_inputs(ws: Workspace, columns: Sequence[str]) -> Dataset:
+    """Let the model read ``columns`` of the current file beside the target's past; () for the target alone.
+
+    Reversible, and the current model stays (a model reads what it was trained with;
+    the pages say when it differs from the inputs chosen now). The data set is
+    replaced by a copy with the same ``data_id``, so a run keeps the data set it was trained on.
+
+    Raises
+    ------
+    LensError
+        ``ws.no_data``, ``inputs.unknown`` (not a numeric column besides the target),
+        ``inputs.too_many`` or a column's refusal (:func:`covariate_values`); ``ws`` is then unchanged.
+    """
+    dataset = ws.dataset
+    if dataset is None:
+        raise LensError("ws.no_data")
+    columns = tuple(dict.fromkeys(str(c) for c in columns))  # once each, in the order picked
+    allowed = input_choices(dataset)
+    for column in columns:
+        if column not in allowed:
+            raise LensError("inputs.unknown", column=column, target=dataset.target,
+                            allowed=", ".join(allowed) or "–")
+    if len(columns) > MAX_COVARIATES:
+        raise LensError("inputs.too_many", n=len(columns), max=MAX_COVARIATES)
+    covariates = covariate_values(dataset, columns) if columns else None
+    ws.dataset = dataclasses.replace(dataset, inputs=columns, covariates=covariates)
+    return ws.dataset
 
 
 def set_split(ws: Workspace, test_size: int, horizon: int, val_size: int | None = None) -> None:

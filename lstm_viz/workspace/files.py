@@ -8,38 +8,48 @@ from lstm_viz import export
 from lstm_viz.config import Config
 from lstm_viz.errors import LensError
 from lstm_viz.training import Trainer
-from lstm_viz.windows import Split, make_windows, split_series
+from lstm_viz.windows import Scaler, Split, split_series
 from lstm_viz.workspace.runs import stop_run
-from lstm_viz.workspace.state import Run, Workspace
+from lstm_viz.workspace.state import Dataset, Run, Workspace
 
 
-def _split_with_scaler(split: Split, scaler) -> Split:
-    """Return ``split`` re-scaled with ``scaler`` (a loaded model must read data scaled as in its training)."""
-    scaled = scaler.transform(split.transform.model_series(split.values))
-    X_all, y_all = make_windows(scaled, split.window)
-    m_train = split.n_train - split.window
-    return Split(
-        values=split.values,
-        scaled=scaled,
-        n_train=split.n_train,
-        window=split.window,
-        scaler=scaler,
-        X_train=np.ascontiguousarray(X_all[:, :m_train]),
-        y_train=y_all[:m_train],
-        X_test=np.ascontiguousarray(X_all[:, m_train:]),
-        y_test=y_all[m_train:],
-        val_size=split.val_size,
-        transform=split.transform,
-    )
+def saved_inputs(extra: dict) -> tuple[str, ...] | None:
+    """Return the input names a model file was saved with (target first), or None when it names none."""
+    names = extra.get("inputs")
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        return None
+    return tuple(n[:80] for n in names)  # the file is the student's: keep the names short
 
 
-def check_model_inputs(model: torch.nn.Module, cfg: Config) -> None:
-    """Refuse a model that reads more than one value per step: this app forecasts one series.
+def covariate_scalers(extra: dict, n_covariates: int) -> tuple[Scaler, ...]:
+    """Return the covariates' scalers a model file was saved with, or raise ``export.bad_scaler``."""
+    raw = extra.get("input_scalers", [])
+    try:
+        scalers = tuple(Scaler(str(s["kind"]), float(s["shift"]), float(s["scale"])) for s in raw)
+    except (TypeError, KeyError, ValueError):
+        raise LensError("export.bad_scaler") from None
+    if len(scalers) != n_covariates or not all(
+            s.kind in ("minmax", "standard") and np.isfinite([s.shift, s.scale]).all() and s.scale > 0
+            for s in scalers):
+        raise LensError("export.bad_scaler")
+    return scalers
+
+
+def check_model_inputs(cfg: Config, extra: dict, dataset: Dataset) -> None:
+    """Refuse a model that reads other inputs per step than the data set now gives it.
+
+    The count must match (``cfg.input_size`` against the target and the chosen covariates);
+    a file that names its inputs must name the same covariates, in the same order (the
+    target may have another name: :func:`~lstm_viz.workspace.series_mismatch` says so).
 
     Raises ``LensError("safety.model_inputs")``; nothing has changed yet.
     """
-    if cfg.input_size != 1:
-        raise LensError("safety.model_inputs", input_size=cfg.input_size)
+    saved = saved_inputs(extra)
+    current = dataset.input_names
+    same = cfg.input_size == len(current) and (saved is None or tuple(saved[1:]) == tuple(current[1:]))
+    if not same:
+        raise LensError("safety.model_inputs", input_size=cfg.input_size,
+                        saved=", ".join(saved) if saved else "—", current=len(current), names=", ".join(current))
 
 
 def try_on_series(model: torch.nn.Module, split: Split) -> None:
@@ -54,7 +64,7 @@ def try_on_series(model: torch.nn.Module, split: Split) -> None:
     LensError
         ``safety.model_trial`` with what went wrong.
     """
-    window = torch.from_numpy(np.ascontiguousarray(split.X_test[:, :1], np.float32))  # (T, 1, 1)
+    window = torch.from_numpy(np.ascontiguousarray(split.X_test[:, :1], np.float32))  # (T, 1, D)
     was_training = model.training
     model.eval()
     try:
@@ -80,6 +90,11 @@ def model_file(run: Run) -> bytes:
         "horizon": dataset.horizon,
         "season": dataset.season,
         "epochs_done": run.epochs_done,
+        # What the model reads per step, in order, and how each covariate was scaled: a loaded model
+        # is checked against the inputs chosen then, and reads them as it did in training.
+        "inputs": list(run.input_names),
+        "input_scalers": [{"kind": str(s.kind), "shift": float(s.shift), "scale": float(s.scale)}
+                          for s in run.split.covariate_scalers],
     }
     with run.lock:
         return export.save_model(run.model, run.cfg, run.split.scaler, extra)
@@ -95,8 +110,8 @@ def load_model_file(ws: Workspace, data: bytes) -> Run:
     Raises
     ------
     LensError
-        A file that is not an LSTM Lens model, a model that does not read one
-        series (``safety.model_inputs``) or fails a trial forward pass on
+        A file that is not an LSTM Lens model, a model that reads other inputs than the
+        data set's target and chosen covariates (``safety.model_inputs``) or fails a trial forward pass on
         this one (``safety.model_trial``), or no data set to run it on;
         ``ws`` is then unchanged.
     """
@@ -105,11 +120,11 @@ def load_model_file(ws: Workspace, data: bytes) -> Run:
     if dataset is None:
         raise LensError("ws.no_data")
     cfg = loaded.cfg.replace(num_threads=1)
-    check_model_inputs(loaded.model, cfg)
+    check_model_inputs(cfg, loaded.extra, dataset)
     split = split_series(dataset.series.values, cfg.window, dataset.test_size, val_size=dataset.val_size,
-                         transform=cfg.transform, diff=cfg.diff)
+                         transform=cfg.transform, diff=cfg.diff, covariates=dataset.covariates)
     if loaded.scaler is not None:
-        split = _split_with_scaler(split, loaded.scaler)
+        split = split.with_scalers(loaded.scaler, covariate_scalers(loaded.extra, split.n_inputs - 1))
     try_on_series(loaded.model, split)
     # The trainer only holds the model here (one epoch planned, none run): it keeps the app's shape.
     trainer = Trainer(split, cfg.replace(epochs=1), model=loaded.model)

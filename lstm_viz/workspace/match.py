@@ -36,6 +36,8 @@ def same_data(a: Dataset, b: Dataset) -> bool:
 def stale_view(ws: Workspace, run: Run | None = None) -> tuple[str, dict[str, Any]] | None:
     """Say why the pictures of ``run`` are not those of the data set and model now selected.
 
+    The key is one of ``lstm_viz/i18n/faults.py`` or ``lstm_viz/i18n/inputs.py``.
+
     Parameters
     ----------
     ws : Workspace
@@ -52,6 +54,7 @@ def stale_view(ws: Workspace, run: Run | None = None) -> tuple[str, dict[str, An
         - ``faults.stale.data``: the model was trained on another data set;
         - ``faults.stale.split``: same data, but the test part was resized since;
         - ``faults.stale.val``: same data and test part, but the validation part was resized since;
+        - ``inputs.stale``: same split, but other inputs (covariates) are chosen now;
         - ``faults.stale.warming``: a new model is training and has not finished
           its first epoch, so the previous one is still shown.
     """
@@ -65,6 +68,8 @@ def stale_view(ws: Workspace, run: Run | None = None) -> tuple[str, dict[str, An
         return "faults.stale.split", {"was": run.split.test_size, "now": current.test_size}
     if current is not None and run.split.val_size != current.val_size:
         return "faults.stale.val", {"was": run.split.val_size, "now": current.val_size}
+    if current is not None and run.input_names != current.input_names:
+        return "inputs.stale", {"model": ", ".join(run.input_names), "now": ", ".join(current.input_names)}
     if ws.training and ws.candidate is not run:
         return "faults.stale.warming", {}
     return None

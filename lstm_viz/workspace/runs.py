@@ -46,7 +46,8 @@ def start_run(ws: Workspace, cfg: Config, watch: bool = False) -> Run:
         raise LensError("ws.no_data")
     cfg = cfg.validate()
     split = split_series(dataset.series.values, cfg.window, dataset.test_size, val_size=dataset.val_size,
-                         transform=cfg.transform, diff=cfg.diff)
+                         transform=cfg.transform, diff=cfg.diff, covariates=dataset.covariates)
+    cfg = cfg.replace(input_size=split.n_inputs)  # the data decides D: the target and its covariates
     if not all(np.isfinite(part).all() for part in (split.X_train, split.y_train, split.X_test, split.y_test)):
         # Values near the float limit pass the data checks but overflow once scaled: no run could learn.
         raise LensError("run.data_overflow", biggest=float(np.nanmax(np.abs(dataset.series.values))))

@@ -6,6 +6,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Callable
 
+import numpy as np
+
 from lstm_viz.config import Config
 from lstm_viz.data import Series, Table
 from lstm_viz.data.source import FileReading
@@ -43,6 +45,10 @@ class Dataset:
         Changes every time a new series is loaded.
     reading : FileReading or None
         How the file was read (its sheets, a year × month layout), so the Data page can read it another way.
+    inputs : tuple of str
+        Other numeric columns of the file the model reads beside the target's own past (covariates); () none.
+    covariates : float64 array (N, len(inputs)) or None
+        Their values on the series' steps, original units (see :func:`~lstm_viz.workspace.set_inputs`).
     """
 
     series: Series
@@ -60,6 +66,13 @@ class Dataset:
     val_size: int = 0
     data_id: int = field(default_factory=lambda: next(_ids))
     reading: FileReading | None = field(default=None, repr=False)
+    inputs: tuple[str, ...] = ()
+    covariates: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def input_names(self) -> tuple[str, ...]:
+        """What the model reads per step, in order: the target, then each covariate (``D`` names)."""
+        return (self.target, *self.inputs)
 
     @property
     def n_points(self) -> int:
@@ -104,6 +117,11 @@ class Run:
     @property
     def model(self):
         return self.trainer.model
+
+    @property
+    def input_names(self) -> tuple[str, ...]:
+        """The model's inputs per step, in order: the target, then each covariate it was trained with."""
+        return self.dataset.input_names
 
     @property
     def status(self) -> str:

@@ -50,7 +50,7 @@ class GateView:
     positions : int array (T,)
         Index in the series of each step.
     inputs : float64 array (T,)
-        What the model reads, before scaling: the values in original units, or, when the run
+        What the model reads of the target, before scaling: the values in original units, or, when the run
         transforms the series (log, differences), the transformed series.
     axis : pandas Index (T,)
         Time stamps (or step numbers) of each step.
@@ -58,6 +58,10 @@ class GateView:
         ``"series"`` or the test window index.
     truncated : bool
         True if the series was longer than :data:`MAX_SERIES_STEPS` and only its end is shown.
+    x : float32 array (T, D)
+        Every input exactly as the model reads it (scaled; the target first).
+    input_names : tuple of str
+        The ``D`` inputs' names (the target's column, then each covariate).
     """
 
     trace: Trace
@@ -66,6 +70,21 @@ class GateView:
     axis: pd.Index
     segment: str | int
     truncated: bool = False
+    x: np.ndarray | None = None
+    input_names: tuple[str, ...] = ()
+
+    @property
+    def lines(self) -> np.ndarray:
+        """What the gate figures draw above the heatmaps, (T, D): the target's ``inputs`` alone, or,
+        with covariates, every input scaled (their units differ; scaled, they share one axis)."""
+        if self.x is None or self.x.shape[1] == 1:
+            return self.inputs[:, None]
+        return self.x
+
+    @property
+    def line_names(self) -> tuple[str, ...] | None:
+        """Names of :attr:`lines`' columns for the figures; None for the target alone (drawn as ``x``)."""
+        return self.input_names if self.x is not None and self.x.shape[1] > 1 else None
 
 
 def series_axis(series) -> pd.Index:
@@ -103,7 +122,7 @@ def gate_trace(ws: Workspace, segment: str | int = 0, run: Run | None = None) ->
     if segment == "series":
         start = max(0, len(split.values) - MAX_SERIES_STEPS)
         positions = np.arange(start, len(split.values))
-        x = split.scaled[start:, None]
+        x = split.inputs[start:]
         truncated = start > 0
     else:
         k = int(np.clip(int(segment), 0, n_test_windows(run) - 1))
@@ -114,8 +133,9 @@ def gate_trace(ws: Workspace, segment: str | int = 0, run: Run | None = None) ->
     with run.lock:
         trace = record(run.model.core, np.ascontiguousarray(x, np.float32))
     # The model reads the transformed series: show that, not the values it never sees.
-    inputs = split.values[positions] if split.transform.identity else split.scaler.inverse(x).reshape(-1)
-    return GateView(trace, positions, inputs, axis[positions], segment, truncated)
+    inputs = split.values[positions] if split.transform.identity else split.scaler.inverse(x[:, 0])
+    return GateView(trace, positions, inputs, axis[positions], segment, truncated, x=np.asarray(x, np.float32),
+                    input_names=run.input_names)
 
 
 @dataclass(frozen=True)
@@ -216,7 +236,7 @@ def forecast_figure(ws: Workspace, view: ForecastView, show_baselines: bool = Tr
     return figures.forecast_figure(
         series.axis(), split.values, split.n_train,
         fitted=result.fitted, test_pred=result.test_one_step, test_recursive=result.test_recursive,
-        future_x=future_index(series, view.horizon), future=result.future,
+        future_x=future_index(series, len(result.future)), future=result.future,
         baselines=result.baselines if view.recursive else result.baselines_one_step,
         show_baselines=show_baselines, window=split.window, lang=lang, val_size=split.val_size,
     )

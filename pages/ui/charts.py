@@ -229,8 +229,8 @@ def gates_view(run: Run, lang: str, live: bool) -> None:
         return
     view = wsm.gate_trace(None, 0, run=run)
     layer = view.trace.layer(-1)
-    build = lambda: figures.gates_figure(layer, view.inputs, time=view.axis, lang=lang,  # noqa: E731
-                                         animate=False, row_height=LIVE_ROW_PX)
+    build = lambda: figures.gates_figure(layer, view.lines, time=view.axis, lang=lang,  # noqa: E731
+                                         animate=False, row_height=LIVE_ROW_PX, input_names=view.line_names)
     # Built once per run while it trains (a build costs about 0.3 s of the server's one interpreter
     # lock; a refresh a few ms), and once more when it ends.
     key = (run.run_id, lang) if live else (run.run_id, lang, run.epochs_done)
