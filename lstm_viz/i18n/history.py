@@ -44,6 +44,7 @@ EN = {
     "page.runs.changed": "What changed",
     "page.runs.changed.none": "No setting differs between these runs.",
     "page.runs.changed.row": "**{setting}**: {values}",
+    "page.runs.changed.value": "{value} (run {n})",
     "page.runs.other_data": (
         "Not in the forecast chart: {runs}. They were tested on another data set or another test part, so their "
         "forecasts do not line up with the others."),
@@ -72,7 +73,7 @@ EN = {
     "history.gates.compare_help": (
         "Show another run's gates beside this model's, for the same input segment (runs on the same data set and "
         "test part). Both are replayed from each run's own weights."),
-    "history.gates.this": "This model ({run})",
+    "history.gates.this": "This model",
     "history.gates.other_layer": "{run} has {layers} [[layer|layers]]: its top layer is shown.",
 }
 
@@ -119,6 +120,7 @@ ZH = {
     "page.runs.changed": "改了什么",
     "page.runs.changed.none": "这些训练之间没有不同的设置。",
     "page.runs.changed.row": "**{setting}**：{values}",
+    "page.runs.changed.value": "{value}（第 {n} 次）",
     "page.runs.other_data": "未画入预测图：{runs}。它们是在另一个数据集或另一段测试部分上测试的，预测无法与其他训练对齐。",
     "history.fig.loss_title": "每轮损失，逐次训练",
     "history.fig.forecast_title": "测试部分：向前一步预测，逐次训练",
@@ -143,6 +145,6 @@ ZH = {
     "history.gates.compare": "与另一次训练比较",
     "history.gates.compare_none": "—",
     "history.gates.compare_help": "在同一段输入上，把另一次训练的门与当前模型的门并排显示（限同一数据集和同一测试部分的训练）。两者都由各自的权重重新计算得出。",
-    "history.gates.this": "当前模型（{run}）",
+    "history.gates.this": "当前模型",
     "history.gates.other_layer": "{run} 有 {layers} 层：显示的是它的最上层。",
 }

@@ -66,7 +66,7 @@ def _buffers_bytes(items) -> int:
     return total
 
 
-@dataclass
+@dataclass(eq=False)  # one record is one run: compared by identity, never by its arrays
 class KeptRun:
     """One finished run, kept for comparison.
 
