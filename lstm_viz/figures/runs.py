@@ -49,7 +49,9 @@ def loss_overlay_figure(curves: list[tuple[str, np.ndarray, np.ndarray, np.ndarr
                             legendgroup=str(k), line=dict(color=colour, width=2, dash="dash"),
                             hovertemplate=hover)
     style_figure(fig, tr("history.fig.loss_title", lang), height=380)
-    fig.update_xaxes(title_text=tr("fig.axis.epoch", lang))
+    longest = max((len(np.asarray(epochs).reshape(-1)) for _, epochs, _, _ in curves), default=0)
+    # Epochs are whole numbers: a short run would otherwise get ticks at 1.5, 2.5 …
+    fig.update_xaxes(title_text=tr("fig.axis.epoch", lang), dtick=1 if longest <= 10 else None, tickformat="d")
     fig.update_yaxes(title_text=tr("fig.axis.loss", lang), type="log" if log_y and (both > 0).any() else "linear")
     return fig
 
