@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import time
 
 import numpy as np
 import pytest
@@ -15,15 +16,16 @@ from tests.browser.pixels import assert_heatmaps_drawn, hex_rgb
 pytestmark = pytest.mark.browser
 
 EN = TABLES["en"]
-EPOCHS = 5
+EPOCHS = 3
 TRAIN_TIMEOUT_MS = 120_000
 PHONE = {"width": 390, "height": 844}
 
 
-def train_tiny(app: App, hidden: int) -> None:
+def train_tiny(app: App, hidden: int, epochs: bool = True) -> None:
     """On the Train page: ``hidden`` units, a few epochs, Train; wait until the sidebar says it is trained."""
     app.set_number("Hidden size (units)", hidden)
-    app.set_number("Epochs", EPOCHS)
+    if epochs:
+        app.set_number("Epochs", EPOCHS)
     app.button("Train").click()
     expect(app.sidebar()).to_contain_text(f"Trained: {EPOCHS} epochs, {hidden} units", timeout=TRAIN_TIMEOUT_MS)
     app.idle()
@@ -40,8 +42,9 @@ def run_colour_pixels(app: App, key: str) -> dict[str, int]:
             for colour in (run_colour(0), run_colour(1))}
 
 
-def test_two_runs_side_by_side_on_a_laptop_and_a_phone(app, tmp_path):
+def test_two_runs_side_by_side_on_a_laptop_and_a_phone(app, tmp_path, timings):
     shots = tmp_path  # looked at by hand; the README's screenshots are test_screens.py's
+    began = time.perf_counter()
     app.goto("/")
     app.button(EN["page.home.start_button"]).click()
     app.page.wait_for_url(at_path("/train"))
@@ -51,13 +54,14 @@ def test_two_runs_side_by_side_on_a_laptop_and_a_phone(app, tmp_path):
         switch.click(force=True)
         app.idle()
     train_tiny(app, 4)
-    train_tiny(app, 8)
+    train_tiny(app, 8, epochs=False)
+    timings["Runs journey: home → two tiny runs trained"] = time.perf_counter() - began
     app.nav("runs")
     expect(app.page.locator("h1").first).to_have_text(EN["page.runs.title"])
     app.wait_for_plot("runs.loss_chart", f"s.scatterPoints.length === 4 && s.scatterPoints.every(n => n === {EPOCHS})")
     counts = run_colour_pixels(app, "runs.loss_chart")
     assert all(n > 50 for n in counts.values()), f"both runs' curves should be drawn in their colours: {counts}"
-    app.screenshot(shots / "runs_1400.png")
+    app.page.screenshot(path=shots / "runs_1400.png", full_page=False, animations="disabled")
 
     app.page.set_viewport_size(PHONE)
     app.page.wait_for_timeout(300)  # the layout reflows; the chart redraws at its new width
@@ -77,3 +81,5 @@ def test_two_runs_side_by_side_on_a_laptop_and_a_phone(app, tmp_path):
     for key, units in (("gates.compare_this", 8), ("gates.compare_other", 4)):
         app.page.locator(plot_selector(key)).first.scroll_into_view_if_needed()
         assert_heatmaps_drawn(app.page, plot_selector(key), 6, f"compare heatmaps ({key}, {units} units)")
+    app.page.screenshot(path=shots / "gates_compare_1400.png", full_page=False, animations="disabled")
+    timings["Runs journey: the whole of it"] = time.perf_counter() - began
