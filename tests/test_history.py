@@ -159,6 +159,9 @@ def test_another_runs_gates_are_the_recorder_on_that_runs_weights(ws):
     with torch.no_grad():
         out, _ = first.model.core(torch.from_numpy(x)[:, None])
     np.testing.assert_allclose(view.trace.layer(-1)["h"][-1], out[-1, 0].numpy(), atol=1e-5)
+    with torch.no_grad():  # the kept model computes what the run's own model does
+        np.testing.assert_array_equal(kept.model(torch.from_numpy(x)[:, None]).numpy(),
+                                      first.model(torch.from_numpy(x)[:, None]).numpy())
     assert view.trace.layer(-1)["h"].shape == (10, 4)  # its own window and units, not the current model's
     # The current model's gates on the same window would differ: the comparison is not the same picture twice.
     assert not np.allclose(wsm.gate_trace(ws, k).trace.layer(-1)["h"][-1, :4], view.trace.layer(-1)["h"][-1])

@@ -33,7 +33,8 @@ from lstm_viz.errors import LensError
 from lstm_viz.forecast import predict_scaled
 from lstm_viz.i18n import tr
 from lstm_viz.metrics import mae, mase, rmse
-from lstm_viz.models import Forecaster, build_model
+from lstm_viz.models import Forecaster
+from lstm_viz.training import torch_threads
 from lstm_viz.windows import Split
 
 if TYPE_CHECKING:  # state.py imports this module for the Workspace's field
@@ -130,10 +131,15 @@ class KeptRun:
 
     @property
     def model(self) -> Forecaster:
-        """A model built from ``cfg`` holding this run's weights (a new one each time, in eval mode)."""
-        with torch.random.fork_rng(devices=[]):  # build_model seeds torch's global RNG
-            model = build_model(self.cfg)
-        model.load_state_dict(self.state_dict)
+        """A model built from ``cfg`` around this run's weights (a new module each time, in eval mode).
+
+        Built on the meta device (no initialisation: 0.2 s saved for 512 units × 4 layers) and
+        given the kept tensors themselves (``assign``: no copy). Only read it: it shares them.
+        """
+        cfg = self.cfg
+        with torch.device("meta"):
+            model = Forecaster(cfg.cell, cfg.input_size, cfg.hidden_size, cfg.num_layers, cfg.dropout)
+        model.load_state_dict(self.state_dict, strict=True, assign=True)
         return model.eval()
 
 
@@ -192,8 +198,9 @@ def keep(ws: Workspace, run: Run) -> KeptRun | None:
         return None
     split, model = run.split, run.model
     # Predictions in original units, one batched pass each, as the live chart makes them.
-    val_pred = split.one_step_values(predict_scaled(model, split.X_val), split.n_fit)
-    test_pred = split.one_step_values(predict_scaled(model, split.X_test), split.n_train)
+    with torch_threads(run.cfg.num_threads):
+        val_pred = split.one_step_values(predict_scaled(model, split.X_val), split.n_fit)
+        test_pred = split.one_step_values(predict_scaled(model, split.X_test), split.n_train)
     epochs, train_loss, val_loss = run.trainer.losses()
     kept = KeptRun(
         number=history.numbered + 1, run_id=run.run_id, cfg=run.cfg, dataset=run.dataset, split=split,
