@@ -63,7 +63,7 @@ def test_both_runs_are_in_the_table_with_their_settings_and_the_overlay_has_both
     assert [trace["name"] for trace in forecast["data"]][1:] == ["Run 1 · LSTM 4 units", "Run 2 · LSTM 8 units"]
 
 
-def test_pin_refuse_and_delete_from_the_page(two_runs):
+def test_pin_a_refused_pin_and_unpin_from_the_page(two_runs):
     at = two_runs
     at.switch_page("pages/runs.py").run()
     at.selectbox(key="runs.manage").set_value(1).run()
@@ -122,3 +122,17 @@ def test_chinese_runs_page_and_an_empty_one(two_runs):
     empty = fresh()
     empty.switch_page("pages/runs.py").run()
     assert not empty.exception and empty.info[0].value == EN["page.runs.none"]
+
+
+def test_delete_from_the_page_keeps_the_current_model(two_runs):  # last: the other tests compare with run 1
+    at = two_runs
+    ws = at.session_state["ws"]
+    current = ws.run
+    at.switch_page("pages/runs.py").run()
+    at.selectbox(key="runs.manage").set_value(1).run()
+    at.button(key="runs.delete").click().run()
+    assert not at.exception and ws.run is current
+    assert [kept.number for kept in ws.kept_runs.runs] == [2]
+    assert list(at.dataframe[0].value[EN["page.runs.col.run"]]) == ["Run 2 · LSTM 8 units"]
+    assert any(s.value == EN["page.runs.deleted"].format(n=1) for s in at.success)
+    assert at.info[0].value == EN["page.runs.pick_two"]  # one run left: nothing to compare

@@ -6,7 +6,6 @@ import torch
 from lstm_viz import workspace as wsm
 from lstm_viz.errors import LensError
 from lstm_viz.figures.runs import forecast_overlay_figure, loss_overlay_figure
-from lstm_viz.forecast import predict_scaled
 from lstm_viz.recorder import record
 from lstm_viz.workspace import history
 from lstm_viz.workspace.store import workspace_bytes
