@@ -287,6 +287,6 @@ def file_stem(ws: Workspace, run: Run) -> str:
     elif run is ws.candidate:
         number = ws.kept_runs.numbered + 1
     else:
-        return label  # a model loaded from a file: not one of this session's runs
+        return label  # a model loaded from a file, or a run the student deleted from the history
     return f"{label}_run{number}_{run.cfg.cell}{run.cfg.hidden_size}"
 
