@@ -1,12 +1,11 @@
 """Downloads: predictions, gate traces, the model (and loading it back), and the gates animation for slides."""
-import re
-
 import streamlit as st
 
 from lstm_viz import export, figures
 from lstm_viz import workspace as wsm
 from lstm_viz.data import future_index
 from lstm_viz.errors import LensError
+from lstm_viz.workspace import history
 from pages.ui import charts
 from pages.ui.nav import open_page
 from pages.ui.notices import picture_notices
@@ -47,7 +46,7 @@ if run is None:
     st.stop()
 picture_notices(ws)
 
-stem = re.sub(r"[^A-Za-z0-9_-]+", "_", str(run.dataset.label)).strip("_")[:40] or "series"
+stem = history.file_stem(ws, run)  # the data set and the run: "Passengers_run3_lstm32"
 series, split = run.dataset.series, run.split
 
 

@@ -5,10 +5,11 @@ from lstm_viz import figures
 from lstm_viz import workspace as wsm
 from lstm_viz.figures import UNIT_ORDERS
 from lstm_viz.i18n import tr
+from lstm_viz.workspace import history
 from pages.ui import charts, screen
 from pages.ui.nav import open_page, require_run
 from pages.ui.notices import picture_notices
-from pages.ui.state import t
+from pages.ui.state import choose, md_escape, t
 
 ws, lang = open_page()
 
@@ -70,6 +71,34 @@ fig_time = charts.cached("gates.time", (run.run_id, run.epochs_done, layer, orde
                          lambda: figures.gates_figure(layer_trace, view.lines, time=view.axis,
                                                       unit_order=order, lang=lang, input_names=view.line_names))
 charts.plot(fig_time, "gates.time_chart")
+
+# -- (a') beside another run of the session, on the same input segment ------------------------------------
+
+others = {kept.number: history.run_name(kept, lang) for kept in ws.kept_runs.runs
+          if kept.run_id != run.run_id and history.same_test_part(kept, run)}
+if others:
+    choose("gates.compare", [None, *others], None)
+    pick = st.selectbox(t("history.gates.compare"), [None, *others], key="gates.compare",
+                        format_func=lambda n: tr("history.gates.compare_none", lang) if n is None else others.get(n, ""),
+                        help=t("history.gates.compare_help"))
+    if pick is not None:
+        other = ws.kept_runs.get(pick)
+        other_layer = min(layer, other.cfg.num_layers - 1)
+        # Its own weights through the same recorder: the gates it really had on this segment.
+        other_view = wsm.gate_trace(ws, segment, run=other)
+        this = ws.kept_runs.of(run.run_id)
+        left, right = st.container(key=screen.wrap_key(20, "gates_compare")).columns(2)
+        for where, name, trace, inputs, times, key in (
+                (left, history.run_name(this, lang) if this else t("history.gates.this"), layer_trace, view.inputs,
+                 view.axis, "gates.compare_this"),
+                (right, others[pick], other_view.trace.layer(other_layer), other_view.inputs, other_view.axis,
+                 "gates.compare_other")):
+            with where:
+                st.markdown(f"**{md_escape(name)}**")
+                charts.plot(figures.gates_figure(trace, inputs, time=times, unit_order=order, lang=lang,
+                                                 animate=False, row_height=110), key)
+        if other_layer != layer:
+            st.caption(t("history.gates.other_layer", run=others[pick], layers=other.cfg.num_layers))
 
 # -- (b) through training -------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from lstm_viz.config import Config
 from lstm_viz.errors import LensError
 from lstm_viz.training import EpochReport, Trainer
 from lstm_viz.windows import split_series
+from lstm_viz.workspace import history
 from lstm_viz.workspace.state import Run, Workspace
 
 TICK_SECONDS = 0.3  # default time slice of advance()
@@ -284,6 +285,7 @@ def _settle(ws: Workspace) -> None:
             # Nothing learned: the run leaves no model, so the page must say why (and what to do).
             ws.failure = ("run.diverged_at_once", {"kept": ws.run is not None})
         candidate.replaces = None  # the old model is no longer needed to undo a promotion
+        history.keep(ws, candidate)  # the runs side by side: every run that learned something
         ws.candidate = None
 
 

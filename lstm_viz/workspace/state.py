@@ -13,6 +13,7 @@ from lstm_viz.data import Series, Table
 from lstm_viz.data.source import FileReading
 from lstm_viz.training import EpochReport, Trainer
 from lstm_viz.windows import MIN_TRAIN_WINDOWS, Split
+from lstm_viz.workspace.history import RunHistory
 
 _ids = itertools.count(1)
 
@@ -157,12 +158,15 @@ class Workspace:
         A run still training; it becomes ``run`` after its first epoch.
     cfg : Config
         The settings the Train page last used (its widgets start from them).
+    kept_runs : RunHistory
+        The session's finished runs, kept to compare side by side (:mod:`~lstm_viz.workspace.history`).
     """
 
     dataset: Dataset | None = None
     run: Run | None = None
     candidate: Run | None = None
     cfg: Config = field(default_factory=lambda: Config(num_threads=1, max_snapshots=30))
+    kept_runs: RunHistory = field(default_factory=RunHistory)
     failure: tuple[str, dict] | None = None  # why the last background run ended early (i18n key, params)
     # Is the student still there? Set by the app (see lstm_viz.slots.Presence); None: always.
     presence: Callable[[], bool] | None = field(default=None, repr=False, compare=False)

@@ -71,6 +71,14 @@ def is_token(text: object) -> bool:
     return isinstance(text, str) and _TOKEN.fullmatch(text) is not None
 
 
+def _count(seen: dict[int, int], start: int, nbytes: int) -> int:
+    """Bytes to add for a buffer at ``start``: a tensor made from a prefix of an array starts where the
+    array does but is shorter, so the larger of the two counts, whichever the walk meets first."""
+    counted = seen.get(start, 0)
+    seen[start] = max(counted, int(nbytes))
+    return seen[start] - counted
+
+
 def workspace_bytes(ws: Workspace) -> int:
     """Return the bytes of the arrays, tensors and tables a workspace holds (each buffer counted once).
 
@@ -80,7 +88,7 @@ def workspace_bytes(ws: Workspace) -> int:
     Python scalars and strings are left out: they are small beside the arrays.
     """
     seen_objects: set[int] = set()
-    seen_buffers: set[int] = set()
+    seen_buffers: dict[int, int] = {}  # start address -> bytes counted from it
     total = 0
     stack: list[object] = [ws]
     while stack:
@@ -92,14 +100,10 @@ def workspace_bytes(ws: Workspace) -> int:
             root = obj
             while isinstance(root.base, np.ndarray):
                 root = root.base
-            if root.ctypes.data not in seen_buffers:
-                seen_buffers.add(root.ctypes.data)
-                total += root.nbytes
+            total += _count(seen_buffers, root.ctypes.data, root.nbytes)
         elif isinstance(obj, torch.Tensor):
             storage = obj.untyped_storage()
-            if storage.data_ptr() not in seen_buffers:
-                seen_buffers.add(storage.data_ptr())
-                total += storage.nbytes()
+            total += _count(seen_buffers, storage.data_ptr(), storage.nbytes())
         elif isinstance(obj, pd.DataFrame):
             total += int(obj.memory_usage(deep=True).sum())
         elif isinstance(obj, (pd.Series, pd.Index)):

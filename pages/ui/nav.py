@@ -66,6 +66,7 @@ PAGES: list[Page] = [
     Page("train.py", "nav.train", ":material/model_training:"),
     Page("gates.py", "nav.gates", ":material/grid_view:"),
     Page("forecast.py", "nav.forecast", ":material/trending_up:"),
+    Page("runs.py", "nav.runs", ":material/stacked_line_chart:"),
     Page("downloads.py", "nav.downloads", ":material/download:"),
     Page("one_cell.py", "nav.one_cell", ":material/calculate:", "deeper"),
     Page("compare.py", "nav.compare", ":material/compare_arrows:", "deeper"),
