@@ -122,6 +122,11 @@ class KeptRun:
         return int(self.epochs.shape[0])
 
     @property
+    def input_names(self) -> tuple[str, ...]:
+        """The model's inputs per step, in order: the target, then each covariate it was trained with."""
+        return self.dataset.input_names
+
+    @property
     def nbytes(self) -> int:
         """Bytes this record holds: weights, predictions, curves and the split's arrays."""
         split = self.split
@@ -258,13 +263,14 @@ def what_changed(runs: list[KeptRun]) -> list[Change]:
     """List the settings (Config fields, the data set and its split) that differ among ``runs``.
 
     Settings that are equal in every run are left out; so is a list of fewer than two runs.
-    Returns the changes in the order of :class:`Config`'s fields, then ``data``, ``test_size``, ``val_size``.
+    Returns the changes in the order of :class:`Config`'s fields, then ``data``, ``inputs``, ``test_size``, ``val_size``.
     """
     if len(runs) < 2:
         return []
     rows = [(f.name, tuple(getattr(kept.cfg, f.name) for kept in runs)) for f in fields(Config)
             if f.name not in NOT_A_SETTING]
     rows += [("data", tuple(kept.dataset.label for kept in runs)),
+             ("inputs", tuple(", ".join(kept.input_names) for kept in runs)),
              ("test_size", tuple(kept.split.test_size for kept in runs)),
              ("val_size", tuple(kept.split.val_size for kept in runs))]
     return [Change(name, values) for name, values in rows if len(set(values)) > 1]
