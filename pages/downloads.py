@@ -84,7 +84,7 @@ def gates_html() -> bytes:
     else:
         view = wsm.gate_trace(ws, 0, run=run)
         fig = figures.gates_figure(view.trace.layer(-1), view.inputs, time=view.axis, lang=lang)
-    return export.figure_html(fig)
+    return figures.figure_to_html(fig).encode("utf-8")
 
 
 files = [

@@ -44,7 +44,7 @@ from lstm_viz import workspace as wsm
 from lstm_viz.config import LIMITS, Config
 from lstm_viz.data import read as data_read
 from lstm_viz.errors import LensError
-from lstm_viz.export import save_model
+from lstm_viz.model_file import save_model
 from lstm_viz.i18n import TABLES
 from lstm_viz.models import build_model
 from lstm_viz.windows import Scaler

@@ -32,7 +32,7 @@ from lstm_viz import config as config_module
 from lstm_viz import workspace as wsm
 from lstm_viz.config import Config
 from lstm_viz.errors import LensError
-from lstm_viz.export import save_model
+from lstm_viz.model_file import save_model
 from lstm_viz.models import build_model
 from tests.footprint import footprint
 

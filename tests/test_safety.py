@@ -28,7 +28,7 @@ import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
-from lstm_viz import export
+from lstm_viz import model_file
 from lstm_viz import workspace as wsm
 from lstm_viz.data import MAX_BYTES
 from lstm_viz.errors import LensError
@@ -87,7 +87,7 @@ def test_torch_load_is_only_ever_called_with_weights_only_true():
         flags = {k.arg: k.value for k in node.keywords}
         assert isinstance(flags.get("weights_only"), ast.Constant) and flags["weights_only"].value is True, \
             f"{where(path, node)}: torch.load without weights_only=True"
-    assert {path.name for path, _ in loads} == {"export.py"}, "one reader of model files, in lstm_viz/export.py"
+    assert {path.name for path, _ in loads} == {"model_file.py"}, "one reader of model files, in lstm_viz/model_file.py"
 
 
 def test_nothing_unpickles_evals_or_loads_pickled_numpy():
@@ -119,9 +119,9 @@ class _Payload:
 def test_a_model_file_with_code_in_it_is_refused_without_running_it(tmp_path):
     marker = tmp_path / "ran"
     buffer = io.BytesIO()
-    torch.save({"format": export.MODEL_FORMAT, "version": export.MODEL_VERSION, "x": _Payload(marker)}, buffer)
+    torch.save({"format": model_file.MODEL_FORMAT, "version": model_file.MODEL_VERSION, "x": _Payload(marker)}, buffer)
     with pytest.raises(LensError) as refused:
-        export.load_model(buffer.getvalue())
+        model_file.load_model(buffer.getvalue())
     assert refused.value.key == "export.unsafe" and "system" in str(refused.value)
     assert not marker.exists()
 

@@ -84,6 +84,7 @@ def _warm_up() -> None:
     live view refreshes); frozen, those start-up objects are skipped and the collection costs ~0.
     """
     import lstm_viz.export  # noqa: F401  (the pages' heavier imports, so they are frozen too)
+    import lstm_viz.model_file  # noqa: F401
     import lstm_viz.figures  # noqa: F401
 
     torch.optim.Adam([torch.zeros(1, requires_grad=True)])
