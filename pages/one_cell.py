@@ -3,7 +3,8 @@ import streamlit as st
 
 from lstm_viz import teach_session as ts
 from lstm_viz import workspace as wsm
-from lstm_viz.cell_by_hand import TINY_SEED, symbol_notes, tiny_worked_example
+from lstm_viz.cell_by_hand import symbol_notes, worked_rows
+from lstm_viz.cell_step import TINY_SEED, tiny_worked_example
 from lstm_viz.errors import LensError
 from lstm_viz.i18n import tr
 from lstm_viz.numbers import format_number
@@ -99,7 +100,7 @@ st.subheader(t("page.one_cell.worked"))
 head_left, head_right = st.columns([4, 1])
 head_left.markdown(f"**{t('page.one_cell.by_hand')}**")
 head_right.markdown(f"**{t('page.one_cell.recorder')}**")
-for caption, tex, state in ts.worked_rows(step, unit, lang, digits):
+for caption, tex, state in worked_rows(step, unit, lang, digits):
     st.caption(caption)
     if state is None:  # z and the pre-activations: whole matrices need the full width
         st.latex(tex)
