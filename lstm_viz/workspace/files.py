@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from lstm_viz import model_file
+from lstm_viz.model_file import load_model, save_model
 from lstm_viz.config import Config
 from lstm_viz.errors import LensError
 from lstm_viz.training import Trainer
@@ -82,7 +82,7 @@ def model_file(run: Run) -> bytes:
         "epochs_done": run.epochs_done,
     }
     with run.lock:
-        return model_file.save_model(run.model, run.cfg, run.split.scaler, extra)
+        return save_model(run.model, run.cfg, run.split.scaler, extra)
 
 
 def load_model_file(ws: Workspace, data: bytes) -> Run:
@@ -100,7 +100,7 @@ def load_model_file(ws: Workspace, data: bytes) -> Run:
         this one (``safety.model_trial``), or no data set to run it on;
         ``ws`` is then unchanged.
     """
-    loaded = model_file.load_model(data)
+    loaded = load_model(data)
     dataset = ws.dataset
     if dataset is None:
         raise LensError("ws.no_data")
