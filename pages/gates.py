@@ -37,9 +37,7 @@ def segment_label(segment) -> str:
     # Format functions run again outside the page run (and in tests), so they take the language as made.
     if segment == "series":
         return tr("page.gates.segment.series", lang, n=min(len(axis), wsm.MAX_SERIES_STEPS))
-    first = run.split.n_train - run.split.window + segment
-    return tr("page.gates.segment.window", lang, k=segment + 1, start=str(axis[first])[:10],
-             end=str(axis[first + run.split.window - 1])[:10], target=str(axis[first + run.split.window])[:10])
+    return tr("page.gates.segment.window", lang, **wsm.window_times(run, segment))
 
 
 layers = list(range(run.cfg.num_layers))

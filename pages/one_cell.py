@@ -46,12 +46,9 @@ if source == "model":
     c1, c2, c3, c4, c5 = st.columns([3, 3, 2, 2, 2])
     split = run.split
     n_windows = wsm.n_test_windows(run)
-    axis = wsm.series_axis(run.dataset.series)
 
     def window_label(k: int) -> str:
-        first = split.n_train - split.window + k
-        return tr("page.one_cell.window_n", lang, k=k + 1, start=str(axis[first])[:10],
-                  end=str(axis[first + split.window - 1])[:10])
+        return tr("page.one_cell.window_n", lang, **wsm.window_times(run, k))
 
     choose("one_cell.window", list(range(n_windows)), 0)
     window = c1.selectbox(t("page.one_cell.window"), list(range(n_windows)), key="one_cell.window",

@@ -187,6 +187,17 @@ def test_gate_trace_of_a_test_window_and_of_the_whole_series():
     assert last.positions[-1] == 142
 
 
+
+def test_a_test_window_label_names_the_times_the_gates_view_shows():
+    ws = trained()
+    axis = wsm.series_axis(ws.run.dataset.series)
+    for k in (0, 5):
+        view = wsm.gate_trace(ws, k)
+        label = wsm.window_times(ws.run, k)
+        assert wsm.window_start(ws.run, k) == view.positions[0]
+        assert label == {"k": k + 1, "start": str(view.axis[0])[:10], "end": str(view.axis[-1])[:10],
+                         "target": str(axis[ws.run.split.n_train + k])[:10]}
+
 def test_the_whole_series_view_is_capped(monkeypatch):
     ws = trained()
     monkeypatch.setattr(wsm.views, "MAX_SERIES_STEPS", 50)

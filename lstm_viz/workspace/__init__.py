@@ -42,7 +42,7 @@ from lstm_viz.workspace.runs import (
 from lstm_viz.workspace.state import Dataset, Run, Workspace
 from lstm_viz.workspace.views import (
     MAX_SERIES_STEPS, ForecastView, GateView, LivePredictions, data_summary, forecast, forecast_figure, gate_trace, live_predictions,
-    model_summary, n_test_windows, run_horizon, series_axis,
+    model_summary, n_test_windows, run_horizon, series_axis, window_start, window_times,
 )
 
 __all__ = [
@@ -50,7 +50,7 @@ __all__ = [
     "Dataset", "ForecastView", "GateView", "LivePredictions", "Run", "Workspace",
     "advance", "choose_columns", "live_interval", "live_phase", "data_summary", "forecast", "forecast_figure", "gate_trace", "live_predictions", "live_run",
     "load_model_file", "load_sample", "load_upload", "max_test_size", "max_val_size", "min_points", "model_file", "model_summary",
-    "n_test_windows", "queue_place", "recommended_config", "run_horizon", "series_axis", "series_names", "set_split",
+    "n_test_windows", "queue_place", "recommended_config", "run_horizon", "series_axis", "series_names", "set_split", "window_start", "window_times",
     "start_run", "stop_run", "suggest_split", "suggest_val_size", "train_in_background", "train_to_end",
     "WATCH_RUN_S", "away_seconds", "show_epoch", "wait_first_epoch",
     "SeriesMismatch", "same_data", "series_mismatch", "stale_view", "training_range",

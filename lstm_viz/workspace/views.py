@@ -83,6 +83,28 @@ def n_test_windows(run: Run) -> int:
     return int(run.split.X_test.shape[1])
 
 
+def window_start(run: Run, k: int) -> int:
+    """Return the index in the series where test window ``k`` starts: it ends just before test point ``k``."""
+    return run.split.n_train - run.split.window + k
+
+
+def window_times(run: Run, k: int) -> dict[str, object]:
+    """Return what a label of test window ``k`` says, as message parameters.
+
+    Returns
+    -------
+    dict
+        ``k``: the window's number counted from 1; ``start``, ``end``: the times of
+        its first and last step; ``target``: the time of the point it predicts. Times
+        are the series' time stamps (or step numbers) cut to 10 characters, a date.
+    """
+    axis = series_axis(run.dataset.series)
+    first = window_start(run, k)
+    last = first + run.split.window - 1
+    return {"k": k + 1, "start": str(axis[first])[:10], "end": str(axis[last])[:10],
+            "target": str(axis[last + 1])[:10]}
+
+
 def gate_trace(ws: Workspace, segment: str | int = 0, run: Run | None = None) -> GateView:
     """Replay the current model over a segment and return every gate and state.
 
@@ -107,7 +129,7 @@ def gate_trace(ws: Workspace, segment: str | int = 0, run: Run | None = None) ->
         truncated = start > 0
     else:
         k = int(np.clip(int(segment), 0, n_test_windows(run) - 1))
-        first = split.n_train - split.window + k  # the window ends just before test point k
+        first = window_start(run, k)
         positions = np.arange(first, first + split.window)
         x = split.X_test[:, k]
         truncated = False
