@@ -1,11 +1,8 @@
 """Downloads: predictions, gate traces, the model (and loading it back), and the gates animation for slides."""
-import re
-
 import streamlit as st
 
 from lstm_viz import export, figures
 from lstm_viz import workspace as wsm
-from lstm_viz.data import future_index
 from lstm_viz.errors import LensError
 from pages.ui import charts
 from pages.ui.nav import open_page
@@ -47,16 +44,11 @@ if run is None:
     st.stop()
 picture_notices(ws)
 
-stem = re.sub(r"[^A-Za-z0-9_-]+", "_", str(run.dataset.label)).strip("_")[:40] or "series"
-series, split = run.dataset.series, run.split
+stem = wsm.download_stem(run)
 
 
 def predictions() -> bytes:
-    view = wsm.forecast(ws, lang=lang)
-    result = view.result
-    return export.predictions_csv(
-        series.axis(), split.values, split.n_train, split.window, result.fitted, result.test_one_step,
-        result.test_recursive, future_index(series, view.horizon), result.future, result.baselines)
+    return wsm.predictions_file(ws)
 
 
 def whole_trace():

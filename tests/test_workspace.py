@@ -1,9 +1,12 @@
 """The per-user session logic, without Streamlit: data sets, runs, promotion, Stop, gate views, forecasts, files."""
 from __future__ import annotations
 
+import io
 import time
+from types import SimpleNamespace
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from lstm_viz import workspace as wsm
@@ -215,6 +218,20 @@ def test_forecast_view_has_scores_a_verdict_and_is_cached():
     wsm.set_split(ws, ws.dataset.test_size, 5)
     assert wsm.forecast(ws).result.future.shape == (5,)
 
+
+
+def test_the_predictions_download_continues_the_series_over_the_forecast_view_horizon():
+    ws = trained()
+    view = wsm.forecast(ws)
+    table = pd.read_csv(io.BytesIO(wsm.predictions_file(ws)))
+    n = len(ws.run.split.values)
+    assert len(table) == n + view.horizon and list(table["part"].iloc[n:]) == ["future"] * view.horizon
+    assert list(table["time"].iloc[n:]) == [t.strftime("%Y-%m-%d") for t in view.future_axis]
+    np.testing.assert_allclose(table["recursive"].iloc[n:], view.result.future, rtol=1e-6)
+    assert wsm.download_stem(ws.run) == "Passengers"  # the series' label
+    labelled = lambda label: SimpleNamespace(dataset=SimpleNamespace(label=label))  # noqa: E731
+    assert wsm.download_stem(labelled("月度 sales / 2024")) == "sales_2024"
+    assert wsm.download_stem(labelled("乘客")) == "series"
 
 def test_live_predictions_match_the_split():
     ws = trained()

@@ -1,9 +1,12 @@
-"""A run's model as a file, and a model file back as the current model."""
+"""A run's downloads (the model file, the predictions table, their file names), and a model file back as the current model."""
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import torch
 
+from lstm_viz.export import predictions_csv
 from lstm_viz.model_file import load_model, save_model
 from lstm_viz.config import Config
 from lstm_viz.errors import LensError
@@ -11,6 +14,7 @@ from lstm_viz.training import Trainer
 from lstm_viz.windows import Split, make_windows, split_series
 from lstm_viz.workspace.runs import stop_run
 from lstm_viz.workspace.state import Run, Workspace
+from lstm_viz.workspace.views import forecast
 
 
 def _split_with_scaler(split: Split, scaler) -> Split:
@@ -67,6 +71,30 @@ def try_on_series(model: torch.nn.Module, split: Split) -> None:
     if tuple(out.shape) != (1, 1) or not bool(torch.isfinite(out).all()):
         shape = "×".join(str(n) for n in out.shape)
         raise LensError("safety.model_trial", detail=f"output {shape}, finite: {bool(torch.isfinite(out).all())}")
+
+
+def download_stem(run: Run) -> str:
+    """Return the start of every download's file name: the series' label in ASCII letters, digits, ``_`` and ``-``.
+
+    At most 40 characters; ``"series"`` when nothing of the label is left (a Chinese label, say).
+    """
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", str(run.dataset.label)).strip("_")[:40] or "series"
+
+
+def predictions_file(ws: Workspace) -> bytes:
+    """Return the current model's predictions as :func:`lstm_viz.export.predictions_csv` writes them.
+
+    The series, the in-sample fit, the test forecasts (one step and recursive), the
+    forecast beyond the data over the data page's horizon, and the baselines.
+    """
+    run = ws.run
+    if run is None:
+        raise LensError("ws.no_model")
+    view = forecast(ws)
+    result, split = view.result, run.split
+    return predictions_csv(
+        run.dataset.series.axis(), split.values, split.n_train, split.window, result.fitted, result.test_one_step,
+        result.test_recursive, view.future_axis, result.future, result.baselines)
 
 
 def model_file(run: Run) -> bytes:

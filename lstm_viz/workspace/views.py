@@ -162,6 +162,8 @@ class ForecastView:
         The rolling-origin evaluation of the same model.
     backtest_verdict : (str, dict)
         i18n key and parameters of its verdict ("beat … at 5 of 6 origins"), or of "too few points".
+    future_axis : DatetimeIndex or int array (horizon,)
+        The times of the forecast beyond the data (:func:`lstm_viz.data.future_index`).
     """
 
     result: ForecastResult
@@ -173,6 +175,7 @@ class ForecastView:
     recursive: bool
     backtest: Backtest | None = None
     backtest_verdict: tuple[str, dict] | None = None
+    future_axis: pd.DatetimeIndex | np.ndarray | None = None
 
 
 def run_horizon(ws: Workspace, run: Run) -> int:
@@ -219,6 +222,7 @@ def forecast(ws: Workspace, recursive: bool = True, lang: str = "en") -> Forecas
         recursive=recursive,
         backtest=tested,
         backtest_verdict=backtest_verdict(tested, split.test_size, lang),
+        future_axis=future_index(run.dataset.series, horizon),
     )
 
 
@@ -238,7 +242,7 @@ def forecast_figure(ws: Workspace, view: ForecastView, show_baselines: bool = Tr
     return figures.forecast_figure(
         series.axis(), split.values, split.n_train,
         fitted=result.fitted, test_pred=result.test_one_step, test_recursive=result.test_recursive,
-        future_x=future_index(series, view.horizon), future=result.future,
+        future_x=view.future_axis, future=result.future,
         baselines=result.baselines if view.recursive else result.baselines_one_step,
         show_baselines=show_baselines, window=split.window, lang=lang, val_size=split.val_size,
     )
