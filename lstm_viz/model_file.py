@@ -21,7 +21,7 @@ import torch
 
 from lstm_viz.config import CELLS, Config
 from lstm_viz.errors import LensError
-from lstm_viz.models import Forecaster
+from lstm_viz.models import Forecaster, build_model
 from lstm_viz.windows import Scaler
 
 MODEL_FORMAT = "lstm-lens-model"
@@ -79,10 +79,9 @@ def _check_weights(state: Mapping[str, Any], cfg: Config, output_size: int) -> N
     """Refuse a state_dict whose names or shapes do not fit ``cfg`` (export.mismatch / not_finite)."""
     try:
         # On the meta device nothing is allocated: a forged config cannot exhaust memory.
-        with torch.device("meta"):
-            expected = Forecaster(
-                cfg.cell, cfg.input_size, cfg.hidden_size, cfg.num_layers, cfg.dropout, output_size
-            ).state_dict()
+        # build_model seeds torch's global RNG: fork it, so reading a file leaves the RNG as it was.
+        with torch.random.fork_rng(devices=[]), torch.device("meta"):
+            expected = build_model(cfg, output_size).state_dict()
     except (ValueError, RuntimeError, TypeError) as err:
         raise LensError("export.bad_config", name="config", value=str(err)) from None
     if not all(isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in state.items()):
@@ -320,8 +319,8 @@ def load_model(data: bytes) -> LoadedModel:
     _check_tensors(state)
     _check_weights(state, cfg, output_size)
     # Build without initialising (no draw from torch's global RNG), then copy the saved weights in.
-    with torch.device("meta"):
-        model = Forecaster(cfg.cell, cfg.input_size, cfg.hidden_size, cfg.num_layers, cfg.dropout, output_size)
+    with torch.random.fork_rng(devices=[]), torch.device("meta"):
+        model = build_model(cfg, output_size)
     model = model.to_empty(device="cpu")
     model.load_state_dict(state, strict=True)
     extra = bundle.get("extra")

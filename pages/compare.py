@@ -4,7 +4,7 @@ import streamlit as st
 
 from lstm_viz import teach_session as ts
 from lstm_viz import workspace as wsm
-from lstm_viz.compare import CELL_ORDER
+from lstm_viz.compare import CELL_ORDER, task_verdict
 from lstm_viz.config import LIMITS
 from lstm_viz.errors import LensError
 from lstm_viz.figures_teach import (
@@ -167,7 +167,8 @@ if TASK_RESULT in st.session_state:
     runs = [found[cell, task_lag] for cell in CELL_ORDER]
     charts.plot(task_curves_figure(runs, lang=lang), "compare.task_curves")
     for res in runs:
-        verdict = t("teach.task.solved") if res.solved else (t("teach.task.chance") if res.accuracy < 0.6 else "")
+        verdict_key = task_verdict(res)
+        verdict = t(verdict_key) if verdict_key else ""
         line = t("teach.task.result", cell=res.cell.upper(), lag=res.lag, accuracy=res.accuracy,
                  steps=int(res.steps[-1]), seconds=res.train_time_s)
         st.markdown(f"- {line}" + (f" **{verdict}**" if verdict else ""))

@@ -3,6 +3,7 @@ import numpy as np
 import streamlit as st
 
 from lstm_viz import figures
+from lstm_viz.config import DEFAULT_HIDDEN_SIZE, SEQ2SEQ_LIMITS
 from lstm_viz import teach_session as ts
 from lstm_viz import workspace as wsm
 from lstm_viz.errors import LensError
@@ -67,19 +68,21 @@ signature = (source, ws.dataset.data_id if source == "data" else None)
 if st.session_state.get("m2m.synced") != signature:
     st.session_state["m2m.synced"] = signature
     if source == "data":
-        st.session_state["m2m.n_in"] = int(min(ws.dataset.window, 240))
-        st.session_state["m2m.n_out"] = int(max(1, min(ws.dataset.horizon, ws.dataset.test_size, 120)))
+        st.session_state["m2m.n_in"] = int(min(ws.dataset.window, SEQ2SEQ_LIMITS["n_in"][1]))
+        st.session_state["m2m.n_out"] = int(max(1, min(ws.dataset.horizon, ws.dataset.test_size,
+                                                         SEQ2SEQ_LIMITS["n_out"][1])))
     else:
         st.session_state["m2m.n_in"], st.session_state["m2m.n_out"] = SAMPLE_N, SAMPLE_M
-st.session_state.setdefault("m2m.hidden_size", 32)
+st.session_state.setdefault("m2m.hidden_size", DEFAULT_HIDDEN_SIZE)
 st.session_state.setdefault("m2m.epochs", 50)
 
 c1, c2, c3, c4 = st.columns(4)
-n_in = number_box(c1, t("teach.seq2seq.n_in"), 1, 240, "m2m.n_in", step=1, help=t("page.m2m.n_in.help"), **PERSIST)
-n_out = number_box(c2, t("teach.seq2seq.n_out"), 1, 120, "m2m.n_out", step=1, help=t("page.m2m.n_out.help"),
-                   **PERSIST)
-number_box(c3, t("page.m2m.hidden_size"), 1, 256, "m2m.hidden_size", step=1, **PERSIST)
-number_box(c4, t("page.m2m.epochs"), 1, 1000, "m2m.epochs", step=10, **PERSIST)
+n_in = number_box(c1, t("teach.seq2seq.n_in"), *SEQ2SEQ_LIMITS["n_in"], "m2m.n_in", step=1,
+                  help=t("page.m2m.n_in.help"), **PERSIST)
+n_out = number_box(c2, t("teach.seq2seq.n_out"), *SEQ2SEQ_LIMITS["n_out"], "m2m.n_out", step=1,
+                   help=t("page.m2m.n_out.help"), **PERSIST)
+number_box(c3, t("page.m2m.hidden_size"), *SEQ2SEQ_LIMITS["hidden_size"], "m2m.hidden_size", step=1, **PERSIST)
+number_box(c4, t("page.m2m.epochs"), *SEQ2SEQ_LIMITS["epochs"], "m2m.epochs", step=10, **PERSIST)
 st.toggle(t("teach.seq2seq.bidirectional"), value=False, key="m2m.bidirectional",
           help=t("teach.seq2seq.bidirectional.help"), **PERSIST)
 st.caption(t("teach.seq2seq.intro", n_in=n_in, n_out=n_out))
