@@ -2,7 +2,7 @@
 import streamlit as st
 
 from lstm_viz import export, figures
-from lstm_viz import workspace as wsm
+from lstm_viz import workspace
 from lstm_viz.errors import LensError
 from pages.ui import charts
 from pages.ui.nav import open_page
@@ -16,7 +16,7 @@ MODEL_UPLOAD = "downloads.model_upload"
 
 def load_model(current, data: bytes, name: str):
     """Uploader callback: make the saved model in ``data`` the current model."""
-    return wsm.load_model_file(current, data)
+    return workspace.load_model_file(current, data)
 
 
 st.title(t("page.downloads.title"))
@@ -44,15 +44,15 @@ if run is None:
     st.stop()
 picture_notices(ws)
 
-stem = wsm.download_stem(run)
+stem = workspace.download_stem(run)
 
 
 def predictions() -> bytes:
-    return wsm.predictions_file(ws)
+    return workspace.predictions_file(ws)
 
 
 def whole_trace():
-    view = wsm.gate_trace(ws, "series", run=run)
+    view = workspace.gate_trace(ws, "series", run=run)
     return view.trace, view.axis
 
 
@@ -74,7 +74,7 @@ def gates_html() -> bytes:
     if hit is not None and hit[0][:2] == (run.run_id, run.epochs_done):
         fig = hit[1]
     else:
-        view = wsm.gate_trace(ws, 0, run=run)
+        view = workspace.gate_trace(ws, 0, run=run)
         fig = figures.gates_figure(view.trace.layer(-1), view.inputs, time=view.axis, lang=lang)
     return figures.figure_to_html(fig).encode("utf-8")
 
@@ -83,7 +83,7 @@ files = [
     ("predictions", predictions, f"{stem}_predictions.csv", "text/csv", ":material/table_view:"),
     ("traces_csv", traces_csv, f"{stem}_gates_long.csv", "text/csv", ":material/view_list:"),
     ("traces_npz", traces_npz, f"{stem}_gates.npz", "application/octet-stream", ":material/data_array:"),
-    ("model", lambda: wsm.model_file(run), f"{stem}_lstm.pt", "application/octet-stream", ":material/neurology:"),
+    ("model", lambda: workspace.model_file(run), f"{stem}_lstm.pt", "application/octet-stream", ":material/neurology:"),
     ("config", lambda: export.config_json(run.cfg), f"{stem}_config.json", "application/json", ":material/settings:"),
     ("html", gates_html, f"{stem}_gates.html", "text/html", ":material/slideshow:"),
 ]

@@ -29,7 +29,7 @@ import torch
 from streamlit.testing.v1 import AppTest
 
 from lstm_viz import model_file
-from lstm_viz import workspace as wsm
+from lstm_viz import workspace
 from lstm_viz.data import MAX_BYTES
 from lstm_viz.errors import LensError
 from pages.ui.nav import PAGES
@@ -155,7 +155,7 @@ def test_uploaded_names_are_passed_only_as_labels():
             for arg in [*node.args, *(k.value for k in node.keywords)]:
                 if isinstance(arg, ast.Attribute) and arg.attr == "name" and isinstance(arg.value, ast.Name) \
                         and arg.value.id in uploads:
-                    assert name_of(node.func).startswith(("wsm.", "workspace.")), \
+                    assert name_of(node.func).startswith(("workspace.", "workspace.")), \
                         f"{where(path, node)}: an uploaded file's name goes to {name_of(node.func)}"
 
 
@@ -233,7 +233,7 @@ def test_html_in_names_is_shown_as_text_on_every_page():
     assert any(SCRIPT in shown(s.value) for s in at.success), "the series name is shown, as text"
     assert SCRIPT in at.selectbox(key="data.series_name").options
     _no_raw_html(at, "data")
-    wsm.train_to_end(ws, wsm.recommended_config(ws.dataset).replace(hidden_size=4, epochs=2))
+    workspace.train_to_end(ws, workspace.recommended_config(ws.dataset).replace(hidden_size=4, epochs=2))
     for spec in PAGES:
         at.switch_page(f"pages/{spec.file}").run()
         assert not at.exception, spec.file
