@@ -47,13 +47,13 @@ EPOCH_S = 1e-3  # shuffling, the progress report
 FORWARD_SHARE = 0.4  # a forward pass (no gradient) against a forward and backward one
 # One call of batch 1 (a step of a recursive forecast): fixed, per layer step, per weight and step.
 CALL_S, CALL_STEP_S, CALL_WEIGHT_S = 1.5e-4, 5e-6, 1e-10
-GATES = {"lstm": 4, "gru": 3, "rnn": 1}
+GATE_BLOCKS = {"lstm": 4, "gru": 3, "rnn": 1}  # weight blocks of a cell: LSTM i f g o, GRU r z n, RNN one
 
 
 def _weights(hidden_size: int, num_layers: int, cell: str, input_size: int) -> int:
     """Return ``W``, the gate weights of all layers."""
-    gates = GATES.get(cell, 4)
-    return sum(gates * hidden_size * (hidden_size + (input_size if layer == 0 else hidden_size) + 1)
+    blocks = GATE_BLOCKS.get(cell, 4)
+    return sum(blocks * hidden_size * (hidden_size + (input_size if layer == 0 else hidden_size) + 1)
                for layer in range(int(num_layers)))
 
 

@@ -23,11 +23,25 @@ from lstm_viz.forecast import ForecastResult, forecast_all
 from lstm_viz.gradients import gradient_profiles, long_windows
 from lstm_viz.metrics import metrics_table
 from lstm_viz.models import Forecaster, count_parameters
+from lstm_viz.synthetic import TaskResult
 from lstm_viz.training import Trainer
 from lstm_viz.windows import Split
 
 CELL_ORDER: tuple[str, ...] = ("rnn", "gru", "lstm")
 CELL_LABELS: dict[str, str] = {"rnn": "RNN", "gru": "GRU", "lstm": "LSTM"}
+# Held-out accuracy on "recall the spike" below which a cell is said to guess (chance is 0.5, solved 0.95).
+NEAR_CHANCE_ACCURACY = 0.6
+
+
+def task_verdict(result: TaskResult) -> str | None:
+    """Return the i18n key of what a cell achieved on the spike task.
+
+    ``"teach.task.solved"`` (``result.solved``), ``"teach.task.chance"`` (held-out
+    accuracy below :data:`NEAR_CHANCE_ACCURACY`), or None in between.
+    """
+    if result.solved:
+        return "teach.task.solved"
+    return "teach.task.chance" if result.accuracy < NEAR_CHANCE_ACCURACY else None
 
 
 @dataclass(frozen=True)

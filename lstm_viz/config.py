@@ -15,6 +15,8 @@ from lstm_viz.transforms import TRANSFORMS
 CellKind = Literal["lstm", "gru", "rnn"]
 CELLS: tuple[str, ...] = ("lstm", "gru", "rnn")
 
+DEFAULT_HIDDEN_SIZE: int = 32  # LSTM units a model gets unless someone chooses another number
+
 # Bounds a classroom server can afford; a page's widgets use the same numbers.
 LIMITS: dict[str, tuple[float, float]] = {
     "hidden_size": (1, 512),
@@ -35,6 +37,14 @@ COMPUTE_BUDGET_S: int = 60
 # (and the test part every epoch), so neither may grow with the series (200,000 test points took 29 s).
 MAX_TEST_SIZE: int = 5000
 MAX_HORIZON: int = 1000
+# Many in, many out (lstm_viz.seq2seq) trains one model per method on each click, so its page
+# bounds are tighter than one run's: N inputs, M outputs, hidden units and epochs.
+SEQ2SEQ_LIMITS: dict[str, tuple[int, int]] = {
+    "n_in": (1, 240),
+    "n_out": (1, 120),
+    "hidden_size": (1, 256),
+    "epochs": (1, 1000),
+}
 
 
 @dataclass(frozen=True)
@@ -74,7 +84,7 @@ class Config:
 
     cell: CellKind = "lstm"
     input_size: int = 1
-    hidden_size: int = 32
+    hidden_size: int = DEFAULT_HIDDEN_SIZE
     num_layers: int = 1
     dropout: float = 0.0
     window: int = 12

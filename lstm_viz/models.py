@@ -11,7 +11,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from lstm_viz.config import Config
+from lstm_viz.config import DEFAULT_HIDDEN_SIZE, Config
 
 _CORES: dict[str, type[nn.RNNBase]] = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
 
@@ -36,7 +36,7 @@ class Forecaster(nn.Module):
         self,
         cell: str = "lstm",
         input_size: int = 1,
-        hidden_size: int = 32,
+        hidden_size: int = DEFAULT_HIDDEN_SIZE,
         num_layers: int = 1,
         dropout: float = 0.0,
         output_size: int = 1,

@@ -113,6 +113,14 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * x))
 
 
+def _by_gate(stacked: np.ndarray, n: int) -> np.ndarray:
+    """Split the ``n`` gate blocks PyTorch stacks along the last axis: (..., B, n·H) -> (..., n, B, H), a view.
+
+    Unpacking the result along its gate axis names the blocks (``a_i, a_f, a_g, a_o = a``).
+    """
+    return stacked.reshape(stacked.shape[:-1] + (n, -1)).swapaxes(-3, -2)
+
+
 def _weights(core: nn.RNNBase, layer: int, direction: int) -> tuple[np.ndarray, ...]:
     """Return W_ih (G·H, in), W_hh (G·H, H), b_ih (G·H,), b_hh (G·H,) as float32 numpy."""
     sfx = f"_l{layer}" + ("_reverse" if direction else "")
@@ -129,47 +137,48 @@ def _weights(core: nn.RNNBase, layer: int, direction: int) -> tuple[np.ndarray, 
 
 def _run_lstm(x, h, c, w_ih, w_hh, b_ih, b_hh) -> dict[str, np.ndarray]:
     """Replay one LSTM layer-direction. x: (T, B, in); h, c: (B, H)."""
-    n_steps, hidden = x.shape[0], h.shape[1]
+    n_steps = x.shape[0]
     # The input projection does not depend on h: do it for all steps in one matmul.
-    pre_x = x @ w_ih.T + b_ih  # (T, B, 4H)
+    pre_x = np.ascontiguousarray(_by_gate(x @ w_ih.T + b_ih, 4))  # (T, 4, B, H)
     pre = np.empty_like(pre_x)  # pre-activations W x + b + W h + b, per step
     cs = np.empty((n_steps,) + h.shape, np.float32)
     hs = np.empty_like(cs)
     w_hh_t = np.ascontiguousarray(w_hh.T)
-    s_i, s_f, s_g, s_o = (slice(k * hidden, (k + 1) * hidden) for k in range(4))
     for t in range(n_steps):
-        a = pre_x[t] + (h @ w_hh_t + b_hh)
+        # a_q = W_iq x_t + b_iq + W_hq h_{t-1} + b_hq,  q = i, f, g, o
+        a = pre_x[t] + _by_gate(h @ w_hh_t + b_hh, 4)
         pre[t] = a
-        act = _sigmoid(a)
-        # c_t = f ⊙ c_{t-1} + i ⊙ g,  with g = tanh(a_g)
-        c = act[:, s_f] * c + act[:, s_i] * np.tanh(a[:, s_g])
-        # h_t = o ⊙ tanh(c_t)
-        h = act[:, s_o] * np.tanh(c)
+        a_i, a_f, a_g, a_o = a
+        # i_t = σ(a_i),  f_t = σ(a_f),  o_t = σ(a_o)  (one sigmoid over the four blocks costs less than three)
+        i, f, _, o = _sigmoid(a)
+        # g_t = tanh(a_g)
+        g = np.tanh(a_g)
+        # c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t
+        c = f * c + i * g
+        # h_t = o_t ⊙ tanh(c_t)
+        h = o * np.tanh(c)
         cs[t], hs[t] = c, h
     # Gates from the stored pre-activations: the same float ops as inside the loop.
-    return {
-        "i": _sigmoid(pre[..., s_i]),
-        "f": _sigmoid(pre[..., s_f]),
-        "g": np.tanh(pre[..., s_g]),
-        "o": _sigmoid(pre[..., s_o]),
-        "c": cs,
-        "h": hs,
-    }
+    a_i, a_f, a_g, a_o = pre.swapaxes(0, 1)
+    return {"i": _sigmoid(a_i), "f": _sigmoid(a_f), "g": np.tanh(a_g), "o": _sigmoid(a_o), "c": cs, "h": hs}
 
 
 def _run_gru(x, h, w_ih, w_hh, b_ih, b_hh) -> dict[str, np.ndarray]:
     """Replay one GRU layer-direction. x: (T, B, in); h: (B, H)."""
-    n_steps, hidden = x.shape[0], h.shape[1]
-    pre_x = x @ w_ih.T + b_ih  # (T, B, 3H)
+    n_steps = x.shape[0]
+    pre_x = np.ascontiguousarray(_by_gate(x @ w_ih.T + b_ih, 3))  # (T, 3, B, H)
     w_hh_t = np.ascontiguousarray(w_hh.T)
-    s_r, s_z, s_n = (slice(k * hidden, (k + 1) * hidden) for k in range(3))
     out = {k: np.empty((n_steps,) + h.shape, np.float32) for k in ("r", "z", "n", "h")}
     for t in range(n_steps):
-        a_h = h @ w_hh_t + b_hh
-        r = _sigmoid(pre_x[t, :, s_r] + a_h[:, s_r])
-        z = _sigmoid(pre_x[t, :, s_z] + a_h[:, s_z])
+        # W_iq x_t + b_iq and W_hq h_{t-1} + b_hq,  q = r, z, n
+        ax_r, ax_z, ax_n = pre_x[t]
+        ah_r, ah_z, ah_n = _by_gate(h @ w_hh_t + b_hh, 3)
+        # r_t = σ(W_ir x + b_ir + W_hr h + b_hr)
+        r = _sigmoid(ax_r + ah_r)
+        # z_t = σ(W_iz x + b_iz + W_hz h + b_hz)
+        z = _sigmoid(ax_z + ah_z)
         # n_t = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))
-        n = np.tanh(pre_x[t, :, s_n] + r * a_h[:, s_n])
+        n = np.tanh(ax_n + r * ah_n)
         # h_t = (1 - z) ⊙ n + z ⊙ h_{t-1}
         h = (1.0 - z) * n + z * h
         out["r"][t], out["z"][t], out["n"][t], out["h"][t] = r, z, n, h

@@ -34,6 +34,7 @@ import torch
 from torch import nn
 
 from lstm_viz.budget import check_cost, run_seconds
+from lstm_viz.config import DEFAULT_HIDDEN_SIZE
 from lstm_viz.errors import LensError
 from lstm_viz.models import Forecaster, count_parameters
 from lstm_viz.recorder import Trace, record
@@ -68,7 +69,7 @@ class Seq2Seq(nn.Module):
     def __init__(
         self,
         n_out: int,
-        hidden_size: int = 32,
+        hidden_size: int = DEFAULT_HIDDEN_SIZE,
         num_layers: int = 1,
         bidirectional: bool = False,
         mode: str = "direct",
@@ -405,7 +406,7 @@ def horizon_cost_s(data: Seq2SeqSplit, hidden_size: int, epochs: int, n_methods:
 def compare_horizons(
     data: Seq2SeqSplit,
     methods: tuple[str, ...] = METHODS,
-    hidden_size: int = 32,
+    hidden_size: int = DEFAULT_HIDDEN_SIZE,
     num_layers: int = 1,
     bidirectional: bool = False,
     epochs: int = 100,

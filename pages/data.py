@@ -2,7 +2,7 @@
 import streamlit as st
 
 from lstm_viz import config, figures
-from lstm_viz import workspace as wsm
+from lstm_viz import workspace
 from lstm_viz.data import freq_label_key
 from lstm_viz.errors import LensError
 from lstm_viz.evaluation import learning_warnings
@@ -12,7 +12,7 @@ from pages.ui import charts
 from pages.ui.nav import open_page
 from pages.ui.uploader import localize_uploaders
 from pages.ui.state import (
-    flash, flash_error, md_escape, safe, show_error, show_flash, t, upload_callback, upload_outcome, workspace,
+    current_workspace, flash, flash_error, md_escape, safe, show_error, show_flash, t, upload_callback, upload_outcome,
 )
 
 ws, lang = open_page()
@@ -30,7 +30,7 @@ st.caption(t("page.data.intro"))
 
 def load_file(current, data: bytes, name: str):
     """Uploader callback: read the file; on success say so (a refusal is shown beside the uploader)."""
-    dataset = wsm.load_upload(current, data, name)
+    dataset = workspace.load_upload(current, data, name)
     flash("success", "page.data.loaded", name=dataset.label, n=dataset.n_points)
     return dataset
 
@@ -48,18 +48,18 @@ def _load(read, undo=lambda: None) -> None:
 
 @safe
 def load_sample() -> None:
-    _load(lambda: wsm.load_sample(workspace(), st.session_state["data.sample"]))
+    _load(lambda: workspace.load_sample(current_workspace(), st.session_state["data.sample"]))
 
 
 @safe
 def apply_columns() -> None:
     """A column picker changed: read the series again; on a refusal put the pickers back."""
-    current = workspace()
+    current = current_workspace()
     state = st.session_state
     picked = [None if state.get(k) == NONE else state.get(k) for k in PICKERS]
     time_column, target, series_column, series_name = picked
     try:
-        wsm.choose_columns(current, target, time_column, series_column, series_name)
+        workspace.choose_columns(current, target, time_column, series_column, series_name)
     except LensError as err:
         flash_error(err)
         _sync_pickers(current.dataset, force=True)
@@ -69,7 +69,7 @@ def apply_columns() -> None:
 def apply_inputs() -> None:
     """The other-inputs picker changed: read those columns beside the target (the model stays; reversible)."""
     try:
-        wsm.set_inputs(workspace(), st.session_state["data.inputs"])
+        workspace.set_inputs(current_workspace(), st.session_state["data.inputs"])
     except LensError as err:
         flash_error(err)  # the data set is unchanged, and the picker shows its inputs again on this run
 
@@ -77,17 +77,17 @@ def apply_inputs() -> None:
 @safe
 def apply_sheet() -> None:
     """The sheet picker changed: read that sheet of the workbook; on a refusal put the picker back."""
-    current = workspace()
-    _load(lambda: wsm.choose_sheet(current, st.session_state["data.sheet"]),
+    current = current_workspace()
+    _load(lambda: workspace.choose_sheet(current, st.session_state["data.sheet"]),
           undo=lambda: st.session_state.update({"data.sheet": current.dataset.reading.sheet}))
 
 
 @safe
 def apply_shape() -> None:
     """The year × month toggle changed: read the table as one series or as columns (reversible)."""
-    current = workspace()
+    current = current_workspace()
     try:
-        wsm.set_shape(current, st.session_state["data.shape"] == "series")
+        workspace.set_shape(current, st.session_state["data.shape"] == "series")
     except LensError as err:
         flash_error(err)
         st.session_state["data.shape"] = "series" if current.dataset.reading.as_series else "columns"
@@ -95,9 +95,9 @@ def apply_shape() -> None:
 
 @safe
 def apply_split() -> None:
-    current = workspace()
+    current = current_workspace()
     try:
-        wsm.set_split(current, st.session_state["data.test_size"], st.session_state["data.horizon"],
+        workspace.set_split(current, st.session_state["data.test_size"], st.session_state["data.horizon"],
                       st.session_state["data.val_size"])
     except LensError as err:
         flash_error(err)
@@ -138,7 +138,7 @@ with sample_col:
     keys = list(SAMPLES)
     if st.session_state.get("data.sample") not in keys:
         current_sample = ws.dataset.name if ws.dataset is not None and ws.dataset.source == "sample" else None
-        st.session_state["data.sample"] = current_sample if current_sample in keys else wsm.DEFAULT_SAMPLE
+        st.session_state["data.sample"] = current_sample if current_sample in keys else workspace.DEFAULT_SAMPLE
     chosen = st.selectbox(t("page.data.sample"), keys, key="data.sample",
                           format_func=lambda k: tr(f"sample.{k}.title", lang))
     st.caption(t(f"sample.{chosen}.about"))
@@ -201,17 +201,17 @@ c2.selectbox(t("page.data.target"), target_options, key="data.target", format_fu
 c3.selectbox(t("page.data.series_column"), series_options, key="data.series_column", format_func=_label,
              on_change=apply_columns, help=t("page.data.series_column.help"))
 if dataset.series_column is not None:
-    names = wsm.series_names(table, dataset.series_column)
+    names = workspace.series_names(table, dataset.series_column)
     if st.session_state.get("data.series_name") not in names:
         st.session_state["data.series_name"] = dataset.series_name if dataset.series_name in names else names[0]
     c4.selectbox(t("page.data.series_name"), names, key="data.series_name", on_change=apply_columns,
                  help=t("page.data.series_name.help"))
 
-input_options = wsm.input_choices(dataset)
+input_options = workspace.input_choices(dataset)
 if input_options:
     st.session_state["data.inputs"] = list(dataset.inputs)  # the data set is the truth, as the sheet above
     st.multiselect(t("inputs.pick"), input_options, key="data.inputs", on_change=apply_inputs,
-                   max_selections=wsm.MAX_COVARIATES, help=t("inputs.pick.help"))
+                   max_selections=workspace.MAX_COVARIATES, help=t("inputs.pick.help"))
     if dataset.inputs:
         st.caption(t("inputs.chosen", D=len(dataset.input_names),
                      names=", ".join(md_escape(n) for n in dataset.input_names)))
@@ -225,8 +225,8 @@ if len(table.numeric_columns) > 1:
 # -- the series -----------------------------------------------------------------------------------
 
 charts.series_preview(dataset, lang)
-if wsm.is_short(dataset):
-    st.warning(t("readers.short", n=dataset.n_points, need=wsm.short_need(dataset)), icon=":material/warning:")
+if workspace.is_short(dataset):
+    st.warning(t("readers.short", n=dataset.n_points, need=workspace.short_need(dataset)), icon=":material/warning:")
 
 report = dataset.series.report
 freq_key = freq_label_key(dataset.series.freq)
@@ -249,8 +249,8 @@ with st.container(border=True):
 
 st.subheader(t("eval.split.title"))
 s0, s1, s2 = st.columns(3)
-max_test = wsm.max_test_size(dataset)
-max_val = wsm.max_val_size(dataset)
+max_test = workspace.max_test_size(dataset)
+max_val = workspace.max_val_size(dataset)
 st.session_state["data.test_size"] = int(min(max(1, st.session_state["data.test_size"]), max_test))
 st.session_state["data.val_size"] = int(min(max(0, st.session_state["data.val_size"]), max_val))
 s0.number_input(t("eval.split.val_size"), 0, max_val, step=1, key="data.val_size", on_change=apply_split,

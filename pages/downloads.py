@@ -2,8 +2,7 @@
 import streamlit as st
 
 from lstm_viz import export, figures
-from lstm_viz import workspace as wsm
-from lstm_viz.data import future_index
+from lstm_viz import workspace
 from lstm_viz.errors import LensError
 from lstm_viz.workspace import history
 from pages.ui import charts
@@ -18,7 +17,7 @@ MODEL_UPLOAD = "downloads.model_upload"
 
 def load_model(current, data: bytes, name: str):
     """Uploader callback: make the saved model in ``data`` the current model."""
-    return wsm.load_model_file(current, data)
+    return workspace.load_model_file(current, data)
 
 
 st.title(t("page.downloads.title"))
@@ -47,32 +46,19 @@ if run is None:
 picture_notices(ws)
 
 stem = history.file_stem(ws, run)  # the data set and the run: "Passengers_run3_lstm32"
-series, split = run.dataset.series, run.split
 
 
 def predictions() -> bytes:
-    view = wsm.forecast(ws, lang=lang)
-    result = view.result
-    return export.predictions_csv(
-        series.axis(), split.values, split.n_train, split.window, result.fitted, result.test_one_step,
-        result.test_recursive, future_index(series, len(result.future)), result.future, result.baselines,
-        inputs=covariates_by_name())
-
-
-def covariates_by_name() -> dict:
-    """The other inputs the model read, by name, original units (none for the target alone)."""
-    if split.covariates is None:
-        return {}
-    return {name: split.covariates[:, d] for d, name in enumerate(run.input_names[1:])}
+    return workspace.predictions_file(ws)
 
 
 def whole_trace():
-    view = wsm.gate_trace(ws, "series", run=run)
+    view = workspace.gate_trace(ws, "series", run=run)
     return view.trace, view.axis
 
 
 def traces_csv() -> bytes:
-    view = wsm.gate_trace(ws, "series", run=run)
+    view = workspace.gate_trace(ws, "series", run=run)
     inputs = {name: view.x[:, d] for d, name in enumerate(view.input_names)} if split.n_inputs > 1 else None
     return export.trace_long_csv(view.trace, view.axis, inputs=inputs)
 
@@ -91,17 +77,17 @@ def gates_html() -> bytes:
     if hit is not None and hit[0][:2] == (run.run_id, run.epochs_done):
         fig = hit[1]
     else:
-        view = wsm.gate_trace(ws, 0, run=run)
+        view = workspace.gate_trace(ws, 0, run=run)
         fig = figures.gates_figure(view.trace.layer(-1), view.lines, time=view.axis, lang=lang,
                                    input_names=view.line_names)
-    return export.figure_html(fig)
+    return figures.figure_to_html(fig).encode("utf-8")
 
 
 files = [
     ("predictions", predictions, f"{stem}_predictions.csv", "text/csv", ":material/table_view:"),
     ("traces_csv", traces_csv, f"{stem}_gates_long.csv", "text/csv", ":material/view_list:"),
     ("traces_npz", traces_npz, f"{stem}_gates.npz", "application/octet-stream", ":material/data_array:"),
-    ("model", lambda: wsm.model_file(run), f"{stem}_lstm.pt", "application/octet-stream", ":material/neurology:"),
+    ("model", lambda: workspace.model_file(run), f"{stem}_lstm.pt", "application/octet-stream", ":material/neurology:"),
     ("config", lambda: export.config_json(run.cfg), f"{stem}_config.json", "application/json", ":material/settings:"),
     ("html", gates_html, f"{stem}_gates.html", "text/html", ":material/slideshow:"),
 ]

@@ -3,7 +3,7 @@ import numpy as np
 import streamlit as st
 
 from lstm_viz import figures
-from lstm_viz import workspace as wsm
+from lstm_viz import workspace
 from lstm_viz.i18n import tr
 from lstm_viz.metrics import display_name, mase_season
 from lstm_viz.numbers import format_number, shared_decimals
@@ -28,14 +28,14 @@ mode = c2.segmented_control(t("page.forecast.mode"), ["recursive", "one_step"], 
                             default="one_step" if covariates else "recursive", required=True, format_func=lambda m: tr(f"page.forecast.mode.{m}", lang),
                             help=t("page.forecast.mode.help"))
 recursive = mode != "one_step"
-view = wsm.forecast(ws, recursive=recursive, lang=lang)
+view = workspace.forecast(ws, recursive=recursive, lang=lang)
 result, split, series = view.result, run.split, run.dataset.series
 
 if covariates:  # their future is unknown: say how far the model can go, and what its test forecasts read
     st.info(t("inputs.forecast_note", covariates=", ".join(md_escape(c) for c in covariates),
               target=md_escape(run.input_names[0]),
               steps=len(result.future)), icon=":material/info:")
-fig = wsm.forecast_figure(ws, view, show_baselines=show_baselines, lang=lang)
+fig = workspace.forecast_figure(ws, view, show_baselines=show_baselines, lang=lang)
 charts.plot(fig, "forecast.chart")
 if fig.layout.xaxis.rangeslider.visible:  # a long series opens zoomed on its test part
     st.caption(t("faults.forecast.zoomed", n=len(split.values)))

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from lstm_viz import figures
-from lstm_viz import workspace as wsm
+from lstm_viz import workspace
 from lstm_viz.figures import UNIT_ORDERS
 from lstm_viz.i18n import tr
 from lstm_viz.workspace import history
@@ -29,18 +29,16 @@ with st.expander(t("page.gates.howto"), expanded=False, icon=":material/school:"
 
 # -- what to show ---------------------------------------------------------------------------------
 
-n_windows = wsm.n_test_windows(run)
+n_windows = workspace.n_test_windows(run)
 segments = ["series", *range(n_windows)]
-axis = wsm.series_axis(run.dataset.series)
+axis = workspace.series_axis(run.dataset.series)
 
 
 def segment_label(segment) -> str:
     # Format functions run again outside the page run (and in tests), so they take the language as made.
     if segment == "series":
-        return tr("page.gates.segment.series", lang, n=min(len(axis), wsm.MAX_SERIES_STEPS))
-    first = run.split.n_train - run.split.window + segment
-    return tr("page.gates.segment.window", lang, k=segment + 1, start=str(axis[first])[:10],
-             end=str(axis[first + run.split.window - 1])[:10], target=str(axis[first + run.split.window])[:10])
+        return tr("page.gates.segment.series", lang, n=min(len(axis), workspace.MAX_SERIES_STEPS))
+    return tr("page.gates.segment.window", lang, **workspace.window_times(run, segment))
 
 
 layers = list(range(run.cfg.num_layers))
@@ -56,7 +54,7 @@ order = c2.segmented_control(t("page.gates.order"), list(UNIT_ORDERS), key="gate
 segment = c3.selectbox(t("page.gates.segment"), segments, key="gates.segment", format_func=segment_label,
                        help=t("page.gates.segment.help"))
 
-view = wsm.gate_trace(ws, segment)
+view = workspace.gate_trace(ws, segment)
 layer_trace = view.trace.layer(layer)
 if view.truncated:
     st.caption(t("page.gates.truncated", n=len(view.positions)))
@@ -85,7 +83,7 @@ if others:
         other = ws.kept_runs.get(pick)
         other_layer = min(layer, other.cfg.num_layers - 1)
         # Its own weights through the same recorder: the gates it really had on this segment.
-        other_view = wsm.gate_trace(ws, segment, run=other)
+        other_view = workspace.gate_trace(ws, segment, run=other)
         this = ws.kept_runs.of(run.run_id)
         left, right = st.container(key=screen.wrap_key(20, "gates_compare")).columns(2)
         for where, name, trace, inputs, times, key in (
@@ -108,7 +106,7 @@ if len(snapshots) < 2:
     st.info(t("page.gates.few_snapshots"), icon=":material/info:")
 else:
     st.caption(t("page.gates.training_help", n=len(snapshots)))
-    reference = wsm.gate_trace(ws, 0)  # the snapshots were recorded on the first test window
+    reference = workspace.gate_trace(ws, 0)  # the snapshots were recorded on the first test window
     fig_training = charts.cached(
         "gates.training", (run.run_id, len(snapshots), layer, order, lang),
         lambda: figures.gates_training_figure([(s.epoch, s.trace.layer(layer)) for s in snapshots],

@@ -1,7 +1,7 @@
 """Home: what an LSTM is, the cell as a picture and as equations, and one button to start."""
 import streamlit as st
 
-from lstm_viz import workspace as wsm
+from lstm_viz import workspace
 from lstm_viz.errors import LensError
 from pages.ui import screen, session, settings
 from pages.ui.diagram import lstm_cell_svg
@@ -31,11 +31,11 @@ with st.container(border=True):
                           icon=":material/flight_takeoff:", width="stretch")
     if start:
         try:
-            wsm.load_sample(ws, "airline")
+            workspace.load_sample(ws, "airline")
         except LensError as err:
             show_error(err)
         else:
-            settings.apply(wsm.recommended_config(ws.dataset))
+            settings.apply(workspace.recommended_config(ws.dataset))
             st.switch_page(page_path("train.py"))
 
 left, right = st.columns([3, 2], gap="large")

@@ -3,8 +3,9 @@ import numpy as np
 import streamlit as st
 
 from lstm_viz import figures
-from lstm_viz import teach_session as ts
-from lstm_viz import workspace as wsm
+from lstm_viz.config import DEFAULT_HIDDEN_SIZE, SEQ2SEQ_LIMITS
+from lstm_viz import teach_session
+from lstm_viz import workspace
 from lstm_viz.errors import LensError
 from lstm_viz.figures_teach import forecasts_figure, horizon_error_figure, series_label
 from lstm_viz.i18n import tr
@@ -14,7 +15,7 @@ from pages.ui import charts
 from pages.ui.jobs import collect, replace_job, show_job
 from pages.ui.nav import open_page
 from pages.ui.numbers import number_box
-from pages.ui.state import choose, flash_error, md_escape, show_error, t, workspace
+from pages.ui.state import choose, current_workspace, flash_error, md_escape, show_error, t
 
 ws, lang = open_page()
 
@@ -27,7 +28,7 @@ SAMPLE_N, SAMPLE_M = 18, 18  # a year and a half of monthly sea-surface temperat
 @st.cache_data(show_spinner=False, max_entries=8)
 def sample_series(key: str):
     """A shipped sample's series (the same file for everyone), read once per server."""
-    return ts.sample_series(key)
+    return teach_session.sample_series(key)
 
 
 def source_series(current, source: str):
@@ -35,7 +36,7 @@ def source_series(current, source: str):
     if source == "data" and current.dataset is not None:
         data = current.dataset
         return data.series, data.label, data.test_size
-    key = ts.SEQ2SEQ_SAMPLE
+    key = teach_session.SEQ2SEQ_SAMPLE
     return sample_series(key), tr(f"sample.{key}.title", lang), SAMPLES[key].test_size
 
 
@@ -67,19 +68,21 @@ signature = (source, ws.dataset.data_id if source == "data" else None)
 if st.session_state.get("m2m.synced") != signature:
     st.session_state["m2m.synced"] = signature
     if source == "data":
-        st.session_state["m2m.n_in"] = int(min(ws.dataset.window, 240))
-        st.session_state["m2m.n_out"] = int(max(1, min(ws.dataset.horizon, ws.dataset.test_size, 120)))
+        st.session_state["m2m.n_in"] = int(min(ws.dataset.window, SEQ2SEQ_LIMITS["n_in"][1]))
+        st.session_state["m2m.n_out"] = int(max(1, min(ws.dataset.horizon, ws.dataset.test_size,
+                                                         SEQ2SEQ_LIMITS["n_out"][1])))
     else:
         st.session_state["m2m.n_in"], st.session_state["m2m.n_out"] = SAMPLE_N, SAMPLE_M
-st.session_state.setdefault("m2m.hidden_size", 32)
+st.session_state.setdefault("m2m.hidden_size", DEFAULT_HIDDEN_SIZE)
 st.session_state.setdefault("m2m.epochs", 50)
 
 c1, c2, c3, c4 = st.columns(4)
-n_in = number_box(c1, t("teach.seq2seq.n_in"), 1, 240, "m2m.n_in", step=1, help=t("page.m2m.n_in.help"), **PERSIST)
-n_out = number_box(c2, t("teach.seq2seq.n_out"), 1, 120, "m2m.n_out", step=1, help=t("page.m2m.n_out.help"),
-                   **PERSIST)
-number_box(c3, t("page.m2m.hidden_size"), 1, 256, "m2m.hidden_size", step=1, **PERSIST)
-number_box(c4, t("page.m2m.epochs"), 1, 1000, "m2m.epochs", step=10, **PERSIST)
+n_in = number_box(c1, t("teach.seq2seq.n_in"), *SEQ2SEQ_LIMITS["n_in"], "m2m.n_in", step=1,
+                  help=t("page.m2m.n_in.help"), **PERSIST)
+n_out = number_box(c2, t("teach.seq2seq.n_out"), *SEQ2SEQ_LIMITS["n_out"], "m2m.n_out", step=1,
+                   help=t("page.m2m.n_out.help"), **PERSIST)
+number_box(c3, t("page.m2m.hidden_size"), *SEQ2SEQ_LIMITS["hidden_size"], "m2m.hidden_size", step=1, **PERSIST)
+number_box(c4, t("page.m2m.epochs"), *SEQ2SEQ_LIMITS["epochs"], "m2m.epochs", step=10, **PERSIST)
 st.toggle(t("teach.seq2seq.bidirectional"), value=False, key="m2m.bidirectional",
           help=t("teach.seq2seq.bidirectional.help"), **PERSIST)
 st.caption(t("teach.seq2seq.intro", n_in=n_in, n_out=n_out))
@@ -89,22 +92,22 @@ st.markdown(t("page.m2m.on_data", name=md_escape(label), n=len(series.values)))
 def start() -> None:
     """Button: check N, M and the budget at once (refusals show now), then train the three on a thread."""
     state = st.session_state
-    current = workspace()
+    current = current_workspace()
     chosen = "data" if state["m2m.source"] == "data" and current.dataset is not None else "sample"
     try:
         values_series, name, test_size = source_series(current, chosen)
         n_first, n_last = int(state["m2m.n_in"]), int(state["m2m.n_out"])
         values = values_series.values
-        test_size = ts.seq2seq_test_size(len(values), n_first, n_last, test_size)
+        test_size = teach_session.seq2seq_test_size(len(values), n_first, n_last, test_size)
         data = split_seq2seq(values, n_first, n_last, test_size)
         hidden, epochs = int(state["m2m.hidden_size"]), int(state["m2m.epochs"])
-        ts.check_seq2seq_budget(data, hidden, epochs)
+        teach_session.check_seq2seq_budget(data, hidden, epochs)
     except LensError as err:
         flash_error(err)
         return
-    settings = {"label": name, "axis": wsm.series_axis(values_series), "data": data,
+    settings = {"label": name, "axis": workspace.series_axis(values_series), "data": data,
                 "bidirectional": bool(state["m2m.bidirectional"])}
-    replace_job(JOB, ts.start_job("m2m", settings, ts.seq2seq_work(data, hidden, settings["bidirectional"], epochs),
+    replace_job(JOB, teach_session.start_job("m2m", settings, teach_session.seq2seq_work(data, hidden, settings["bidirectional"], epochs),
                                   present=current.presence))
 
 
@@ -125,7 +128,7 @@ st.subheader(t("page.m2m.results", name=md_escape(settings["label"]), n_in=data.
 charts.plot(horizon_error_figure(result.leads, result.rmse, lang=lang), "m2m.horizon_chart")
 st.caption(t("teach.seq2seq.horizon_note"))
 
-table = ts.horizon_table(result)
+table = teach_session.horizon_table(result)
 table.index = [series_label(method, lang) for method in table.index]
 table.index.name = t("page.m2m.method")
 table = table.rename(columns={name: t(f"page.m2m.col.{name}") for name in table.columns})
@@ -164,7 +167,7 @@ method = st.segmented_control(t("page.m2m.gates_model"), models, key="m2m.gates_
                               format_func=lambda m: series_label(m, lang), **PERSIST)
 if method == "decoder":
     st.caption(t("teach.seq2seq.decoder_note"))
-for panel in ts.gate_panels(result.models[method], data, origin):
+for panel in teach_session.gate_panels(result.models[method], data, origin):
     name = "decoder" if panel.part == "decoder" else ("encoder_bwd" if panel.direction else "encoder_fwd")
     st.markdown(f"**{t(f'page.m2m.panel.{name}')}**")
     fig = charts.cached(f"m2m.gates.{name}", (id(result), method, origin, lang),

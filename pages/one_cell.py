@@ -1,9 +1,10 @@
 """One cell by hand: a single LSTM step with the model's own numbers, beside what the recorder says."""
 import streamlit as st
 
-from lstm_viz import teach_session as ts
-from lstm_viz import workspace as wsm
-from lstm_viz.cell_by_hand import TINY_SEED, input_lines, symbol_notes, tiny_worked_example
+from lstm_viz import teach_session
+from lstm_viz import workspace
+from lstm_viz.cell_by_hand import input_lines, symbol_notes, worked_rows
+from lstm_viz.cell_step import TINY_SEED, tiny_worked_example
 from lstm_viz.errors import LensError
 from lstm_viz.i18n import tr
 from lstm_viz.numbers import format_number
@@ -44,18 +45,15 @@ if source == "model":
     picture_notices(ws)
     c1, c2, c3, c4, c5 = st.columns([3, 3, 2, 2, 2])
     split = run.split
-    n_windows = wsm.n_test_windows(run)
-    axis = wsm.series_axis(run.dataset.series)
+    n_windows = workspace.n_test_windows(run)
 
     def window_label(k: int) -> str:
-        first = split.n_train - split.window + k
-        return tr("page.one_cell.window_n", lang, k=k + 1, start=str(axis[first])[:10],
-                  end=str(axis[first + split.window - 1])[:10])
+        return tr("page.one_cell.window_n", lang, **workspace.window_times(run, k))
 
     choose("one_cell.window", list(range(n_windows)), 0)
     window = c1.selectbox(t("page.one_cell.window"), list(range(n_windows)), key="one_cell.window",
                           format_func=window_label, help=t("page.one_cell.window.help"), **PERSIST)
-    view = wsm.gate_trace(ws, window)
+    view = workspace.gate_trace(ws, window)
     clamp("one_cell.t", 0, split.window - 1, split.window - 1)
     step_t = c2.slider(t("teach.cell.pick_step"), 0, split.window - 1, key="one_cell.t",
                        help=t("page.one_cell.t.help"), **PERSIST)
@@ -63,7 +61,7 @@ if source == "model":
     choose("one_cell.layer", layers, 0)
     layer = c3.selectbox(t("teach.cell.pick_layer"), layers, key="one_cell.layer", disabled=len(layers) == 1,
                          format_func=lambda k: tr("page.one_cell.layer_n", lang, n=k + 1), **PERSIST)
-    units = ts.unit_choices(run.cfg.hidden_size)
+    units = teach_session.unit_choices(run.cfg.hidden_size)
     choose("one_cell.unit", units, units[0])
     unit = c4.selectbox(t("teach.cell.pick_unit"), units, key="one_cell.unit", format_func=unit_label,
                         help=t("page.one_cell.unit.help"), **PERSIST)
@@ -74,7 +72,7 @@ if source == "model":
                  scaled=f"{x_seq[step_t, 0]:.4f}", kind=t(f"eval.transform.{change.kind}"), lag=change.diff))
     try:
         with run.lock:
-            check = ts.check_step(run.model.core, x_seq, step_t, layer=layer, unit=unit)
+            check = teach_session.check_step(run.model.core, x_seq, step_t, layer=layer, unit=unit)
     except LensError as err:
         show_error(err)
         st.stop()
@@ -82,11 +80,11 @@ else:
     st.markdown(t("teach.cell.tiny", seed=TINY_SEED))
     c1, c5, _ = st.columns([3, 2, 5])
     example = tiny_worked_example()
-    units = ts.unit_choices(3)
+    units = teach_session.unit_choices(3)
     choose("one_cell.tiny_unit", units, None)
     unit = c1.selectbox(t("teach.cell.pick_unit"), units, key="one_cell.tiny_unit", format_func=unit_label,
                         help=t("page.one_cell.unit.help"), **PERSIST)
-    check = ts.check_step(example.core, example.x_seq, 0, h0=example.h0, c0=example.c0, unit=unit)
+    check = teach_session.check_step(example.core, example.x_seq, 0, h0=example.h0, c0=example.c0, unit=unit)
 
 digits = c5.select_slider(t("page.one_cell.digits"), [2, 3, 4, 5, 6], value=3, key="one_cell.digits",
                           **PERSIST)
@@ -104,7 +102,7 @@ if source == "model" and layer == 0 and run.split.n_inputs > 1:
     for caption, tex in input_lines(step, run.input_names, unit, lang, digits):
         st.caption(caption)
         st.latex(tex)
-for caption, tex, state in ts.worked_rows(step, unit, lang, digits):
+for caption, tex, state in worked_rows(step, unit, lang, digits):
     st.caption(caption)
     if state is None:  # z and the pre-activations: whole matrices need the full width
         st.latex(tex)
@@ -112,13 +110,13 @@ for caption, tex, state in ts.worked_rows(step, unit, lang, digits):
     left, right = st.columns([4, 1], vertical_alignment="center")
     left.latex(tex)
     symbol = f"{state}_t" if unit is None else f"{state}_{{t,{unit}}}"
-    value = ts.format_values(check.recorded[state], unit, digits)
+    value = teach_session.format_values(check.recorded[state], unit, digits)
     right.markdown(t("page.one_cell.recorder_says", value=f"${symbol} = {value}$"))
 
 st.success(t("page.one_cell.recorder_agree", error=check.recorder_error), icon=":material/check_circle:")
 st.success(t("teach.cell.check", error=check.torch_error), icon=":material/check_circle:")
 
-table = ts.agreement_table(check, unit)
+table = teach_session.agreement_table(check, unit)
 table = table.rename(columns={name: t(f"page.one_cell.col.{name}") for name in table.columns})
 st.dataframe(table, hide_index=True, width="stretch",
              column_config={t(f"page.one_cell.col.{name}"): st.column_config.NumberColumn(format="%.7f")

@@ -1,14 +1,14 @@
 """Train: the settings, Train / Stop, and a live view (progress, losses, forecast, gates) while it learns."""
 import streamlit as st
 
-from lstm_viz import workspace as wsm
+from lstm_viz import workspace
 from lstm_viz.errors import LensError
 from lstm_viz.evaluation import learning_warnings
 from pages.ui import charts, screen, session, settings
 from pages.ui.nav import open_page, page_path
 from pages.ui.notices import picture_notices
 from pages.ui.sidebar import rerun_when_training_ends
-from pages.ui.state import flash, flash_error, guard, md_escape, safe, show_error, t, workspace
+from pages.ui.state import current_workspace, flash, flash_error, guard, md_escape, safe, show_error, t
 
 WATCH_KEY = "train.watch"
 JUST_STARTED = "_train_just_started"  # the redraw right after Train waits briefly for the first epoch
@@ -40,13 +40,13 @@ if st.session_state.get(session.TRAIN_SYNCED_KEY) != dataset.data_id:
 @safe
 def start() -> None:
     """Train button: check the settings and start a candidate run (the current model stays meanwhile)."""
-    current = workspace()
+    current = current_workspace()
     try:
-        wsm.start_run(current, settings.read(current.cfg), watch=bool(st.session_state.get(WATCH_KEY, True)))
+        workspace.start_run(current, settings.read(current.cfg), watch=bool(st.session_state.get(WATCH_KEY, True)))
     except LensError as err:
         flash_error(err)
     else:
-        wsm.train_in_background(current)
+        workspace.train_in_background(current)
         st.session_state[JUST_STARTED] = True
 
 
@@ -57,8 +57,8 @@ def stop() -> None:
     That is the epoch the live view last drew (:func:`pages.ui.charts.progress_view`):
     epochs trained since change nothing.
     """
-    current = workspace()
-    if wsm.stop_run(current, epoch=charts.shown_epoch(current.candidate)):
+    current = current_workspace()
+    if workspace.stop_run(current, epoch=charts.shown_epoch(current.candidate)):
         flash("success", "page.train.kept_epoch", epoch=current.run.epochs_done)
     else:
         flash("warning", "page.train.stopped_empty")
@@ -72,7 +72,7 @@ with controls, st.container(border=True):
     halt.button(t("page.train.stop"), key="train.stop", on_click=stop, disabled=not ws.training,
                 icon=":material/stop:", width="stretch")
     st.toggle(t("page.train.watch"), value=True, key=WATCH_KEY,
-              help=t("page.train.watch.help", seconds=wsm.WATCH_RUN_S))
+              help=t("page.train.watch.help", seconds=workspace.WATCH_RUN_S))
     st.caption(t("page.train.note"))
     settings.draw(ws.cfg, max_window=dataset.longest_window, season=dataset.season)
     window = int(st.session_state.get(settings.key("window"), dataset.window))
@@ -95,10 +95,10 @@ def live_part(draw, phase: tuple | None) -> None:
     ``phase`` is the :func:`~lstm_viz.workspace.live_phase` this part's refresh rate was chosen for.
     """
     rerun_when_training_ends(phase)
-    current = workspace()
-    run = wsm.live_run(current)
+    current = current_workspace()
+    run = workspace.live_run(current)
     if st.session_state.pop(JUST_STARTED, False) and run is not None and current.training:
-        wsm.wait_first_epoch(run)  # just after Train: draw the first loss point now, not one redraw later
+        workspace.wait_first_epoch(run)  # just after Train: draw the first loss point now, not one redraw later
     if run is not None:
         # Draw while holding the run's lock: the training thread waits instead of fighting this
         # thread for Python's GIL (small torch ops hand it over thousands of times an epoch).
@@ -115,10 +115,10 @@ with view:
             show_error(LensError(ws.failure[0], **ws.failure[1]))
             if ws.failure[1].get("kept"):
                 st.caption(t("run.kept_previous"))
-        if wsm.live_run(ws) is None:
+        if workspace.live_run(ws) is None:
             st.info(t("page.train.no_model"), icon=":material/info:")
         else:
-            picture_notices(ws, wsm.live_run(ws))
-    phase = wsm.live_phase(ws)
+            picture_notices(ws, workspace.live_run(ws))
+    phase = workspace.live_phase(ws)
     for name, draw, every, while_waiting in charts.LIVE_PARTS:
-        st.fragment(live_part, run_every=wsm.live_interval(ws, every, while_waiting))(draw, phase)
+        st.fragment(live_part, run_every=workspace.live_interval(ws, every, while_waiting))(draw, phase)

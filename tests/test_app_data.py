@@ -5,7 +5,7 @@ import time
 
 from streamlit.testing.v1 import AppTest
 
-from lstm_viz import workspace as wsm
+from lstm_viz import workspace
 from lstm_viz.i18n import TABLES, tr
 from lstm_viz.samples import sample_bytes
 from tests.app_session import fresh
@@ -83,10 +83,10 @@ def test_the_test_size_and_horizon_change_the_data_set():
 
 
 def test_a_model_file_loads_back_and_a_bad_one_is_refused():
-    source = wsm.Workspace()
-    wsm.load_sample(source, "airline")
-    wsm.train_to_end(source, wsm.recommended_config(source.dataset).replace(hidden_size=4, epochs=2))
-    model_bytes = wsm.model_file(source.run)
+    source = workspace.Workspace()
+    workspace.load_sample(source, "airline")
+    workspace.train_to_end(source, workspace.recommended_config(source.dataset).replace(hidden_size=4, epochs=2))
+    model_bytes = workspace.model_file(source.run)
 
     at = fresh()
     at.button(key="home.start").click().run()
@@ -107,11 +107,11 @@ def test_a_model_file_loads_back_and_a_bad_one_is_refused():
 
 
 def test_downloads_produce_files():
-    ws = wsm.Workspace()
-    wsm.load_sample(ws, "airline")
-    wsm.train_to_end(ws, wsm.recommended_config(ws.dataset).replace(hidden_size=4, epochs=2))
+    ws = workspace.Workspace()
+    workspace.load_sample(ws, "airline")
+    workspace.train_to_end(ws, workspace.recommended_config(ws.dataset).replace(hidden_size=4, epochs=2))
     started = time.perf_counter()
-    view = wsm.gate_trace(ws, "series")
+    view = workspace.gate_trace(ws, "series")
     from lstm_viz import export
 
     assert export.trace_long_csv(view.trace, view.axis).startswith(b"layer,")

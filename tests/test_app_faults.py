@@ -5,7 +5,7 @@ import json
 
 from streamlit import config as st_config
 
-from lstm_viz import workspace as wsm
+from lstm_viz import workspace
 from lstm_viz.i18n import tr
 from tests.app_session import fresh, trained_session
 
@@ -34,10 +34,10 @@ def test_every_model_page_says_when_its_pictures_are_of_another_data_set():
 
 
 def test_a_model_loaded_onto_another_series_gets_a_warning_on_the_pages():
-    source = wsm.Workspace()
-    wsm.load_sample(source, "airline")
-    wsm.train_to_end(source, wsm.recommended_config(source.dataset).replace(hidden_size=4, epochs=2))
-    model_bytes = wsm.model_file(source.run)
+    source = workspace.Workspace()
+    workspace.load_sample(source, "airline")
+    workspace.train_to_end(source, workspace.recommended_config(source.dataset).replace(hidden_size=4, epochs=2))
+    model_bytes = workspace.model_file(source.run)
 
     at = fresh()
     at.switch_page("pages/data.py").run()
@@ -55,13 +55,13 @@ def test_a_model_loaded_onto_another_series_gets_a_warning_on_the_pages():
 
 
 def test_a_model_loaded_onto_its_own_series_gets_no_warning():
-    source = wsm.Workspace()
-    wsm.load_sample(source, "airline")
-    wsm.train_to_end(source, wsm.recommended_config(source.dataset).replace(hidden_size=4, epochs=2))
+    source = workspace.Workspace()
+    workspace.load_sample(source, "airline")
+    workspace.train_to_end(source, workspace.recommended_config(source.dataset).replace(hidden_size=4, epochs=2))
     at = fresh()
     at.button(key="home.start").click().run()
     at.switch_page("pages/downloads.py").run()
-    at.file_uploader(key="downloads.model_upload").set_value(("m.pt", wsm.model_file(source.run), "x")).run()
+    at.file_uploader(key="downloads.model_upload").set_value(("m.pt", workspace.model_file(source.run), "x")).run()
     assert not at.exception and at.session_state["ws"].run.loaded and at.success
     assert not [text for text in texts(at.warning) if "another series" in text]
 
@@ -79,8 +79,8 @@ def test_a_hidden_size_of_0_is_shown_and_trained_as_1_with_a_sentence():
     assert warning not in texts(at.warning)  # said once, next to the box
     at.button(key="train.go").click().run()
     assert not at.exception
-    assert wsm.live_run(at.session_state["ws"]).cfg.hidden_size == 1  # … and Train trains it
-    wsm.stop_run(at.session_state["ws"])
+    assert workspace.live_run(at.session_state["ws"]).cfg.hidden_size == 1  # … and Train trains it
+    workspace.stop_run(at.session_state["ws"])
 
 
 def test_a_typed_value_above_the_limit_comes_back_to_the_limit():

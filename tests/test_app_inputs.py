@@ -6,7 +6,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lstm_viz import workspace as wsm
+from lstm_viz import workspace
 from lstm_viz.i18n import TABLES
 from tests.app_session import fresh, tiny_settings, wait_until_trained
 
@@ -66,7 +66,7 @@ def test_a_model_trains_on_four_inputs_and_every_page_draws_them(weather):
     assert not at.exception and not at.error
     note = TABLES["en"]["inputs.forecast_note"].split("{covariates}")[0]
     assert any(note in i.value and "temp\\_min" in i.value for i in at.info)
-    assert len(wsm.forecast(ws).result.future) == 1  # one step past the data: the covariates' future is unknown
+    assert len(workspace.forecast(ws).result.future) == 1  # one step past the data: the covariates' future is unknown
 
     at.switch_page("pages/train.py").run()  # the live view's gate figure, now the run is over
     assert not at.exception
@@ -77,7 +77,7 @@ def test_a_model_file_with_other_inputs_is_refused_and_the_choice_is_reversible(
     at = weather
     ws = at.session_state["ws"]
     run = ws.run
-    saved = wsm.model_file(run)
+    saved = workspace.model_file(run)
     at.switch_page("pages/data.py").run()
     at.multiselect(key="data.inputs").set_value([]).run()  # back to the target alone: the model stays
     assert not at.exception and ws.dataset.input_names == ("temp_max",) and ws.run is run

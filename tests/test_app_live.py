@@ -6,15 +6,15 @@ import plotly.io as pio
 import pytest
 
 from lstm_viz import figures
-from lstm_viz import workspace as wsm
+from lstm_viz import workspace
 from pages.ui import charts
 
 
 @pytest.fixture(scope="module")
 def run():
-    ws = wsm.Workspace()
-    wsm.load_sample(ws, "airline")
-    return wsm.train_to_end(ws, wsm.recommended_config(ws.dataset).replace(hidden_size=6, epochs=12))
+    ws = workspace.Workspace()
+    workspace.load_sample(ws, "airline")
+    return workspace.train_to_end(ws, workspace.recommended_config(ws.dataset).replace(hidden_size=6, epochs=12))
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -27,7 +27,7 @@ def test_a_refreshed_loss_figure_equals_a_new_one(run, lang):
 
 def test_a_refreshed_forecast_figure_equals_a_new_one(run):
     split, axis = run.split, run.dataset.series.axis()
-    pred = wsm.live_predictions(run)
+    pred = workspace.live_predictions(run)
     stale = figures.forecast_figure(axis, split.values, split.n_train, fitted=pred.fitted * 0, test_pred=pred.test * 0,
                                     window=split.window)
     names = {"fitted (train)": pred.fitted, "one step ahead (test)": pred.test}
@@ -39,7 +39,7 @@ def test_a_refreshed_forecast_figure_equals_a_new_one(run):
 
 def test_a_refreshed_gates_figure_equals_a_new_one(run):
     first = run.snapshots[0].trace.layer(-1)
-    view = wsm.gate_trace(None, 0, run=run)
+    view = workspace.gate_trace(None, 0, run=run)
     last = view.trace.layer(-1)
     stale = figures.gates_figure(first, view.inputs, time=view.axis, animate=False, row_height=charts.LIVE_ROW_PX)
     assert charts._refresh_gates(stale, last)

@@ -157,12 +157,12 @@ def test_every_text_key_the_pages_use_exists_in_both_languages():
 
 
 def test_an_unexpected_error_shows_words_not_a_traceback(trained, monkeypatch):
-    from lstm_viz import workspace as wsm
+    from lstm_viz import workspace
 
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(wsm, "forecast", broken)
+    monkeypatch.setattr(workspace, "forecast", broken)
     at = trained
     at.switch_page("pages/forecast.py").run()
     assert not at.exception

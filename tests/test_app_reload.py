@@ -12,7 +12,7 @@ from urllib.parse import parse_qs
 from streamlit.testing.v1 import AppTest
 
 from lstm_viz import lesson
-from lstm_viz import workspace as wsm
+from lstm_viz import workspace
 from lstm_viz.i18n import tr
 from lstm_viz.workspace import store
 from pages.ui import settings
@@ -57,7 +57,7 @@ def test_a_reload_brings_back_the_data_the_model_its_history_and_the_settings():
     assert again.session_state[settings.key("hidden_size")] == 4  # tiny_settings, not the default 32
     assert again.session_state[settings.key("window")] == ws.cfg.window
     assert not shown(again.info, "no longer") and not shown(again.warning, "another tab")
-    key, params = wsm.model_summary(ws)
+    key, params = workspace.model_summary(ws)
     model_line = tr(key, "en", **params)
     assert "**" not in model_line and any(c.value.replace("\\", "") == model_line for c in again.sidebar.caption)
 

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lstm_viz import teach_session
-from lstm_viz.cell_by_hand import tiny_worked_example
+from lstm_viz.cell_step import tiny_worked_example
 from lstm_viz.i18n import TABLES
 from lstm_viz.recorder import record
 from tests.app_session import fresh, trained_session

@@ -6,7 +6,7 @@ import numpy as np
 import torch
 from streamlit.testing.v1 import AppTest
 
-from lstm_viz import workspace as wsm
+from lstm_viz import workspace
 from lstm_viz.data import series as series_module
 from lstm_viz.i18n import tr
 from lstm_viz.numbers import format_number
@@ -21,7 +21,7 @@ def texts(at: AppTest, kind: str) -> list[str]:
     return [box.value for box in getattr(at, kind)]
 
 
-def long_run(at: AppTest) -> wsm.Workspace:
+def long_run(at: AppTest) -> workspace.Workspace:
     """On the Train page: press Train for a long run and wait for a few epochs."""
     tiny_settings(at, epochs=5000)
     at.button(key="train.go").click().run()
@@ -103,7 +103,7 @@ def test_data_that_overflow_are_refused_on_the_train_page_in_both_languages(monk
     old = ws.run
     values = np.r_[np.linspace(1.0, 50.0, 40), np.full(12, 1e99)]
     csv = "t,y\n" + "\n".join(f"{k},{v:.6g}" for k, v in enumerate(values))
-    wsm.load_upload(ws, csv.encode(), "huge.csv")
+    workspace.load_upload(ws, csv.encode(), "huge.csv")
     ws.dataset.test_size = 12
     at.run()
     at.button(key="train.go").click().run()
@@ -135,6 +135,6 @@ def test_early_stopping_without_a_validation_part_is_said_to_do_nothing():
     note = tr("page.train.patience.no_val", "en")
     at.number_input(key="train.patience").set_value(5).run()
     assert note not in texts(at, "info")  # the airline sample has a validation part
-    wsm.set_split(ws, ws.dataset.test_size, ws.dataset.horizon, 0)
+    workspace.set_split(ws, ws.dataset.test_size, ws.dataset.horizon, 0)
     at.run()
     assert note in texts(at, "info")

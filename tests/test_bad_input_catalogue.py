@@ -40,11 +40,11 @@ import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
-from lstm_viz import workspace as wsm
+from lstm_viz import workspace
 from lstm_viz.config import LIMITS, Config
 from lstm_viz.data import read as data_read
 from lstm_viz.errors import LensError
-from lstm_viz.export import save_model
+from lstm_viz.model_file import save_model
 from lstm_viz.i18n import TABLES
 from lstm_viz.models import build_model
 from lstm_viz.windows import Scaler
@@ -108,24 +108,24 @@ ADVICE = {
 
 
 @pytest.fixture(scope="module")
-def baseline() -> wsm.Workspace:
+def baseline() -> workspace.Workspace:
     """The airline sample and a tiny trained model: the state every case must leave intact."""
-    ws = wsm.Workspace()
-    wsm.load_sample(ws, "airline")
-    wsm.train_to_end(ws, wsm.recommended_config(ws.dataset).replace(hidden_size=4, epochs=2))
+    ws = workspace.Workspace()
+    workspace.load_sample(ws, "airline")
+    workspace.train_to_end(ws, workspace.recommended_config(ws.dataset).replace(hidden_size=4, epochs=2))
     assert ws.run is not None and ws.run.epochs_done == 2
     return ws
 
 
 @pytest.fixture(scope="module")
 def model_bytes(baseline) -> bytes:
-    return wsm.model_file(baseline.run)
+    return workspace.model_file(baseline.run)
 
 
-def open_page(baseline: wsm.Workspace, page: str, lang: str = "en") -> tuple[AppTest, wsm.Workspace]:
+def open_page(baseline: workspace.Workspace, page: str, lang: str = "en") -> tuple[AppTest, workspace.Workspace]:
     """Open ``pages/<page>.py`` in a session that holds the baseline data set and model."""
     # A shallow copy of the data set (same data_id) so a case that changes the split cannot leak.
-    ws = wsm.Workspace(dataset=copy.copy(baseline.dataset), run=baseline.run, cfg=baseline.cfg)
+    ws = workspace.Workspace(dataset=copy.copy(baseline.dataset), run=baseline.run, cfg=baseline.cfg)
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.session_state["ws"] = ws
     at.run()
@@ -170,7 +170,7 @@ def assert_refused(at: AppTest, keys: tuple[str, ...], lang: str = "en") -> str:
     return text
 
 
-def assert_kept(ws: wsm.Workspace, baseline: wsm.Workspace, data: bool = True) -> None:
+def assert_kept(ws: workspace.Workspace, baseline: workspace.Workspace, data: bool = True) -> None:
     """The model (and, unless a new data set was accepted, the data set) survived."""
     assert ws.run is baseline.run and ws.run.epochs_done == 2, "the trained model was lost"
     assert ws.candidate is None, "a run was started"
@@ -242,7 +242,7 @@ class Upload:
     patch: dict = field(default_factory=dict)  # module attribute -> value, e.g. a lowered cap
 
 
-def _xss_is_text(at: AppTest, ws: wsm.Workspace) -> None:
+def _xss_is_text(at: AppTest, ws: workspace.Workspace) -> None:
     raw = "<img src=x onerror=alert(1)>"
     assert ws.dataset.target == raw
     for kind in ("markdown", "caption", "subheader", "success", "title"):
@@ -253,29 +253,29 @@ def _xss_is_text(at: AppTest, ws: wsm.Workspace) -> None:
     assert any(raw in shown(s.value) for s in at.success), "the column name is shown, as text"
 
 
-def _series_picked(at: AppTest, ws: wsm.Workspace) -> None:
+def _series_picked(at: AppTest, ws: workspace.Workspace) -> None:
     assert ws.dataset.series_column == "symbol"
 
 
-def _chinese_header(at: AppTest, ws: wsm.Workspace) -> None:
+def _chinese_header(at: AppTest, ws: workspace.Workspace) -> None:
     assert ws.dataset.target == "销售额"
 
 
-def _latin1_header(at: AppTest, ws: wsm.Workspace) -> None:
+def _latin1_header(at: AppTest, ws: workspace.Workspace) -> None:
     # Windows-1252 is the most common "unknown" encoding; GB18030 decodes it too, into mojibake.
     assert ws.dataset.target == "température", f"column read as {ws.dataset.target!r}"
 
 
-def _target_is_sales(at: AppTest, ws: wsm.Workspace) -> None:
+def _target_is_sales(at: AppTest, ws: workspace.Workspace) -> None:
     assert ws.dataset.target == "sales"
     assert at.selectbox(key="data.target").value == "sales"  # the picker shows it, to pick another
 
 
-def _price_in_thousands(at: AppTest, ws: wsm.Workspace) -> None:
+def _price_in_thousands(at: AppTest, ws: workspace.Workspace) -> None:
     assert ws.dataset.series.values[1] == 1013.5
 
 
-def _ts_is_time(at: AppTest, ws: wsm.Workspace) -> None:
+def _ts_is_time(at: AppTest, ws: workspace.Workspace) -> None:
     assert ws.dataset.time_column == "ts" and ws.dataset.target == "value"
 
 
@@ -509,12 +509,12 @@ class Setting:
 
     id: str
     widget: tuple[str, str, object] | None  # (kind, key, value) typed into the page, or None
-    engine: Callable[[wsm.Workspace], object]
+    engine: Callable[[workspace.Workspace], object]
     keys: tuple[str, ...]
 
 
 def _start(**changes):
-    return lambda ws: wsm.start_run(ws, ws.cfg.replace(**changes))
+    return lambda ws: workspace.start_run(ws, ws.cfg.replace(**changes))
 
 
 SETTINGS = [
@@ -528,8 +528,8 @@ SETTINGS = [
     Setting("window_as_long_as_series", ("slider", "train.window", 144), _start(window=144),
             ("windows.not_enough", "windows.not_enough_val", "windows.too_short")),
     Setting("test_part_longer_than_series", ("number_input", "data.test_size", 10_000),
-            lambda ws: wsm.set_split(ws, 10_000, 12), ("windows.not_enough", "windows.not_enough_val")),
-    Setting("horizon_zero", ("number_input", "data.horizon", 0), lambda ws: wsm.set_split(ws, 12, 0),
+            lambda ws: workspace.set_split(ws, 10_000, 12), ("windows.not_enough", "windows.not_enough_val")),
+    Setting("horizon_zero", ("number_input", "data.horizon", 0), lambda ws: workspace.set_split(ws, 12, 0),
             ("forecast.horizon",)),
 ]
 
@@ -554,7 +554,7 @@ def test_a_setting(case: Setting, baseline):
         # The page keeps its data set and model. (A number typed out of bounds resets to the widget's
         # minimum under AppTest, which the browser never sends, so the split is not compared here.)
         assert ws.run is baseline.run and ws.dataset.data_id == baseline.dataset.data_id and ws.candidate is None
-        ws = wsm.Workspace(dataset=copy.copy(baseline.dataset), run=baseline.run, cfg=baseline.cfg)
+        ws = workspace.Workspace(dataset=copy.copy(baseline.dataset), run=baseline.run, cfg=baseline.cfg)
     with pytest.raises(LensError) as refused:
         case.engine(ws)
     assert refused.value.key in case.keys

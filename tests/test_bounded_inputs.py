@@ -29,10 +29,10 @@ import pytest
 import torch
 
 from lstm_viz import config as config_module
-from lstm_viz import workspace as wsm
+from lstm_viz import workspace
 from lstm_viz.config import Config
 from lstm_viz.errors import LensError
-from lstm_viz.export import save_model
+from lstm_viz.model_file import save_model
 from lstm_viz.models import build_model
 from tests.footprint import footprint
 
@@ -40,17 +40,17 @@ RNG = np.random.default_rng(0)
 
 
 @pytest.fixture(scope="module")
-def baseline() -> wsm.Workspace:
-    ws = wsm.Workspace()
-    wsm.load_sample(ws, "airline")
-    wsm.train_to_end(ws, wsm.recommended_config(ws.dataset).replace(hidden_size=4, epochs=2))
+def baseline() -> workspace.Workspace:
+    ws = workspace.Workspace()
+    workspace.load_sample(ws, "airline")
+    workspace.train_to_end(ws, workspace.recommended_config(ws.dataset).replace(hidden_size=4, epochs=2))
     return ws
 
 
 @pytest.fixture()
-def ws(baseline) -> wsm.Workspace:
+def ws(baseline) -> workspace.Workspace:
     """A session holding the baseline's data set and model (its own Workspace object)."""
-    return wsm.Workspace(dataset=baseline.dataset, run=baseline.run, cfg=baseline.cfg)
+    return workspace.Workspace(dataset=baseline.dataset, run=baseline.run, cfg=baseline.cfg)
 
 
 def month_dates(n: int) -> list[str]:
@@ -99,7 +99,7 @@ def model_for(cfg: Config, scaler, **extra) -> bytes:
 class Case:
     id: str
     # (session, baseline) -> the measured action: what it needs (bytes, a long series) is made before it.
-    prepare: Callable[[wsm.Workspace, wsm.Workspace], Callable[[], object]]
+    prepare: Callable[[workspace.Workspace, workspace.Workspace], Callable[[], object]]
     key: str | None  # the refusal expected, None for an accepted input
     advice: str = ""  # a fragment of the English message
     cpu_s: float = 2.0  # generous bound on the CPU seconds of the call
@@ -110,21 +110,21 @@ class Case:
 def upload(make: Callable[[], bytes], name: str = "file.csv"):
     def prepare(ws, base):
         data = make()
-        return lambda: wsm.load_upload(ws, data, name)
+        return lambda: workspace.load_upload(ws, data, name)
     return prepare
 
 
-def load_model(make: Callable[[wsm.Workspace], bytes]):
+def load_model(make: Callable[[workspace.Workspace], bytes]):
     def prepare(ws, base):
         data = make(base)
-        return lambda: wsm.load_model_file(ws, data)
+        return lambda: workspace.load_model_file(ws, data)
     return prepare
 
 
-def on_a_long_series(action: Callable[[wsm.Workspace], object]):
+def on_a_long_series(action: Callable[[workspace.Workspace], object]):
     """Load 20,000 points (not measured), then measure ``action``; the model stays the baseline's."""
     def prepare(ws, base):
-        wsm.load_upload(ws, csv_bytes("v", [f"{np.sin(k / 9) + k % 7:.3f}" for k in range(20_000)]), "long.csv")
+        workspace.load_upload(ws, csv_bytes("v", [f"{np.sin(k / 9) + k % 7:.3f}" for k in range(20_000)]), "long.csv")
         return lambda: action(ws)
     return prepare
 
@@ -178,29 +178,29 @@ CASES = [
          "data.too_many_columns", "Keep the time column", cpu_s=3),
     # 2. The compute budget counts the test windows and the forecasts; the test part is capped.
     Case("biggest_run_on_a_long_test_part",
-         on_a_long_series(lambda ws: (wsm.set_split(ws, config_module.MAX_TEST_SIZE, 12),
-                                      wsm.start_run(ws, Config(hidden_size=128, num_layers=4, epochs=5000, window=24,
+         on_a_long_series(lambda ws: (workspace.set_split(ws, config_module.MAX_TEST_SIZE, 12),
+                                      workspace.start_run(ws, Config(hidden_size=128, num_layers=4, epochs=5000, window=24,
                                                                num_threads=1)))),
          "config.budget", "Use fewer epochs", cpu_s=5),
-    Case("test_part_over_the_cap", on_a_long_series(lambda ws: wsm.set_split(ws, 19_000, 12)),
+    Case("test_part_over_the_cap", on_a_long_series(lambda ws: workspace.set_split(ws, 19_000, 12)),
          "safety.split_cap", "Choose a smaller test part"),
     # 3. Model files: the zip's entries are bounded before torch.load; odd tensors are refused in words.
-    Case("zip_bomb_200_mb", load_model(lambda base: deflated(wsm.model_file(base.run), 200 * 2**20)),
+    Case("zip_bomb_200_mb", load_model(lambda base: deflated(workspace.model_file(base.run), 200 * 2**20)),
          "safety.model_inflates", "Choose a model file saved by LSTM Lens", cpu_s=3, rss_mb=100),
-    Case("zip_bomb_1_gb", load_model(lambda base: deflated(wsm.model_file(base.run), 2**30)),
+    Case("zip_bomb_1_gb", load_model(lambda base: deflated(workspace.model_file(base.run), 2**30)),
          "safety.model_inflates", "Choose a model file saved by LSTM Lens", cpu_s=5, rss_mb=100),
-    Case("meta_tensor", load_model(lambda base: edited(wsm.model_file(base.run), first_weight(lambda t: t.to("meta")))),
+    Case("meta_tensor", load_model(lambda base: edited(workspace.model_file(base.run), first_weight(lambda t: t.to("meta")))),
          "safety.odd_tensor", "Choose a model file saved by LSTM Lens"),
-    Case("sparse_tensor", load_model(lambda base: edited(wsm.model_file(base.run), first_weight(lambda t: t.to_sparse()))),
+    Case("sparse_tensor", load_model(lambda base: edited(workspace.model_file(base.run), first_weight(lambda t: t.to_sparse()))),
          "safety.odd_tensor", "Choose a model file saved by LSTM Lens"),
-    Case("strided_view", load_model(lambda base: edited(wsm.model_file(base.run), first_weight(lambda t: t[:1].expand_as(t)))),
+    Case("strided_view", load_model(lambda base: edited(workspace.model_file(base.run), first_weight(lambda t: t[:1].expand_as(t)))),
          "safety.odd_tensor", "Choose a model file saved by LSTM Lens"),
     # 5. A loaded model is tried on the current series before it replaces anything.
     Case("model_for_three_inputs",
          load_model(lambda base: model_for(Config(hidden_size=4, input_size=3, window=12), base.run.split.scaler)),
          "safety.model_inputs", "Your current model is kept"),
     Case("model_with_two_outputs",
-         load_model(lambda base: edited(wsm.model_file(base.run), lambda b: (
+         load_model(lambda base: edited(workspace.model_file(base.run), lambda b: (
              b["state_dict"].update({"head.weight": torch.zeros(2, 4), "head.bias": torch.zeros(2)}),
              b.update(output_size=2)))),
          "safety.model_trial", "your current model is kept"),
@@ -269,11 +269,11 @@ def test_the_forecast_of_the_longest_test_part_is_bounded_and_counted(ws):
     from lstm_viz.budget import split_cost
     from lstm_viz.forecast import forecast_all
 
-    wsm.load_upload(ws, csv_bytes("v", [f"{np.sin(k / 9) + k % 7:.3f}" for k in range(20_000)]), "long.csv")
+    workspace.load_upload(ws, csv_bytes("v", [f"{np.sin(k / 9) + k % 7:.3f}" for k in range(20_000)]), "long.csv")
     with pytest.raises(LensError):
-        wsm.set_split(ws, 19_000, 12)
-    wsm.set_split(ws, config_module.MAX_TEST_SIZE, config_module.MAX_HORIZON)
-    run = wsm.train_to_end(ws, Config(hidden_size=8, epochs=1, window=24, batch_size=256, max_snapshots=2,
+        workspace.set_split(ws, 19_000, 12)
+    workspace.set_split(ws, config_module.MAX_TEST_SIZE, config_module.MAX_HORIZON)
+    run = workspace.train_to_end(ws, Config(hidden_size=8, epochs=1, window=24, batch_size=256, max_snapshots=2,
                                       num_threads=1))
     spent = footprint(lambda: forecast_all(run.model, run.split, config_module.MAX_HORIZON))
     estimate = split_cost(run.cfg, run.split)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from lstm_viz import budget, config as config_module
-from lstm_viz import workspace as wsm
+from lstm_viz import workspace
 from lstm_viz.budget import EPOCH_S, FORWARD_SHARE, STEP_S, WEIGHT_S, check_budget, compute_cost, run_seconds
 from lstm_viz.config import Config
 from lstm_viz.errors import LensError
@@ -49,9 +49,9 @@ def test_the_ten_minute_run_the_old_count_let_through_is_refused():
 
 def test_the_first_lesson_and_every_sample_default_fit_easily():
     for key in ("airline", "sine"):
-        ws = wsm.Workspace()
-        dataset = wsm.load_sample(ws, key)
-        cfg = wsm.recommended_config(dataset)
+        ws = workspace.Workspace()
+        dataset = workspace.load_sample(ws, key)
+        cfg = workspace.recommended_config(dataset)
         n_windows = dataset.n_points - dataset.test_size - cfg.window
         assert check_budget(cfg, n_windows) < 5
 
@@ -116,17 +116,17 @@ def test_the_trainer_refuses_a_huge_test_part_the_old_budget_let_through():
 
 
 def test_the_test_part_and_horizon_are_capped_whatever_the_length():
-    ws = wsm.Workspace()
+    ws = workspace.Workspace()
     long = "\n".join(f"{np.sin(k / 9.0) + k % 7:.3f}" for k in range(60_000))
-    dataset = wsm.load_upload(ws, ("v\n" + long).encode(), "long.csv")
-    assert wsm.max_test_size(dataset) == config_module.MAX_TEST_SIZE < dataset.n_points
+    dataset = workspace.load_upload(ws, ("v\n" + long).encode(), "long.csv")
+    assert workspace.max_test_size(dataset) == config_module.MAX_TEST_SIZE < dataset.n_points
     before = (dataset.test_size, dataset.horizon)
     for test_size, horizon in ((config_module.MAX_TEST_SIZE + 1, 10), (100, config_module.MAX_HORIZON + 1)):
         with pytest.raises(LensError) as err:
-            wsm.set_split(ws, test_size, horizon)
+            workspace.set_split(ws, test_size, horizon)
         assert err.value.key == "safety.split_cap" and "smaller test part" in err.value.message("en")
         assert (dataset.test_size, dataset.horizon) == before
-    wsm.set_split(ws, config_module.MAX_TEST_SIZE, config_module.MAX_HORIZON)
+    workspace.set_split(ws, config_module.MAX_TEST_SIZE, config_module.MAX_HORIZON)
 
 
 def test_a_comparison_of_three_cells_fits_the_budget_together():

@@ -1,14 +1,15 @@
 """The hand-worked LSTM step shows the model's real numbers: they equal the recorder and nn.LSTM."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 import torch
 from torch import nn
 
-from lstm_viz.cell_by_hand import (
-    GATES, SYMBOLS, explain_step, latex_lines, symbol_notes, tiny_worked_example, worked_lines,
-)
+from lstm_viz.cell_by_hand import SYMBOLS, latex_lines, symbol_notes, worked_lines, worked_rows
+from lstm_viz.cell_step import GATES, explain_step, tiny_worked_example
 from lstm_viz.config import Config
 from lstm_viz.errors import LensError
 from lstm_viz.i18n import TABLES
@@ -122,3 +123,18 @@ def test_refusals() -> None:
     with pytest.raises(LensError) as err:
         explain_step(nn.LSTM(1, 3), np.zeros((4, 2, 1), np.float32), 0)
     assert err.value.key == "teach.cell.batched"
+
+
+@pytest.mark.parametrize("unit", [None, 1])
+def test_worked_rows_name_the_state_each_line_ends_in(unit) -> None:
+    """A row keyed "f" ends in the forget gate's value, "c" in the cell state's …: the key is set with the line."""
+    step = tiny_worked_example().step
+    rows = worked_rows(step, unit)
+    assert [row.state for row in rows if row.state] == [*GATES, "c", "h"]
+    for row in rows:
+        last_number = re.findall(r"-?\d+\.\d+", row.tex)[-1]
+        if row.state is not None:  # the line ends in that state's value (the last unit's, or the chosen unit's)
+            value = step[row.state][-1 if unit is None else unit]
+            assert last_number == f"{value:.3f}", (row.state, row.tex)
+        else:  # z or a pre-activation
+            assert row.tex.startswith(("z", r"\begin{aligned} a_", "a_")), row.tex

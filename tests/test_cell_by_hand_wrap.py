@@ -6,7 +6,8 @@ import re
 import numpy as np
 import pytest
 
-from lstm_viz.cell_by_hand import TERMS_PER_LINE, VALUES_PER_LINE, explain_step, tiny_worked_example, worked_lines
+from lstm_viz.cell_by_hand import TERMS_PER_LINE, VALUES_PER_LINE, worked_lines
+from lstm_viz.cell_step import explain_step, tiny_worked_example
 from lstm_viz.config import Config
 from lstm_viz.models import build_model
 

@@ -1,11 +1,15 @@
 """RNN vs GRU vs LSTM on one split with one budget, and the teaching figures in both languages."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from lstm_viz.compare import CELL_ORDER, compare_cells, gradient_flow, summary_table
+from lstm_viz.compare import (
+    CELL_ORDER, NEAR_CHANCE_ACCURACY, compare_cells, gradient_flow, summary_table, task_verdict,
+)
 from lstm_viz.config import Config
 from lstm_viz.figures_teach import (
     forecasts_figure, gradient_norm_figure, horizon_error_figure, loss_curves_figure, spike_figure,
@@ -97,3 +101,10 @@ def test_teaching_figures_build_in_both_languages(results, lang: str) -> None:
     assert curves.layout.title.text == tr("teach.fig.curves.title", lang, lag=12)
     fig = figures["teach.fig.loss.title"]
     assert len(fig.data) == 2 * len(results) and fig.layout.yaxis.type == "log"
+
+
+def test_a_spike_task_run_is_called_solved_at_chance_or_nothing() -> None:
+    run = lambda accuracy: SimpleNamespace(accuracy=accuracy, solved=accuracy >= 0.95)  # noqa: E731
+    assert task_verdict(run(0.97)) == "teach.task.solved"
+    assert task_verdict(run(0.52)) == task_verdict(run(NEAR_CHANCE_ACCURACY - 0.01)) == "teach.task.chance"
+    assert task_verdict(run(NEAR_CHANCE_ACCURACY)) is None and task_verdict(run(0.8)) is None

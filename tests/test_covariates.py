@@ -10,7 +10,7 @@ import torch
 from torch import nn
 
 from lstm_viz import budget, export
-from lstm_viz import workspace as wsm
+from lstm_viz import workspace
 from lstm_viz.cell_by_hand import explain_step, input_lines
 from lstm_viz.config import Config
 from lstm_viz.errors import LensError
@@ -93,51 +93,51 @@ def test_a_rollout_reads_the_given_covariates_and_never_past_the_data():
     assert forecast_all(model, split, horizon=12).future.shape == (1,)
 
 
-def workspace_with_covariates() -> wsm.Workspace:
+def workspace_with_covariates() -> workspace.Workspace:
     target, covariates = series()
     dates = pd.date_range("2020-01-01", periods=N, freq="D")
     frame = pd.DataFrame({"date": dates.strftime("%Y-%m-%d"), "y": target, "rain": covariates[:, 0],
                           "wind": covariates[:, 1], "gappy": np.r_[covariates[:-3, 0], [np.nan] * 3]})
-    ws = wsm.Workspace()
-    wsm.load_upload(ws, frame.to_csv(index=False).encode(), "weather.csv", target="y")
-    wsm.set_split(ws, TEST, 3, VAL)
+    ws = workspace.Workspace()
+    workspace.load_upload(ws, frame.to_csv(index=False).encode(), "weather.csv", target="y")
+    workspace.set_split(ws, TEST, 3, VAL)
     return ws
 
 
 def test_choosing_inputs_is_reversible_and_a_refusal_changes_nothing():
     ws = workspace_with_covariates()
     first = ws.dataset
-    assert wsm.input_choices(first) == ["rain", "wind", "gappy"]
-    chosen = wsm.set_inputs(ws, ["rain", "wind"])
+    assert workspace.input_choices(first) == ["rain", "wind", "gappy"]
+    chosen = workspace.set_inputs(ws, ["rain", "wind"])
     assert chosen.input_names == ("y", "rain", "wind") and chosen.data_id == first.data_id
     target, covariates = series()
     np.testing.assert_allclose(chosen.covariates, covariates)
     for bad, key in ((["y"], "inputs.unknown"), (["date"], "inputs.unknown"), (["gappy"], "inputs.not_covering")):
         with pytest.raises(LensError) as err:
-            wsm.set_inputs(ws, bad)
+            workspace.set_inputs(ws, bad)
         assert err.value.key == key and ws.dataset is chosen
-    run = wsm.train_to_end(ws, Config(hidden_size=3, epochs=1, window=WINDOW, max_snapshots=2, num_threads=1))
+    run = workspace.train_to_end(ws, Config(hidden_size=3, epochs=1, window=WINDOW, max_snapshots=2, num_threads=1))
     assert run.cfg.input_size == 3 and run.split.X_train.shape[2] == 3
-    wsm.set_inputs(ws, [])
+    workspace.set_inputs(ws, [])
     assert ws.dataset.input_names == ("y",) and ws.run is run  # the model stays
-    assert wsm.stale_view(ws)[0] == "inputs.stale"
-    wsm.set_inputs(ws, ["rain", "wind"])
-    assert wsm.stale_view(ws) is None
+    assert workspace.stale_view(ws)[0] == "inputs.stale"
+    workspace.set_inputs(ws, ["rain", "wind"])
+    assert workspace.stale_view(ws) is None
 
 
 def test_a_model_file_names_its_inputs_and_reads_them_as_in_training():
     ws = workspace_with_covariates()
-    wsm.set_inputs(ws, ["rain", "wind"])
-    run = wsm.train_to_end(ws, Config(hidden_size=3, epochs=1, window=WINDOW, max_snapshots=2, num_threads=1))
-    saved = wsm.model_file(run)
+    workspace.set_inputs(ws, ["rain", "wind"])
+    run = workspace.train_to_end(ws, Config(hidden_size=3, epochs=1, window=WINDOW, max_snapshots=2, num_threads=1))
+    saved = workspace.model_file(run)
     assert export.load_model(saved).extra["inputs"] == ["y", "rain", "wind"]
     for other in (["wind", "rain"], ["rain"], []):  # another order, fewer, none
-        wsm.set_inputs(ws, other)
+        workspace.set_inputs(ws, other)
         with pytest.raises(LensError) as err:
-            wsm.load_model_file(ws, saved)
+            workspace.load_model_file(ws, saved)
         assert err.value.key == "safety.model_inputs" and ws.run is run
-    wsm.set_inputs(ws, ["rain", "wind"])
-    loaded = wsm.load_model_file(ws, saved)
+    workspace.set_inputs(ws, ["rain", "wind"])
+    loaded = workspace.load_model_file(ws, saved)
     assert loaded.split.covariate_scalers == run.split.covariate_scalers
     np.testing.assert_array_equal(loaded.split.X_test, run.split.X_test)
 
@@ -152,14 +152,14 @@ def test_the_budget_counts_every_input():
 
 def test_downloads_carry_the_input_names():
     ws = workspace_with_covariates()
-    wsm.set_inputs(ws, ["rain", "wind"])
-    run = wsm.train_to_end(ws, Config(hidden_size=3, epochs=1, window=WINDOW, max_snapshots=2, num_threads=1))
+    workspace.set_inputs(ws, ["rain", "wind"])
+    run = workspace.train_to_end(ws, Config(hidden_size=3, epochs=1, window=WINDOW, max_snapshots=2, num_threads=1))
     split = run.split
     csv = export.predictions_csv(None, split.values, split.n_train, split.window, None, None,
                                  inputs={"rain": split.covariates[:, 0], "wind": split.covariates[:, 1]})
     table = pd.read_csv(io.BytesIO(csv))
     np.testing.assert_allclose(table["input_rain"], split.covariates[:, 0])
-    view = wsm.gate_trace(ws, 0)
+    view = workspace.gate_trace(ws, 0)
     assert view.input_names == ("y", "rain", "wind") and view.lines.shape == (WINDOW, 3)
     np.testing.assert_array_equal(view.x, split.X_test[:, 0])
     traces = pd.read_csv(io.BytesIO(export.trace_long_csv(

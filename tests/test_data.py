@@ -252,7 +252,7 @@ def test_time_formats(cells, label, first, freq):
     assert table.time_columns == ["when"]
     assert table.columns["when"].time_format == label
     assert table.frame["when"].iloc[0] == pd.Timestamp(first)
-    assert data._infer_freq(pd.DatetimeIndex(table.frame["when"]))[0] == freq
+    assert data.infer_freq(pd.DatetimeIndex(table.frame["when"]))[0] == freq
 
 
 @pytest.mark.parametrize(
@@ -487,7 +487,7 @@ def test_what_cannot_be_read_at_all_is_refused_not_raised(monkeypatch):
     def broken(index):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(data.cleaning, "_infer_freq", broken)
+    monkeypatch.setattr(data.cleaning, "infer_freq", broken)
     err = refused("data.unexpected", prepare_series, table, "sales", "date")
     assert "boom" in str(err)
 

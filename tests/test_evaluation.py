@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from lstm_viz import workspace as wsm
+from lstm_viz import workspace
 from lstm_viz.config import Config
 from lstm_viz.metrics import display_name
 from lstm_viz.evaluation import (
@@ -69,12 +69,12 @@ def test_origins_are_spread_and_bounded():
 
 
 def test_a_tiny_series_gets_too_few_points_for_a_verdict():
-    ws = wsm.Workspace()
+    ws = workspace.Workspace()
     text = "t,value\n" + "".join(f"{k},{v}\n" for k, v in enumerate([3, 5, 4, 6, 5, 7, 6, 8, 7, 9]))
-    dataset = wsm.load_upload(ws, text.encode(), "tiny.csv")
-    wsm.set_split(ws, 2, 2, val_size=0)
-    wsm.train_to_end(ws, Config(hidden_size=4, window=2, epochs=3, num_threads=1))
-    view = wsm.forecast(ws)
+    dataset = workspace.load_upload(ws, text.encode(), "tiny.csv")
+    workspace.set_split(ws, 2, 2, val_size=0)
+    workspace.train_to_end(ws, Config(hidden_size=4, window=2, epochs=3, num_threads=1))
+    view = workspace.forecast(ws)
     assert dataset.n_points == 10 and view.verdict[0] == "eval.verdict.too_few"
     assert view.backtest_verdict[0] == "eval.verdict.too_few"
     message = tr(*view.verdict[:1], "en", **view.verdict[1])
@@ -83,10 +83,10 @@ def test_a_tiny_series_gets_too_few_points_for_a_verdict():
 
 
 def test_airline_forecast_view_carries_a_backtest():
-    ws = wsm.Workspace()
-    wsm.load_sample(ws, "airline")
-    wsm.train_to_end(ws, wsm.recommended_config(ws.dataset).replace(epochs=2, hidden_size=4))
-    view = wsm.forecast(ws)
+    ws = workspace.Workspace()
+    workspace.load_sample(ws, "airline")
+    workspace.train_to_end(ws, workspace.recommended_config(ws.dataset).replace(epochs=2, hidden_size=4))
+    view = workspace.forecast(ws)
     assert view.backtest.n_origins == 7 and view.backtest.horizon == 6
     assert view.backtest_verdict[0] == "eval.backtest.verdict"
     assert view.backtest_verdict[1]["baseline"] in (display_name("seasonal_naive"), display_name("last_value"))

@@ -14,18 +14,11 @@ import pytest
 import torch
 from torch import nn
 
-from lstm_viz import export
+from lstm_viz import figures, model_file
 from lstm_viz.config import Config
 from lstm_viz.errors import LensError
-from lstm_viz.export import (
-    config_json,
-    figure_html,
-    load_model,
-    predictions_csv,
-    save_model,
-    trace_long_csv,
-    trace_npz,
-)
+from lstm_viz.export import config_json, predictions_csv, trace_long_csv, trace_npz
+from lstm_viz.model_file import load_model, save_model
 from lstm_viz.i18n import export as messages
 from lstm_viz.models import build_model
 from lstm_viz.recorder import STATE_NAMES, record
@@ -121,7 +114,7 @@ def test_refuses_truncated_file(keep):
 
 
 def test_refuses_too_big_before_reading():
-    err = _refusal(b"\0" * (export.MAX_MODEL_BYTES + 1))
+    err = _refusal(b"\0" * (model_file.MAX_MODEL_BYTES + 1))
     assert err.key == "export.too_big" and err.params["limit_mb"] == 50
 
 
@@ -377,7 +370,7 @@ def test_figure_html_is_standalone():
         data=[go.Scatter(x=[0, 1], y=[0, 1])],
         frames=[go.Frame(data=[go.Scatter(x=[0, 1], y=[1, 0])], name="epoch-17")],
     )
-    html = figure_html(fig).decode("utf-8")
+    html = figures.figure_to_html(fig)
     assert html.lstrip().lower().startswith("<!doctype html>")
     assert not re.search(r"<script[^>]*\bsrc=", html)  # nothing fetched from a CDN
     assert "plotly.js v" in html  # the library itself is inlined

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lstm_viz import workspace as wsm
+from lstm_viz import workspace
 from lstm_viz.i18n import TABLES
 from pages.ui.nav import PAGES
 from pages.ui.state import md_escape
@@ -163,14 +163,14 @@ def test_every_page_in_chinese_with_nothing_loaded(chinese):
 def test_every_page_in_chinese_with_data_and_a_model(chinese):
     at = chinese
     ws = at.session_state["ws"]
-    wsm.load_sample(ws, "airline")
-    wsm.train_to_end(ws, wsm.recommended_config(ws.dataset).replace(hidden_size=4, epochs=3))
+    workspace.load_sample(ws, "airline")
+    workspace.train_to_end(ws, workspace.recommended_config(ws.dataset).replace(hidden_size=4, epochs=3))
     for page in PAGE_FILES:
         at.switch_page(page).run()
         check_page(at, f"{page} (trained)")
     # The sidebar names the trained model in Chinese: the whole summary sentence, not a word that the
     # "no model yet" sentence contains too.
-    key, params = wsm.model_summary(ws)
+    key, params = workspace.model_summary(ws)
     assert key != "ws.model.none"
     done = TABLES["zh"][key].format(**{**params, "data": md_escape(params["data"])})
     assert done in texts(at.sidebar)

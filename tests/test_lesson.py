@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlencode
 import pytest
 
 from lstm_viz import lesson
-from lstm_viz import workspace as wsm
+from lstm_viz import workspace
 from lstm_viz.config import LIMITS
 from lstm_viz.errors import LensError
 from lstm_viz.i18n import tr
@@ -40,30 +40,30 @@ def test_a_lesson_link_never_carries_a_session_token():
 
 
 def test_from_setup_reads_what_the_teacher_set_and_apply_gives_every_student_exactly_that():
-    teacher = wsm.Workspace()
-    wsm.load_sample(teacher, "sunspots")
-    wsm.set_split(teacher, 30, 7, 20)
-    cfg = wsm.recommended_config(teacher.dataset).replace(**{k: TEACHER[k] for k in (*lesson.SETTINGS, "transform", "diff")})
+    teacher = workspace.Workspace()
+    workspace.load_sample(teacher, "sunspots")
+    workspace.set_split(teacher, 30, 7, 20)
+    cfg = workspace.recommended_config(teacher.dataset).replace(**{k: TEACHER[k] for k in (*lesson.SETTINGS, "transform", "diff")})
     values = lesson.from_setup(teacher.dataset, cfg)
     assert values == TEACHER
     parsed, notes = lesson.parse_query(through_url(values), limits=LIMITS_UI, choices=CHOICES)
-    student = wsm.Workspace()
+    student = workspace.Workspace()
     assert notes == [] and lesson.apply(student, parsed) == []
     assert (student.dataset.name, student.dataset.test_size, student.dataset.val_size,
             student.dataset.horizon) == ("sunspots", 30, 20, 7)
     assert student.cfg == cfg and student.dataset.window == 15  # the Train page starts from the lesson's window
-    run = wsm.train_to_end(student, student.cfg.replace(epochs=1))  # ready to press Train
+    run = workspace.train_to_end(student, student.cfg.replace(epochs=1))  # ready to press Train
     assert run.epochs_done == 1
 
 
 def test_an_upload_or_a_sample_read_with_other_columns_cannot_become_a_link():
-    ws = wsm.Workspace()
-    wsm.load_upload(ws, b"t,v\n" + b"".join(b"%d,%d\n" % (k, k % 7) for k in range(60)), "mine.csv")
+    ws = workspace.Workspace()
+    workspace.load_upload(ws, b"t,v\n" + b"".join(b"%d,%d\n" % (k, k % 7) for k in range(60)), "mine.csv")
     with pytest.raises(LensError) as info:
         lesson.from_setup(ws.dataset, ws.cfg)
     assert info.value.key == "ws.lesson.not_sample"
-    wsm.load_sample(ws, "stocks_long")
-    wsm.choose_columns(ws, "price", ws.dataset.time_column, "symbol", "AAPL")
+    workspace.load_sample(ws, "stocks_long")
+    workspace.choose_columns(ws, "price", ws.dataset.time_column, "symbol", "AAPL")
     with pytest.raises(LensError):
         lesson.from_setup(ws.dataset, ws.cfg)
 
@@ -92,9 +92,9 @@ def test_every_tampered_field_falls_back_to_its_default_with_a_message(name, raw
     assert len(notes[0].params["value"]) <= lesson.MAX_TEXT + 1
     for lang in ("en", "zh"):
         assert name in notes[0].message(lang)
-    ws = wsm.Workspace()
+    ws = workspace.Workspace()
     assert lesson.apply(ws, parsed) == []
-    default = wsm.Workspace()
+    default = workspace.Workspace()
     lesson.apply(default, {k: v for k, v in TEACHER.items() if k != name})
     assert ws.cfg == default.cfg and ws.dataset.test_size == default.dataset.test_size
 
@@ -108,23 +108,23 @@ def test_a_name_given_twice_and_unknown_names_get_messages():
 
 
 def test_values_that_do_not_fit_the_sample_fall_back_to_its_own():
-    ws = wsm.Workspace()
+    ws = workspace.Workspace()
     notes = lesson.apply(ws, {"sample": "airline", "test_size": 140, "window": 100})
     assert [note.key for note in notes] == ["ws.lesson.test_size"]
     assert ws.dataset.test_size == SAMPLES["airline"].test_size and ws.cfg.window == 100
-    ws = wsm.Workspace()
+    ws = workspace.Workspace()
     notes = lesson.apply(ws, {"sample": "airline", "test_size": 120, "window": 100})
     assert [note.key for note in notes] == ["ws.lesson.window"] and ws.dataset.test_size == 120
-    assert ws.cfg.window == ws.dataset.window <= ws.dataset.n_points - wsm.min_points(0, 120)
-    wsm.train_to_end(ws, ws.cfg.replace(epochs=1))
+    assert ws.cfg.window == ws.dataset.window <= ws.dataset.n_points - workspace.min_points(0, 120)
+    workspace.train_to_end(ws, ws.cfg.replace(epochs=1))
 
 
 def test_a_lesson_over_the_compute_budget_falls_back_to_the_recommended_settings():
-    ws = wsm.Workspace()
+    ws = workspace.Workspace()
     notes = lesson.apply(ws, {"sample": "seattle", "hidden_size": int(LIMITS["hidden_size"][1]), "num_layers": 4,
                               "epochs": 5000, "batch_size": 1})
     assert [note.key for note in notes] == ["ws.lesson.budget"]
-    assert ws.cfg == wsm.recommended_config(ws.dataset)
+    assert ws.cfg == workspace.recommended_config(ws.dataset)
     for lang in ("en", "zh"):
         assert tr("ws.lesson.budget", lang)
 
@@ -133,21 +133,21 @@ def test_an_empty_or_hostile_query_never_raises():
     for query in ({}, {"lesson": "1"}, {"lesson": ["1", "2"]}, {"lesson": "1", "sample": ["a"] * 1000},
                   {"lesson": "1", **{f"k{n}": "v" for n in range(500)}}, {"lesson": "1", "seed": None}):
         parsed, notes = lesson.parse_query(query)
-        ws = wsm.Workspace()
+        ws = workspace.Workspace()
         notes += lesson.apply(ws, parsed)
-        assert ws.dataset.name == wsm.DEFAULT_SAMPLE
+        assert ws.dataset.name == workspace.DEFAULT_SAMPLE
         assert all(isinstance(note, LensError) and len(note.message("en")) < 1000 for note in notes)
 
 
 def test_a_differencing_lag_the_train_page_does_not_offer_falls_back_with_a_note():
-    student = wsm.Workspace()
+    student = workspace.Workspace()
     notes = lesson.apply(student, {"sample": "airline", "diff": 7})  # airline offers 0, 1 and its season, 12
     assert [(n.key, n.params["name"]) for n in notes] == [("ws.lesson.field", "diff")]
-    assert student.cfg.diff == wsm.recommended_config(student.dataset).diff
+    assert student.cfg.diff == workspace.recommended_config(student.dataset).diff
 
 
 def test_a_transform_the_sample_cannot_take_falls_back_with_its_own_reason():
-    student = wsm.Workspace()
+    student = workspace.Workspace()
     notes = lesson.apply(student, {"sample": "sunspots", "transform": "log"})  # sunspots has years with 0
     assert [n.key for n in notes] != ["ws.lesson.budget"] and notes
-    assert student.cfg.transform == wsm.recommended_config(student.dataset).transform
+    assert student.cfg.transform == workspace.recommended_config(student.dataset).transform

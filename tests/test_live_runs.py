@@ -13,7 +13,7 @@ import pytest
 import torch
 
 from lstm_viz import slots
-from lstm_viz import workspace as wsm
+from lstm_viz import workspace
 from lstm_viz.data import series as series_module
 from lstm_viz.config import Config
 from lstm_viz.errors import LensError
@@ -27,9 +27,9 @@ LONG = TINY.replace(epochs=5000, hidden_size=8)
 SLOW_EPOCHS = TINY.replace(epochs=50, hidden_size=32, batch_size=1)  # 120 batches an epoch: many slices each
 
 
-def airline() -> wsm.Workspace:
-    ws = wsm.Workspace()
-    wsm.load_sample(ws, "airline")
+def airline() -> workspace.Workspace:
+    ws = workspace.Workspace()
+    workspace.load_sample(ws, "airline")
     return ws
 
 
@@ -53,7 +53,7 @@ class FakePresence(slots.Presence):
         super().__init__(lambda: self.here, grace_s=slots.ABSENT_S, clock=lambda: self.now)
 
 
-def steady_steps(run: wsm.Run) -> int:
+def steady_steps(run: workspace.Run) -> int:
     """Wait until the run's optimizer steps stop growing for a while (the slice in progress ended)."""
     seen = -1
     while True:
@@ -69,14 +69,14 @@ def steady_steps(run: wsm.Run) -> int:
 
 def test_stop_keeps_the_epoch_the_page_showed_while_the_run_went_on(one_slot):
     ws = airline()
-    run = wsm.start_run(ws, LONG)
-    wsm.train_in_background(ws)
+    run = workspace.start_run(ws, LONG)
+    workspace.train_in_background(ws)
     assert until(lambda: run.epochs_done >= 3)
     with run.lock:  # a page draws the run
-        shown = wsm.show_epoch(run)
+        shown = workspace.show_epoch(run)
         on_page = weights(run.model)
     assert until(lambda: run.epochs_done >= shown.epoch + 5)  # the run goes on after the redraw
-    assert wsm.stop_run(ws, epoch=shown.epoch)
+    assert workspace.stop_run(ws, epoch=shown.epoch)
     assert ws.run is run and run.status == "stopped" and run.epochs_done == shown.epoch
     assert (run.last.epoch, run.last.train_loss, run.last.val_loss) == (shown.epoch, shown.train_loss, shown.val_loss)
     assert run.snapshots[-1].epoch == shown.epoch
@@ -86,29 +86,29 @@ def test_stop_keeps_the_epoch_the_page_showed_while_the_run_went_on(one_slot):
 
 def test_stop_before_an_epoch_was_shown_keeps_the_previous_model_even_if_promoted(one_slot):
     ws = airline()
-    wsm.train_to_end(ws, TINY)
+    workspace.train_to_end(ws, TINY)
     old = ws.run
-    run = wsm.start_run(ws, LONG.replace(seed=1))
+    run = workspace.start_run(ws, LONG.replace(seed=1))
     with run.lock:
-        assert wsm.show_epoch(run) is None  # the page showed "the first epoch is running"
-    wsm.train_in_background(ws)
+        assert workspace.show_epoch(run) is None  # the page showed "the first epoch is running"
+    workspace.train_in_background(ws)
     assert until(lambda: ws.run is run)  # promoted after its first epoch, not yet redrawn
-    assert not wsm.stop_run(ws, epoch=0)
+    assert not workspace.stop_run(ws, epoch=0)
     assert ws.run is old and old.status == "done" and ws.candidate is None and not ws.training
 
 
 def test_stop_inside_a_slow_epoch_never_promotes_it(one_slot, monkeypatch):
     monkeypatch.setattr(runs, "BACKGROUND_SLICE_S", 0.0)  # one batch a slice: every epoch is "slow"
     ws = airline()
-    wsm.train_to_end(ws, TINY)
+    workspace.train_to_end(ws, TINY)
     old = ws.run
-    run = wsm.start_run(ws, SLOW_EPOCHS)
-    wsm.train_in_background(ws)
+    run = workspace.start_run(ws, SLOW_EPOCHS)
+    workspace.train_in_background(ws)
     assert until(lambda: run.trainer.optimizer_steps >= 2)
     with ws.lock:  # between two slices, in the middle of epoch 1
         assert run.epochs_done == 0
         started = time.perf_counter()
-        assert not wsm.stop_run(ws)
+        assert not workspace.stop_run(ws)
     print(f"\nStop inside a slow epoch answered in {time.perf_counter() - started:.3f} s (lock held)")
     assert ws.run is old and ws.candidate is None
 
@@ -116,15 +116,15 @@ def test_stop_inside_a_slow_epoch_never_promotes_it(one_slot, monkeypatch):
 def test_a_slow_epoch_is_trained_in_slices_that_let_the_page_in(one_slot, monkeypatch):
     monkeypatch.setattr(runs, "BACKGROUND_SLICE_S", 0.0)  # one batch a slice: every epoch is "slow"
     ws = airline()
-    run = wsm.start_run(ws, SLOW_EPOCHS)
-    wsm.train_in_background(ws)
+    run = workspace.start_run(ws, SLOW_EPOCHS)
+    workspace.train_in_background(ws)
     seen_inside_epoch_1: list[int] = []
     while run.epochs_done == 0 and not run.trainer.finished:
         with run.lock:  # what a page redraw gets between two slices
             if run.epochs_done == 0:
                 seen_inside_epoch_1.append(run.trainer.optimizer_steps)
         time.sleep(0.02)
-    wsm.stop_run(ws)
+    workspace.stop_run(ws)
     # The page got the lock several times while epoch 1 was still being trained, at growing batch counts.
     assert len(set(seen_inside_epoch_1)) >= 2 and seen_inside_epoch_1 == sorted(seen_inside_epoch_1)
 
@@ -134,19 +134,19 @@ def test_a_slow_epoch_is_trained_in_slices_that_let_the_page_in(one_slot, monkey
 
 def test_data_that_overflow_when_scaled_are_refused_with_a_message_and_keep_the_model(monkeypatch):
     ws = airline()
-    wsm.train_to_end(ws, TINY)
+    workspace.train_to_end(ws, TINY)
     old = ws.run
     values = np.r_[np.linspace(1.0, 50.0, 40), np.full(12, 1e99)]
     csv = "t,y\n" + "\n".join(f"{k},{v:.6g}" for k, v in enumerate(values))
     with pytest.raises(LensError) as err:  # the reader refuses such a file first …
-        wsm.load_upload(ws, csv.encode(), "huge.csv")
+        workspace.load_upload(ws, csv.encode(), "huge.csv")
     assert err.value.key == "safety.outlier" and ws.run is old
     # … and should any data pass it and still overflow once scaled, Train refuses them too.
     monkeypatch.setattr(series_module, "MAX_SPREAD_RATIO", float("inf"))
-    wsm.load_upload(ws, csv.encode(), "huge.csv")
+    workspace.load_upload(ws, csv.encode(), "huge.csv")
     ws.dataset.test_size = 12
     with pytest.raises(LensError) as err:
-        wsm.start_run(ws, TINY)
+        workspace.start_run(ws, TINY)
     assert err.value.key == "run.data_overflow"
     assert "infinite" in err.value.message("en") and "无穷大" in err.value.message("zh")
     assert ws.run is old and ws.candidate is None
@@ -154,12 +154,12 @@ def test_data_that_overflow_when_scaled_are_refused_with_a_message_and_keep_the_
 
 def test_a_run_that_fails_in_its_first_epoch_says_so(one_slot):
     ws = airline()
-    wsm.train_to_end(ws, TINY)
+    workspace.train_to_end(ws, TINY)
     old = ws.run
-    run = wsm.start_run(ws, TINY.replace(epochs=20))
+    run = workspace.start_run(ws, TINY.replace(epochs=20))
     with torch.no_grad():
         run.model.head.weight.fill_(float("inf"))  # every loss is infinite from the first batch
-    wsm.train_in_background(ws)
+    workspace.train_in_background(ws)
     assert until(lambda: not ws.training)
     assert run.status == "diverged" and run.epochs_done == 0
     assert ws.run is old and ws.failure == ("run.diverged_at_once", {"kept": True})
@@ -172,13 +172,13 @@ def test_a_run_that_fails_in_its_first_epoch_says_so(one_slot):
 def test_a_paced_run_sleeps_between_epochs_until_another_run_waits(one_slot, monkeypatch):
     monkeypatch.setattr(runs, "WATCH_RUN_S", 1e6)  # so slow that only a waiting classmate can end the pause
     ws, other = airline(), airline()
-    run = wsm.start_run(ws, TINY.replace(epochs=30), watch=True)
-    wsm.train_in_background(ws)
+    run = workspace.start_run(ws, TINY.replace(epochs=30), watch=True)
+    workspace.train_in_background(ws)
     assert until(lambda: run.epochs_done == 1)
     assert steady_steps(run) == run.trainer.optimizer_steps and run.epochs_done == 1  # asleep, no core used
     assert ws.training and one_slot.load().training == 1
-    theirs = wsm.start_run(other, TINY.replace(seed=3))
-    wsm.train_in_background(other)  # a classmate joins the line: pacing ends at once
+    theirs = workspace.start_run(other, TINY.replace(seed=3))
+    workspace.train_in_background(other)  # a classmate joins the line: pacing ends at once
     assert until(lambda: not other.training)
     assert run.status == "done" and run.epochs_done == 30  # mine finished first, at full speed
     assert theirs.status == "done"
@@ -187,10 +187,10 @@ def test_a_paced_run_sleeps_between_epochs_until_another_run_waits(one_slot, mon
 def test_a_paced_run_learns_the_same_as_an_unpaced_one(one_slot, monkeypatch):
     monkeypatch.setattr(runs, "WATCH_RUN_S", 0.3)
     paced, plain = airline(), airline()
-    wsm.start_run(paced, TINY.replace(epochs=6), watch=True)
-    wsm.train_in_background(paced)
+    workspace.start_run(paced, TINY.replace(epochs=6), watch=True)
+    workspace.train_in_background(paced)
     assert until(lambda: not paced.training)
-    wsm.train_to_end(plain, TINY.replace(epochs=6))
+    workspace.train_to_end(plain, TINY.replace(epochs=6))
     np.testing.assert_array_equal(paced.run.trainer.losses()[1], plain.run.trainer.losses()[1])
 
 
@@ -200,8 +200,8 @@ def test_a_paced_run_learns_the_same_as_an_unpaced_one(one_slot, monkeypatch):
 def test_a_closed_page_pauses_the_run_at_once_and_a_quick_return_resumes_it(one_slot):
     ws = airline()
     ws.presence = page = FakePresence()
-    run = wsm.start_run(ws, LONG)
-    wsm.train_in_background(ws)
+    run = workspace.start_run(ws, LONG)
+    workspace.train_in_background(ws)
     assert until(lambda: run.epochs_done >= 2)
     page.here = False  # the tab closed (or is reloading): away 0 s so far on the page's clock
     paused_at = steady_steps(run)
@@ -218,14 +218,14 @@ def test_a_closed_page_pauses_the_run_at_once_and_a_quick_return_resumes_it(one_
 def test_a_closed_page_gives_its_slot_up_soon_when_others_wait(one_slot):
     ws, other = airline(), airline()
     ws.presence = page = FakePresence()
-    run = wsm.start_run(ws, LONG)
-    wsm.train_in_background(ws)
+    run = workspace.start_run(ws, LONG)
+    workspace.train_in_background(ws)
     assert until(lambda: run.epochs_done >= 1)
     page.here = False
     steady_steps(run)
-    wsm.start_run(other, TINY)
-    wsm.train_in_background(other)
-    assert wsm.queue_place(other.candidate) == 0 and ws.training  # away for 0 s: not yet
+    workspace.start_run(other, TINY)
+    workspace.train_in_background(other)
+    assert workspace.queue_place(other.candidate) == 0 and ws.training  # away for 0 s: not yet
     page.now = runs.AWAY_WHILE_OTHERS_WAIT_S
     assert until(lambda: not other.training)
     assert ws.failure == ("ws.run_abandoned", {"seconds": int(runs.AWAY_WHILE_OTHERS_WAIT_S),

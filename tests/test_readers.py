@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from lstm_viz import data, figures
-from lstm_viz import workspace as wsm
+from lstm_viz import workspace
 from lstm_viz.data import choose, decode, read, source, wide, workbook
 from lstm_viz.errors import LensError
 from lstm_viz.samples import sample_bytes
@@ -126,8 +126,8 @@ def test_a_text_column_beside_the_years_becomes_the_series_column():
     lines = ["station,YEAR," + ",".join(MONTHS_EN)]
     for station, offset in (("north", 0), ("south", 50)):
         lines += [f"{station},{y}," + ",".join(str(offset + m + y - 2000) for m in range(12)) for y in range(2001, 2005)]
-    ws = wsm.Workspace()
-    dataset = wsm.load_upload(ws, ("\n".join(lines) + "\n").encode(), "stations.csv")
+    ws = workspace.Workspace()
+    dataset = workspace.load_upload(ws, ("\n".join(lines) + "\n").encode(), "stations.csv")
     assert dataset.series_column == "station" and dataset.series_name == "north"
     assert dataset.n_points == 48 and dataset.series.freq == "MS"
 
@@ -144,26 +144,26 @@ def test_tables_that_are_not_year_by_month_stay_as_they_are():
 
 def test_the_choice_is_reversible_and_a_refusal_keeps_the_data():
     raw, _ = year_month_csv(MONTHS_EN, years=range(1990, 2010))
-    ws = wsm.Workspace()
-    series = wsm.load_upload(ws, raw, "wide.csv")
+    ws = workspace.Workspace()
+    series = workspace.load_upload(ws, raw, "wide.csv")
     assert series.n_points == 240 and series.series.freq == "MS"
-    columns = wsm.set_shape(ws, False)
+    columns = workspace.set_shape(ws, False)
     assert columns.n_points == 20 and columns.time_column == "YEAR" and columns.target in MONTHS_EN
-    again = wsm.set_shape(ws, True)
+    again = workspace.set_shape(ws, True)
     np.testing.assert_array_equal(again.series.values, series.series.values)
-    wsm.load_sample(ws, "airline")
+    workspace.load_sample(ws, "airline")
     before = ws.dataset
-    refused("readers.not_wide", wsm.set_shape, ws, False)
+    refused("readers.not_wide", workspace.set_shape, ws, False)
     assert ws.dataset is before
 
 
 def test_the_year_by_month_sample_reads_as_the_monthly_one():
-    ws = wsm.Workspace()
-    wide_set = wsm.load_sample(ws, "elnino_wide")
-    long_set = wsm.load_sample(wsm.Workspace(), "elnino")
+    ws = workspace.Workspace()
+    wide_set = workspace.load_sample(ws, "elnino_wide")
+    long_set = workspace.load_sample(workspace.Workspace(), "elnino")
     np.testing.assert_array_equal(wide_set.series.values, long_set.series.values)
     assert wide_set.series.freq == "MS" and (wide_set.series.time == long_set.series.time).all()
-    assert wsm.set_shape(ws, False).n_points == 61  # the "61 yearly values", now a choice
+    assert workspace.set_shape(ws, False).n_points == 61  # the "61 yearly values", now a choice
 
 
 # --------------------------------------------------------------------------- workbooks
@@ -185,12 +185,12 @@ def test_a_workbook_with_two_sheets_reads_the_one_picked():
 
 def test_the_workspace_reads_another_sheet_without_a_new_upload():
     raw = xlsx({"a": [["month", "sales"], *monthly_rows(30)], "b": [["month", "costs"], *monthly_rows(40)]})
-    ws = wsm.Workspace()
-    assert wsm.load_upload(ws, raw, "shop.xlsx").target == "sales"
-    dataset = wsm.choose_sheet(ws, "b")
+    ws = workspace.Workspace()
+    assert workspace.load_upload(ws, raw, "shop.xlsx").target == "sales"
+    dataset = workspace.choose_sheet(ws, "b")
     assert dataset.target == "costs" and dataset.n_points == 40 and dataset.series.freq == "MS"
     before = ws.dataset
-    refused("readers.unknown_sheet", wsm.choose_sheet, ws, "c")
+    refused("readers.unknown_sheet", workspace.choose_sheet, ws, "c")
     assert ws.dataset is before
 
 
@@ -218,8 +218,8 @@ def test_real_dates_in_cells_are_dates_and_merged_header_rows_are_joined():
 
 def test_a_year_by_month_table_in_a_workbook_is_one_series():
     rows = [["YEAR", *MONTHS_EN]] + [[y, *[100 * (y - 2000) + m for m in range(1, 13)]] for y in range(2001, 2006)]
-    ws = wsm.Workspace()
-    dataset = wsm.load_upload(ws, xlsx({"table": rows}), "bureau.xlsx")
+    ws = workspace.Workspace()
+    dataset = workspace.load_upload(ws, xlsx({"table": rows}), "bureau.xlsx")
     assert dataset.n_points == 60 and dataset.series.freq == "MS" and dataset.series.values[12] == 201
 
 
@@ -306,8 +306,8 @@ def seattle_as_published() -> pd.DataFrame:
 
 def test_the_default_target_is_not_the_mostly_dry_rain_column():
     raw = seattle_as_published().to_csv(index=False).encode()
-    ws = wsm.Workspace()
-    dataset = wsm.load_upload(ws, raw, "seattle.csv")
+    ws = workspace.Workspace()
+    dataset = workspace.load_upload(ws, raw, "seattle.csv")
     assert dataset.table.numeric_columns[0] == "precipitation"
     assert dataset.target == "temp_max"
     # and a file with one smooth column keeps it
@@ -318,8 +318,8 @@ def test_the_default_target_is_not_the_mostly_dry_rain_column():
 
 
 def test_a_daily_series_gets_a_yearly_season_unless_it_shows_a_weekly_one():
-    ws = wsm.Workspace()
-    dataset = wsm.load_upload(ws, seattle_as_published().to_csv(index=False).encode(), "seattle.csv")
+    ws = workspace.Workspace()
+    dataset = workspace.load_upload(ws, seattle_as_published().to_csv(index=False).encode(), "seattle.csv")
     assert dataset.series.freq == "D"
     assert dataset.season == 365  # temperatures have no weekly rhythm
     assert (dataset.window, dataset.test_size) == (14, 28)  # two weeks in, four weeks held out
@@ -328,11 +328,11 @@ def test_a_daily_series_gets_a_yearly_season_unless_it_shows_a_weekly_one():
     rng = np.random.default_rng(0)
     shop = 100 + 30 * (days.day_of_week >= 5) + rng.normal(0, 5, 300)  # busy weekends
     raw = pd.DataFrame({"day": days.strftime("%Y-%m-%d"), "sales": shop}).to_csv(index=False).encode()
-    weekly = wsm.load_upload(ws, raw, "shop.csv")
+    weekly = workspace.load_upload(ws, raw, "shop.csv")
     assert weekly.season == 7 and weekly.window == 7 and weekly.test_size == 28
 
     short = pd.DataFrame({"day": days[:200].strftime("%Y-%m-%d"), "t": np.sin(np.arange(200) / 30) + rng.normal(0, .1, 200)})
-    assert wsm.load_upload(ws, short.to_csv(index=False).encode(), "short.csv").season is None  # under two years
+    assert workspace.load_upload(ws, short.to_csv(index=False).encode(), "short.csv").season is None  # under two years
 
 
 def test_the_split_follows_the_time_step_not_the_rows():
@@ -345,12 +345,12 @@ def test_the_split_follows_the_time_step_not_the_rows():
 
 
 def test_a_very_short_series_is_flagged():
-    ws = wsm.Workspace()
+    ws = workspace.Workspace()
     rows = "\n".join(["month,v"] + [f"2020-{m:02d},{m % 5}" for m in range(1, 13)]
                      + [f"2021-{m:02d},{m % 4}" for m in range(1, 5)]) + "\n"
-    dataset = wsm.load_upload(ws, rows.encode(), "short.csv")
-    assert wsm.is_short(dataset)
-    assert not wsm.is_short(wsm.load_sample(ws, "airline"))
+    dataset = workspace.load_upload(ws, rows.encode(), "short.csv")
+    assert workspace.is_short(dataset)
+    assert not workspace.is_short(workspace.load_sample(ws, "airline"))
 
 
 def test_the_sparklines_show_every_numeric_column_by_name():

@@ -164,7 +164,7 @@ def test_a_three_input_model_through_the_real_pipeline(num_layers: int) -> None:
     """
     import pandas as pd
 
-    from lstm_viz import workspace as wsm
+    from lstm_viz import workspace
     from lstm_viz.forecast import predict_scaled
 
     rng = np.random.default_rng(num_layers)
@@ -173,14 +173,14 @@ def test_a_three_input_model_through_the_real_pipeline(num_layers: int) -> None:
     frame = pd.DataFrame({"date": pd.date_range("2021-01-01", periods=n, freq="D").strftime("%Y-%m-%d"),
                           "temp": 10 + 5 * np.sin(t / 6) + rng.normal(0, 0.3, n),
                           "rain": rng.gamma(1.0, 2.0, n), "wind": 20 + rng.normal(0, 4, n)})
-    ws = wsm.Workspace()
-    wsm.load_upload(ws, frame.to_csv(index=False).encode(), "weather.csv", target="temp")
-    wsm.set_inputs(ws, ["rain", "wind"])
-    run = wsm.train_to_end(ws, Config(hidden_size=5, num_layers=num_layers, epochs=2, window=7,
+    ws = workspace.Workspace()
+    workspace.load_upload(ws, frame.to_csv(index=False).encode(), "weather.csv", target="temp")
+    workspace.set_inputs(ws, ["rain", "wind"])
+    run = workspace.train_to_end(ws, Config(hidden_size=5, num_layers=num_layers, epochs=2, window=7,
                                       max_snapshots=2, num_threads=1))
     assert run.model.core.input_size == 3 and run.split.X_test.shape[2] == 3
     for segment in (0, 3, "series"):
-        view = wsm.gate_trace(ws, segment)
+        view = workspace.gate_trace(ws, segment)
         assert view.x.shape[1] == 3 and view.input_names == ("temp", "rain", "wind")
         x = torch.from_numpy(view.x[:, None, :])  # (T, 1, 3): what the page's trace was recorded on
         zeros = torch.zeros(num_layers, 1, 5)

@@ -28,8 +28,8 @@ import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
-from lstm_viz import export
-from lstm_viz import workspace as wsm
+from lstm_viz import model_file
+from lstm_viz import workspace
 from lstm_viz.data import MAX_BYTES
 from lstm_viz.errors import LensError
 from pages.ui.nav import PAGES
@@ -87,7 +87,7 @@ def test_torch_load_is_only_ever_called_with_weights_only_true():
         flags = {k.arg: k.value for k in node.keywords}
         assert isinstance(flags.get("weights_only"), ast.Constant) and flags["weights_only"].value is True, \
             f"{where(path, node)}: torch.load without weights_only=True"
-    assert {path.name for path, _ in loads} == {"export.py"}, "one reader of model files, in lstm_viz/export.py"
+    assert {path.name for path, _ in loads} == {"model_file.py"}, "one reader of model files, in lstm_viz/model_file.py"
 
 
 def test_nothing_unpickles_evals_or_loads_pickled_numpy():
@@ -119,9 +119,9 @@ class _Payload:
 def test_a_model_file_with_code_in_it_is_refused_without_running_it(tmp_path):
     marker = tmp_path / "ran"
     buffer = io.BytesIO()
-    torch.save({"format": export.MODEL_FORMAT, "version": export.MODEL_VERSION, "x": _Payload(marker)}, buffer)
+    torch.save({"format": model_file.MODEL_FORMAT, "version": model_file.MODEL_VERSION, "x": _Payload(marker)}, buffer)
     with pytest.raises(LensError) as refused:
-        export.load_model(buffer.getvalue())
+        model_file.load_model(buffer.getvalue())
     assert refused.value.key == "export.unsafe" and "system" in str(refused.value)
     assert not marker.exists()
 
@@ -155,7 +155,7 @@ def test_uploaded_names_are_passed_only_as_labels():
             for arg in [*node.args, *(k.value for k in node.keywords)]:
                 if isinstance(arg, ast.Attribute) and arg.attr == "name" and isinstance(arg.value, ast.Name) \
                         and arg.value.id in uploads:
-                    assert name_of(node.func).startswith(("wsm.", "workspace.")), \
+                    assert name_of(node.func).startswith(("workspace.", "workspace.")), \
                         f"{where(path, node)}: an uploaded file's name goes to {name_of(node.func)}"
 
 
@@ -233,7 +233,7 @@ def test_html_in_names_is_shown_as_text_on_every_page():
     assert any(SCRIPT in shown(s.value) for s in at.success), "the series name is shown, as text"
     assert SCRIPT in at.selectbox(key="data.series_name").options
     _no_raw_html(at, "data")
-    wsm.train_to_end(ws, wsm.recommended_config(ws.dataset).replace(hidden_size=4, epochs=2))
+    workspace.train_to_end(ws, workspace.recommended_config(ws.dataset).replace(hidden_size=4, epochs=2))
     for spec in PAGES:
         at.switch_page(f"pages/{spec.file}").run()
         assert not at.exception, spec.file

@@ -6,7 +6,7 @@ import time
 
 import pytest
 from lstm_viz import slots
-from lstm_viz import workspace as wsm
+from lstm_viz import workspace
 from lstm_viz.config import Config
 from lstm_viz.slots import Load, SlotQueue
 from tests.app_session import fresh, tiny_settings, until
@@ -104,16 +104,16 @@ def test_pages_redraw_slower_in_line_and_on_a_crowded_server():
 # -- runs in the line ------------------------------------------------------------------------
 
 
-def airline() -> wsm.Workspace:
-    ws = wsm.Workspace()
-    wsm.load_sample(ws, "airline")
+def airline() -> workspace.Workspace:
+    ws = workspace.Workspace()
+    workspace.load_sample(ws, "airline")
     return ws
 
 
-def in_background(ws: wsm.Workspace, cfg: Config) -> None:
+def in_background(ws: workspace.Workspace, cfg: Config) -> None:
     """Press Train: start the run and send it to the server's line."""
-    wsm.start_run(ws, cfg)
-    wsm.train_in_background(ws)
+    workspace.start_run(ws, cfg)
+    workspace.train_in_background(ws)
 
 
 def student_here() -> threading.Event:
@@ -130,9 +130,9 @@ def test_a_second_run_waits_for_the_first_then_trains(one_slot):
     in_background(second, TINY)
     done = first.candidate.epochs_done
     assert until(lambda: first.candidate.epochs_done >= done + 3)  # the first run went on training meanwhile
-    assert wsm.queue_place(second.candidate) == 0 and second.candidate.epochs_done == 0
-    assert wsm.queue_place(first.candidate) is None
-    wsm.stop_run(first)
+    assert workspace.queue_place(second.candidate) == 0 and second.candidate.epochs_done == 0
+    assert workspace.queue_place(first.candidate) is None
+    workspace.stop_run(first)
     assert until(lambda: not second.training)
     assert second.run.status == "done" and second.run.epochs_done == TINY.epochs
     assert until(lambda: one_slot.load() == Load(0, 0, 1))  # each thread leaves the line just after its run ends
@@ -140,29 +140,29 @@ def test_a_second_run_waits_for_the_first_then_trains(one_slot):
 
 def test_live_pages_redraw_by_phase_in_line_and_training(one_slot):
     first, second = airline(), airline()
-    assert wsm.live_phase(first) is None and wsm.live_interval(first, 0.3) is None  # nothing in flight
+    assert workspace.live_phase(first) is None and workspace.live_interval(first, 0.3) is None  # nothing in flight
     in_background(first, LONG)
-    assert until(lambda: wsm.queue_place(first.candidate) is None and one_slot.load().training == 1)
-    assert wsm.live_phase(first) == ("training", 1) and wsm.live_interval(first, 0.3) == 0.3
+    assert until(lambda: workspace.queue_place(first.candidate) is None and one_slot.load().training == 1)
+    assert workspace.live_phase(first) == ("training", 1) and workspace.live_interval(first, 0.3) == 0.3
     in_background(second, TINY)
-    assert wsm.live_phase(second) == ("waiting",)
-    assert wsm.live_interval(second, 0.3) == slots.WAITING_REFRESH_S
-    assert wsm.live_interval(second, 0.6, while_waiting=False) is None
-    assert wsm.live_phase(first) == ("training", 2) and wsm.live_interval(first, 0.3) == 0.6  # someone waits
-    wsm.stop_run(second)
-    wsm.stop_run(first)
+    assert workspace.live_phase(second) == ("waiting",)
+    assert workspace.live_interval(second, 0.3) == slots.WAITING_REFRESH_S
+    assert workspace.live_interval(second, 0.6, while_waiting=False) is None
+    assert workspace.live_phase(first) == ("training", 2) and workspace.live_interval(first, 0.3) == 0.6  # someone waits
+    workspace.stop_run(second)
+    workspace.stop_run(first)
 
 
 def test_stopping_a_run_in_line_keeps_the_model_and_frees_its_place(one_slot):
     busy, ws = airline(), airline()
-    wsm.train_to_end(ws, TINY)
+    workspace.train_to_end(ws, TINY)
     model = ws.run
     in_background(busy, LONG)
     in_background(ws, TINY.replace(seed=1))
-    assert wsm.queue_place(ws.candidate) == 0
-    assert not wsm.stop_run(ws)
+    assert workspace.queue_place(ws.candidate) == 0
+    assert not workspace.stop_run(ws)
     assert ws.run is model and not ws.training and one_slot.load().waiting == 0
-    wsm.stop_run(busy)
+    workspace.stop_run(busy)
     assert until(lambda: one_slot.load() == Load(0, 0, 1))
 
 
@@ -188,18 +188,18 @@ def test_the_train_page_shows_the_place_in_line_then_the_run(one_slot):
 
 
 def test_a_teaching_job_waits_in_the_same_line_and_can_be_cancelled_there(one_slot):
-    from lstm_viz import teach_session as ts
+    from lstm_viz import teach_session
 
     one_slot.wait_turn(-1, lambda: True)  # a student's run holds the only place
     ran = threading.Event()
-    job = ts.start_job("compare", {}, lambda job: ran.set() or 42)
+    job = teach_session.start_job("compare", {}, lambda job: ran.set() or 42)
     assert until(lambda: job.note is not None and job.note[0] == "page.teach.waiting")
     assert job.note[1] == {"ahead": 0, "slots": 1} and job.running and not ran.is_set()
     one_slot.leave(-1)
     assert job.wait(10) and job.result == 42 and ran.is_set()
 
     one_slot.wait_turn(-1, lambda: True)
-    queued = ts.start_job("compare", {}, lambda job: 1 / 0)
+    queued = teach_session.start_job("compare", {}, lambda job: 1 / 0)
     queued.cancel()
     assert queued.wait(10) and queued.error == ("page.teach.cancelled", {})
     assert one_slot.load() == Load(training=1, waiting=0, slots=1)
@@ -228,18 +228,18 @@ def test_presence_forgives_a_short_absence():
 
 def test_a_run_in_line_whose_student_left_gives_up_its_place(one_slot):
     busy, ws = airline(), airline()
-    wsm.train_to_end(ws, TINY)
+    workspace.train_to_end(ws, TINY)
     model = ws.run
     in_background(busy, LONG)
     here = student_here()
     ws.presence = here.is_set
     in_background(ws, TINY.replace(seed=1))
-    assert wsm.queue_place(ws.candidate) == 0
+    assert workspace.queue_place(ws.candidate) == 0
     here.clear()  # the tab is closed (after the grace period, as Presence would say)
     assert until(lambda: not ws.training)
     assert ws.run is model and one_slot.load().waiting == 0
     assert ws.failure == ("ws.run_abandoned", {"seconds": int(slots.ABSENT_S), "epoch": 0, "epochs": TINY.epochs})
-    wsm.stop_run(busy)
+    workspace.stop_run(busy)
 
 
 def test_a_training_run_whose_student_left_stops_and_frees_its_slot(one_slot):
@@ -265,7 +265,7 @@ def test_the_grace_period_comes_from_the_environment(monkeypatch):
 
 
 def test_a_teaching_job_whose_student_left_stops(one_slot):
-    from lstm_viz import teach_session as ts
+    from lstm_viz import teach_session
 
     here = student_here()
 
@@ -275,10 +275,10 @@ def test_a_teaching_job_whose_student_left_stops(one_slot):
             time.sleep(0.001)
         return "finished"
 
-    running = ts.start_job("compare", {}, work, present=here.is_set)
+    running = teach_session.start_job("compare", {}, work, present=here.is_set)
     assert until(lambda: running.progress > 0)
     one_slot.join(-2)
-    gone_in_line = ts.start_job("compare", {}, work, present=lambda: False)
+    gone_in_line = teach_session.start_job("compare", {}, work, present=lambda: False)
     here.clear()
     assert running.wait(10) and running.error == ("page.teach.cancelled", {}) and running.result is None
     assert gone_in_line.wait(10) and gone_in_line.error == ("page.teach.cancelled", {})

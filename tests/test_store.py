@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from lstm_viz import workspace as wsm
+from lstm_viz import workspace
 from lstm_viz.config import Config
 from lstm_viz.workspace import store
 
@@ -41,7 +41,7 @@ def test_tokens_are_long_random_and_url_safe():
 def test_a_reload_gets_the_same_workspace_back():
     kept, _ = make_store()
     token, ws = kept.create(GONE)
-    wsm.load_sample(ws, "airline")
+    workspace.load_sample(ws, "airline")
     again, back, outcome = kept.claim(token, GONE)
     assert (again, outcome) == (token, "back") and back is ws and back.dataset.name == "airline"
 
@@ -50,8 +50,8 @@ def test_two_sessions_never_reach_each_others_work():
     kept, _ = make_store()
     token_a, ws_a = kept.create(GONE)
     token_b, ws_b = kept.create(GONE)
-    wsm.load_sample(ws_a, "airline")
-    wsm.load_sample(ws_b, "sunspots")
+    workspace.load_sample(ws_a, "airline")
+    workspace.load_sample(ws_b, "sunspots")
     assert kept.claim(token_a, GONE)[1] is ws_a and kept.claim(token_b, GONE)[1] is ws_b
     forged = store.secrets.token_urlsafe(store.TOKEN_BYTES)
     flipped = token_a[:-1] + ("A" if token_a[-1] != "A" else "B")
@@ -133,12 +133,12 @@ def test_over_the_count_cap_the_oldest_leaves_first():
 
 
 def test_workspace_bytes_counts_data_model_and_history_once():
-    ws = wsm.Workspace()
+    ws = workspace.Workspace()
     empty = store.workspace_bytes(ws)
-    wsm.load_sample(ws, "airline")
+    workspace.load_sample(ws, "airline")
     with_data = store.workspace_bytes(ws)
     assert with_data - empty >= ws.dataset.series.values.nbytes
-    wsm.train_to_end(ws, TINY)
+    workspace.train_to_end(ws, TINY)
     params = sum(p.numel() * p.element_size() for p in ws.run.model.parameters())
     snapshot = ws.run.snapshots[-1]
     trained = store.workspace_bytes(ws)
@@ -151,17 +151,17 @@ def test_workspace_bytes_counts_data_model_and_history_once():
 def test_a_run_in_flight_comes_back_with_its_workspace():
     kept, _ = make_store()
     token, ws = kept.create(GONE)
-    wsm.load_sample(ws, "airline")
-    wsm.start_run(ws, TINY.replace(epochs=2000))
+    workspace.load_sample(ws, "airline")
+    workspace.start_run(ws, TINY.replace(epochs=2000))
     try:
-        wsm.train_in_background(ws)
+        workspace.train_in_background(ws)
         back = kept.claim(token, GONE)[1]
         assert back is ws and back.training
         while back.run is None:  # the same run keeps training for the page that came back
             back.worker.join(0.05)
         assert back.run is back.candidate or back.run.epochs_done >= 1
     finally:
-        wsm.stop_run(ws)
+        workspace.stop_run(ws)
 
 
 def test_a_class_leaving_at_once_is_measured_a_few_at_a_time_and_never_over_evicted(monkeypatch):

@@ -94,12 +94,12 @@ def test_suggestion_differences_trending_series_only():
 
 
 def test_gate_view_shows_what_the_model_reads():
-    from lstm_viz import workspace as wsm
+    from lstm_viz import workspace
 
-    ws = wsm.Workspace()
-    wsm.load_sample(ws, "airline")
-    run = wsm.train_to_end(ws, wsm.recommended_config(ws.dataset).replace(epochs=1, hidden_size=4))
+    ws = workspace.Workspace()
+    workspace.load_sample(ws, "airline")
+    run = workspace.train_to_end(ws, workspace.recommended_config(ws.dataset).replace(epochs=1, hidden_size=4))
     assert run.split.transform.diff == 12
-    view = wsm.gate_trace(ws, 0)
+    view = workspace.gate_trace(ws, 0)
     x = run.dataset.series.values
     np.testing.assert_allclose(view.inputs, x[view.positions] - x[view.positions - 12], rtol=1e-5, atol=1e-3)

@@ -30,12 +30,12 @@ freq       time steps: frequency, gaps, season, :func:`future_index`
 
 The caps live where they are checked, so a test patches them there:
 ``decode.MAX_BYTES``, ``read.MAX_ROWS``, ``series.MIN_POINTS``; likewise
-``_infer_freq`` (re-exported here for the tests that call it) is patched in
+``infer_freq`` (re-exported here for the tests that call it) is patched in
 ``cleaning``, where :func:`prepare_series` looks it up.
 """
 from lstm_viz.data.columns import NUMERIC_SHARE, ColumnInfo
 from lstm_viz.data.decode import MAX_BYTES
-from lstm_viz.data.freq import GAP_FILL_SHARE, _infer_freq, freq_label_key, future_index, season_for
+from lstm_viz.data.freq import GAP_FILL_SHARE, freq_label_key, future_index, infer_freq, season_for
 from lstm_viz.data.read import MAX_ROWS, Table, read_table
 from lstm_viz.data.series import MIN_POINTS, DataReport, Series, load_series, prepare_series
 from lstm_viz.data.times import TIME_SHARE

@@ -15,12 +15,12 @@ import numpy as np
 import pandas as pd
 
 from lstm_viz.data.columns import NUMERIC_SHARE
-from lstm_viz.data.freq import GAP_FILL_SHARE, _infer_freq
+from lstm_viz.data.freq import GAP_FILL_SHARE, infer_freq
 from lstm_viz.data.read import Table
 from lstm_viz.errors import LensError
 
 
-def _check_roles(table: Table, target: str, time_column: str | None) -> None:
+def check_roles(table: Table, target: str, time_column: str | None) -> None:
     """Refuse a target that is not numeric, or a time column that holds no times."""
     info = table.columns[target]
     numeric = ", ".join(table.numeric_columns)
@@ -36,7 +36,7 @@ def _check_roles(table: Table, target: str, time_column: str | None) -> None:
         raise LensError("data.not_time", column=time_column, example=example, columns=", ".join(table.time_columns))
 
 
-def _pick_rows(
+def pick_rows(
     table: Table, target: str, series_column: str | None, series_name: str | None, notes: list
 ) -> tuple[np.ndarray, str]:
     """Return the row positions of the chosen series (all rows without a series column) and its display name."""
@@ -54,7 +54,7 @@ def _pick_rows(
     return rows[(labels == series_name).to_numpy()], f"{target} ({series_name})"
 
 
-def _target_values(table: Table, target: str, rows: np.ndarray, notes: list) -> tuple[np.ndarray, int, int]:
+def target_values(table: Table, target: str, rows: np.ndarray, notes: list) -> tuple[np.ndarray, int, int]:
     """Return the target's values in ``rows`` (text cells and inf as NaN), the text cells and the infs."""
     info = table.columns[target]
     values = table.frame[target].to_numpy(np.float64)[rows]
@@ -74,7 +74,7 @@ def _target_values(table: Table, target: str, rows: np.ndarray, notes: list) -> 
 
 
 @dataclass(frozen=True)
-class _Timed:
+class Timed:
     """Values on their (sorted, unique, possibly gap-filled) time stamps; ``inserted`` marks filled gaps."""
 
     time: pd.DatetimeIndex | None
@@ -88,9 +88,9 @@ class _Timed:
     gaps_filled: bool = False
 
 
-def _on_time_grid(
+def on_time_grid(
     table: Table, time_column: str, series_column: str | None, rows: np.ndarray, values: np.ndarray, notes: list
-) -> _Timed:
+) -> Timed:
     """Drop rows without a time, sort by time, average repeated stamps, and fill a few missing steps."""
     stamps = pd.DatetimeIndex(table.frame[time_column].to_numpy()[rows])
     readable = ~stamps.isna()
@@ -108,13 +108,13 @@ def _on_time_grid(
     by_time = pd.Series(values, index=stamps).groupby(level=0, sort=True).mean()
     n_duplicates = len(stamps) - len(by_time)
     if n_duplicates:
-        column = _explaining_series_column(table, time_column) if series_column is None else None
+        column = explaining_series_column(table, time_column) if series_column is None else None
         if column is not None and n_duplicates * 2 >= len(stamps):
             choices = list(pd.unique(_labels(table.frame[column])))
             raise LensError("data.pick_series", column=column, choices=_listing(choices))
         notes.append(("data.note.duplicates", {"n": n_duplicates}))
 
-    freq, n_gaps = _infer_freq(by_time.index)
+    freq, n_gaps = infer_freq(by_time.index)
     if freq is None and len(by_time) > 2:
         notes.append(("data.note.irregular", {}))
     gaps_filled = 0 < n_gaps <= GAP_FILL_SHARE * len(by_time)
@@ -128,12 +128,12 @@ def _on_time_grid(
         notes.append(("data.note.gaps_kept", {"n": n_gaps}))
     on_grid = freq is not None and (n_gaps == 0 or gaps_filled)
     time = pd.DatetimeIndex(by_time.index, freq=freq if on_grid else None)
-    return _Timed(
+    return Timed(
         time, by_time.to_numpy(np.float64), inserted, n_bad_time, resorted, n_duplicates, freq, n_gaps, gaps_filled
     )
 
 
-def _fill_missing(timed: _Timed, name: str, notes: list) -> tuple[np.ndarray, pd.DatetimeIndex | None, int, int]:
+def fill_missing(timed: Timed, name: str, notes: list) -> tuple[np.ndarray, pd.DatetimeIndex | None, int, int]:
     """Drop missing values at the ends and interpolate those inside (linearly, step by step).
 
     Returns the values (N,), their times (or None), the missing values filled
@@ -159,7 +159,7 @@ def _fill_missing(timed: _Timed, name: str, notes: list) -> tuple[np.ndarray, pd
     return values, time, n_missing_filled, n_dropped_ends
 
 
-def _explaining_series_column(table: Table, time_column: str) -> str | None:
+def explaining_series_column(table: Table, time_column: str) -> str | None:
     """Return the series column under which the time stamps stop repeating (a long-format file), if any."""
     frame = table.frame
     repeats = int(frame.duplicated([time_column]).sum())

@@ -1,6 +1,6 @@
 """Sort one column of strings into time, numeric, text or empty, and convert it.
 
-:func:`_classify` is what :func:`~lstm_viz.data.read_table` runs on every
+:func:`classify_column` is what :func:`~lstm_viz.data.read_table` runs on every
 column; the cells are numbers when they read as numbers under the sniffed
 decimal mark and thousands separator (currency signs and ``%`` allowed),
 times when :mod:`lstm_viz.data.times` recognises their format.
@@ -13,13 +13,13 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from lstm_viz.data.layout import UNITS, _Layout
+from lstm_viz.data.layout import UNITS, Layout
 from lstm_viz.data.times import (
+    NAMED_MONTH_FORMATS,
+    TEXT_TIME_FORMATS,
     TIME_SHARE,
-    _NAMED_MONTH_FORMATS,
-    _TEXT_TIME_FORMATS,
-    _numeric_time_format,
-    _strptime,
+    numeric_time_format,
+    parse_times,
 )
 
 NUMERIC_SHARE = 0.8  # a column is numeric when at least this share of its filled cells are numbers
@@ -56,17 +56,17 @@ class ColumnInfo:
     non_numeric: np.ndarray | None = field(default=None, repr=False)
 
 
-def _classify(column: str, cells: pd.Series, layout: _Layout) -> tuple[pd.Series, ColumnInfo, tuple | None]:
+def classify_column(column: str, cells: pd.Series, layout: Layout) -> tuple[pd.Series, ColumnInfo, tuple | None]:
     """Convert one column of stripped strings; return it, its ColumnInfo and an optional table note."""
     missing = cells.str.lower().isin(MISSING_TOKENS).to_numpy()
     n_filled = int((~missing).sum())
     if n_filled == 0:
         return cells, ColumnInfo("empty"), None
-    numbers = _numbers(cells, layout)
+    numbers = parse_numbers(cells, layout)
     bad = ~missing & np.isnan(numbers)
     share = 1.0 - bad.sum() / n_filled
     if share >= NUMERIC_SHARE:
-        found = _numeric_time_format(column, numbers)
+        found = numeric_time_format(column, numbers)
         if found is not None:
             label, parse = found
             return pd.Series(parse(numbers)), ColumnInfo("time", label, share), None
@@ -74,13 +74,13 @@ def _classify(column: str, cells: pd.Series, layout: _Layout) -> tuple[pd.Series
         return pd.Series(numbers), ColumnInfo("numeric", None, share, example, bad), None
 
     sample = cells[~missing].head(500)
-    for fmt in _TEXT_TIME_FORMATS:
+    for fmt in TEXT_TIME_FORMATS:
         if sample.str.fullmatch(fmt.pattern).mean() >= TIME_SHARE:
             times, label, note = fmt.parse(fmt, cells.where(~missing), column)
             break
     else:
-        code = next((c for c in _NAMED_MONTH_FORMATS if _strptime(sample, c).notna().mean() >= TIME_SHARE), None)
-        times, label, note = (_strptime(cells.where(~missing), code), code, None) if code else (None, None, None)
+        code = next((c for c in NAMED_MONTH_FORMATS if parse_times(sample, c).notna().mean() >= TIME_SHARE), None)
+        times, label, note = (parse_times(cells.where(~missing), code), code, None) if code else (None, None, None)
     if times is not None:
         unread = ~missing & times.isna().to_numpy()
         if unread.sum() <= (1 - TIME_SHARE) * n_filled:
@@ -89,7 +89,7 @@ def _classify(column: str, cells: pd.Series, layout: _Layout) -> tuple[pd.Series
     return cells, ColumnInfo("text", None, share, str(sample.iloc[0])), None
 
 
-def _numbers(cells: pd.Series, layout: _Layout) -> np.ndarray:
+def parse_numbers(cells: pd.Series, layout: Layout) -> np.ndarray:
     """Parse stripped string cells as float64 (NaN where not a number); ``inf`` stays inf."""
     text = cells
     if layout.thousands:
@@ -124,7 +124,7 @@ def is_counter(values: np.ndarray) -> bool:
         return values.size >= 3 and steps[0] != 0 and bool(np.all(steps == steps[0]))
 
 
-def _is_series_names(cells: pd.Series) -> bool:
+def is_series_names(cells: pd.Series) -> bool:
     """Say whether a text column names the series of a long-format file: few values, each repeated."""
     counts = cells[cells != ""].value_counts()
     return 2 <= counts.size <= 100 and counts.size * 2 <= len(cells) and int(counts.min()) >= 2

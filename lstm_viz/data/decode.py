@@ -18,14 +18,14 @@ from lstm_viz.errors import LensError
 MAX_BYTES: int = 20 * 1024 * 1024  # 20 MB: a few years of minute data, far more than a lesson needs
 
 
-def _source_name(source: Any) -> str:
+def source_name(source: Any) -> str:
     if isinstance(source, (str, os.PathLike)):
         return Path(source).name
     found = getattr(source, "name", None)
     return Path(found).name if isinstance(found, str) and found else "data"
 
 
-def _read_bytes(source: Any, label: str) -> bytes:
+def read_bytes(source: Any, label: str) -> bytes:
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
         size = len(data)
@@ -90,7 +90,7 @@ def _mixed_utf8_cp1252(raw: bytes) -> str | None:
     return "\n".join(lines)
 
 
-def _decode(raw: bytes, label: str) -> tuple[str, str]:
+def decode_text(raw: bytes, label: str) -> tuple[str, str]:
     """Return the text and the encoding that decoded it."""
     if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # zip (xlsx, ods) and OLE (xls) containers
         raise LensError("data.spreadsheet", name=label)

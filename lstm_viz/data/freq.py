@@ -25,7 +25,7 @@ _WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 _US = {"D": 86_400 * 10**6, "h": 3_600 * 10**6, "min": 60 * 10**6, "s": 10**6}
 
 
-def _infer_freq(index: pd.DatetimeIndex) -> tuple[str | None, int]:
+def infer_freq(index: pd.DatetimeIndex) -> tuple[str | None, int]:
     """Infer the regular step of sorted unique ``index`` and count the steps missing from it.
 
     Calendar steps (months, quarters, years) are recognised from month-start

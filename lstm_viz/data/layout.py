@@ -1,7 +1,7 @@
 """Guess how a text table is laid out: separator, preamble lines, decimal mark, thousands separator.
 
 Only the head of the text is looked at (:data:`SNIFF_CHARS`); the result is a
-:class:`_Layout` that tells pandas how to read the whole file.
+:class:`Layout` that tells pandas how to read the whole file.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ WHITESPACE = " "  # Table.separator of a file whose columns are separated by run
 
 
 @dataclass(frozen=True)
-class _Layout:
+class Layout:
     separator: str
     skip: int  # physical lines before the table
     n_skipped: int  # of which not blank (the preamble a student would see)
@@ -27,7 +27,7 @@ class _Layout:
     thousands: str | None
 
 
-def _sniff(text: str) -> _Layout:
+def sniff_layout(text: str) -> Layout:
     """Guess separator, preamble, decimal mark and thousands separator from the head of ``text``."""
     physical = text[:SNIFF_CHARS].splitlines()
     if len(text) > SNIFF_CHARS and len(physical) > 1:
@@ -46,7 +46,7 @@ def _sniff(text: str) -> _Layout:
     widths = [counts[first]] + [len(row) for row in rows[first:] if _n_filled(row) <= n_fields]
     cells = [cell.strip() for row in rows[first:] for cell in row]
     decimal, thousands = _decimal_mark(cells)
-    return _Layout(
+    return Layout(
         separator=separator,
         skip=numbered[first][0] if first else 0,
         n_skipped=first,

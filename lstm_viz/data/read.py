@@ -25,14 +25,14 @@ from lstm_viz.data.columns import (
     MISSING_TOKENS,
     NUMERIC_SHARE,
     ColumnInfo,
-    _classify,
+    classify_column,
     is_counter,
-    _is_series_names,
-    _numbers,
+    is_series_names,
+    parse_numbers,
 )
-from lstm_viz.data.decode import _decode, _read_bytes, _source_name
-from lstm_viz.data.layout import WHITESPACE, _Layout, _sniff
-from lstm_viz.data.times import _TEXT_TIME_FORMATS
+from lstm_viz.data.decode import decode_text, read_bytes, source_name
+from lstm_viz.data.layout import WHITESPACE, Layout, sniff_layout
+from lstm_viz.data.times import TEXT_TIME_FORMATS
 from lstm_viz.errors import LensError
 
 MAX_COLUMNS: int = 500  # a time series file has a few columns; thousands are a row typed sideways
@@ -114,10 +114,10 @@ def read_table(source: bytes | str | os.PathLike | BinaryIO, name: str | None = 
         ``data.too_many_rows``, ``data.header_only``, ``data.no_numeric``,
         or ``data.unreadable`` for anything else.
     """
-    label = name or _source_name(source)
+    label = name or source_name(source)
     try:
-        raw = _read_bytes(source, label)
-        text, encoding = _decode(raw, label)
+        raw = read_bytes(source, label)
+        text, encoding = decode_text(raw, label)
         return _parse(text, encoding, label)
     except LensError:
         raise
@@ -140,7 +140,7 @@ def _check_kind(text: str, label: str) -> None:
 
 def _parse(text: str, encoding: str, label: str) -> Table:
     _check_kind(text, label)
-    layout = _sniff(text)
+    layout = sniff_layout(text)
     notes: list[tuple[str, dict]] = []
     if layout.n_skipped:
         notes.append(("data.note.preamble", {"n": layout.n_skipped}))
@@ -175,7 +175,7 @@ def _parse(text: str, encoding: str, label: str) -> Table:
         cells = raw[column]
         if not header and (cells == "").all():
             continue  # the empty column a trailing separator leaves behind
-        frame[column], infos[column], note = _classify(column, cells, layout)
+        frame[column], infos[column], note = classify_column(column, cells, layout)
         if note:
             notes.append(note)
     table_frame = pd.DataFrame(frame)
@@ -184,7 +184,7 @@ def _parse(text: str, encoding: str, label: str) -> Table:
     numeric = [c for c, info in infos.items() if info.kind == "numeric"]
     counters = [c for c in numeric if is_counter(table_frame[c].to_numpy())]
     numeric_columns = [c for c in numeric if c not in counters] + counters
-    series_columns = [c for c, info in infos.items() if info.kind == "text" and _is_series_names(table_frame[c])]
+    series_columns = [c for c, info in infos.items() if info.kind == "text" and is_series_names(table_frame[c])]
     if not numeric_columns:
         raise LensError("data.no_numeric", name=label, columns=", ".join(names))
     return Table(
@@ -204,7 +204,7 @@ def _parse(text: str, encoding: str, label: str) -> Table:
     )
 
 
-def _check_shape(text: str, layout: _Layout, label: str) -> None:
+def _check_shape(text: str, layout: Layout, label: str) -> None:
     """Refuse a table too wide or too big from the raw text, before pandas builds a column per field.
 
     pandas allocates every column of the widest line, so a 5 MB file written
@@ -235,7 +235,7 @@ def _check_shape(text: str, layout: _Layout, label: str) -> None:
                         max_rows=MAX_CELLS // layout.max_fields)
 
 
-def _read_csv(text: str, layout: _Layout, label: str) -> pd.DataFrame:
+def _read_csv(text: str, layout: Layout, label: str) -> pd.DataFrame:
     options: dict[str, Any] = dict(
         sep={WHITESPACE: r"\s+", "": "\x1f"}.get(layout.separator, layout.separator),  # \x1f: never splits
         header=None,
@@ -271,7 +271,7 @@ def _read_csv(text: str, layout: _Layout, label: str) -> pd.DataFrame:
         raise LensError("data.empty", name=label) from exc
 
 
-def _has_header(raw: pd.DataFrame, layout: _Layout) -> bool:
+def _has_header(raw: pd.DataFrame, layout: Layout) -> bool:
     """Say whether the first row names the columns: a text cell above numbers or times."""
     head = raw.iloc[:51]
     top_is_value = []
@@ -287,10 +287,10 @@ def _has_header(raw: pd.DataFrame, layout: _Layout) -> bool:
     return all(names) and not any(top_is_value) and len(set(names)) == len(names)
 
 
-def _looks_like_values(cells: pd.Series, layout: _Layout) -> np.ndarray:
+def _looks_like_values(cells: pd.Series, layout: Layout) -> np.ndarray:
     """Say, per stripped cell, whether it reads as a number or a time (data rather than a column name)."""
-    values = ~np.isnan(_numbers(cells, layout))
-    for fmt in _TEXT_TIME_FORMATS:
+    values = ~np.isnan(parse_numbers(cells, layout))
+    for fmt in TEXT_TIME_FORMATS:
         values |= cells.str.fullmatch(fmt.pattern).to_numpy(dtype=bool)
     return values
 

@@ -14,13 +14,13 @@ import numpy as np
 import pandas as pd
 
 from lstm_viz.data.cleaning import (
-    _check_roles,
-    _explaining_series_column,
-    _fill_missing,
-    _on_time_grid,
-    _pick_rows,
-    _Timed,
-    _target_values,
+    Timed,
+    check_roles,
+    explaining_series_column,
+    fill_missing,
+    on_time_grid,
+    pick_rows,
+    target_values,
 )
 from lstm_viz.data.freq import season_for
 from lstm_viz.data.read import Table, brief, read_table
@@ -188,21 +188,21 @@ def _check_spread(values: np.ndarray, name: str) -> None:
 def _prepare(
     table: Table, target: str, time_column: str | None, series_column: str | None, series_name: str | None
 ) -> Series:
-    _check_roles(table, target, time_column)
+    check_roles(table, target, time_column)
     notes: list[tuple[str, dict]] = list(table.notes)
-    rows, name = _pick_rows(table, target, series_column, series_name, notes)
-    values, n_non_numeric, n_inf = _target_values(table, target, rows, notes)
+    rows, name = pick_rows(table, target, series_column, series_name, notes)
+    values, n_non_numeric, n_inf = target_values(table, target, rows, notes)
     finite = np.abs(values[np.isfinite(values)])
     if finite.size and finite.max() > MAX_ABS_VALUE:  # differences would overflow to inf
         raise LensError("data.extreme", column=name, value=f"{finite.max():.3g}")
     if time_column is None:
         notes.append(("data.note.no_time", {}))
-        timed = _Timed(None, values, np.zeros(values.shape[0], dtype=bool))
+        timed = Timed(None, values, np.zeros(values.shape[0], dtype=bool))
     else:
-        timed = _on_time_grid(table, time_column, series_column, rows, values, notes)
+        timed = on_time_grid(table, time_column, series_column, rows, values, notes)
     if not np.isfinite(timed.values).any():
         raise LensError("data.no_values", column=name)
-    values, time, n_missing_filled, n_dropped_ends = _fill_missing(timed, name, notes)
+    values, time, n_missing_filled, n_dropped_ends = fill_missing(timed, name, notes)
 
     n = values.shape[0]
     if n < MIN_POINTS and len(table.frame) <= 2 and table.frame.shape[1] >= MIN_POINTS:
@@ -276,5 +276,5 @@ def load_series(
     if series_column is None and series_name is not None and table.series_columns:
         series_column = table.series_columns[0]
     elif series_column is None and time_column is not None:
-        series_column = _explaining_series_column(table, time_column)
+        series_column = explaining_series_column(table, time_column)
     return prepare_series(table, target, time_column, series_column, series_name)

@@ -21,7 +21,7 @@ _DATE_NAME = re.compile(r"date|time|day|month|period|datum|日期|时间|月份"
 _UNIX_UNITS = (("s", 1e8, 1e10), ("ms", 1e11, 1e13), ("us", 1e14, 1e16), ("ns", 1e17, 1e19))
 
 
-def _numeric_time_format(column: str, numbers: np.ndarray) -> tuple[str, Callable] | None:
+def numeric_time_format(column: str, numbers: np.ndarray) -> tuple[str, Callable] | None:
     """Recognise years, unix time stamps and YYYYMMDD integers in a numeric column."""
     finite = numbers[np.isfinite(numbers)]
     if finite.size == 0:
@@ -100,7 +100,7 @@ def _extract_numbers(cells: pd.Series, pattern: str) -> pd.DataFrame:
 
 
 _CLOCK = r"(?:[ T]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
-_TEXT_TIME_FORMATS: tuple[_TextTimeFormat, ...] = (
+TEXT_TIME_FORMATS: tuple[_TextTimeFormat, ...] = (
     _TextTimeFormat(
         "ISO 8601",
         r"\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?",
@@ -118,13 +118,13 @@ _TEXT_TIME_FORMATS: tuple[_TextTimeFormat, ...] = (
     _TextTimeFormat("%Y年第%q季度", r"(?P<year>\d{4})\s*年\s*第?\s*(?P<quarter>[1-4])\s*季度?", _parse_groups),
 )
 # Month names as Excel writes them (English only, as pandas parses them).
-_NAMED_MONTH_FORMATS = (
+NAMED_MONTH_FORMATS = (
     "%b-%Y", "%b %Y", "%B %Y", "%Y-%b", "%b-%y", "%d-%b-%Y", "%d-%b-%y", "%d %b %Y", "%d %B %Y",
     "%b %d, %Y", "%B %d, %Y",
 )
 
 
-def _strptime(cells: pd.Series, code: str) -> pd.Series:
+def parse_times(cells: pd.Series, code: str) -> pd.Series:
     times = pd.to_datetime(cells, format=code, errors="coerce")
     if "%y" in code:  # two-digit years: "Jan-49" is 1949, not 2049
         future = times > pd.Timestamp.now()

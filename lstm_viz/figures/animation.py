@@ -26,7 +26,7 @@ from plotly.subplots import make_subplots
 
 from lstm_viz.errors import LensError
 from lstm_viz.figures.gates import (
-    bar_marker, bar_range, check_step, order_units, state_heatmap, state_names, state_title,
+    bar_marker, bar_range, order_units, state_heatmap, state_names, state_title, step_index,
     unit_numbers, unit_ticks, unit_time,
 )
 from lstm_viz.figures.style import (
@@ -285,7 +285,7 @@ def gates_figure(
     """
     names = state_names(layer, names)
     n_steps, n_units = unit_time(layer, names[0], batch).shape
-    step = check_step(step, n_steps)
+    step = step_index(step, n_steps)
     x_input = _prepare_input(x_input, n_steps)
     xs, is_datetime = time_axis(time, n_steps)
     edges = cell_edges(xs, is_datetime)

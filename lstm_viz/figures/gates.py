@@ -124,7 +124,7 @@ def bar_range(layer: LayerTrace, name: str, batch: int = 0) -> list[float]:
     return [lo - (pad if lo == 0 else 0), hi + pad]
 
 
-def check_step(t: int, n_steps: int) -> int:
+def step_index(t: int, n_steps: int) -> int:
     """Return ``t`` as an int, or raise LensError when it is not a step of the trace."""
     if not 0 <= int(t) < n_steps:
         raise LensError("figures.step", t=t, last=n_steps - 1)
@@ -156,7 +156,7 @@ def unit_bars_figure(layer: LayerTrace, t: int, names=None, time=None, unit_orde
     """
     names = state_names(layer, names)
     n_steps = unit_time(layer, names[0], batch).shape[0]
-    t = check_step(t, n_steps)
+    t = step_index(t, n_steps)
     xs, is_datetime = time_axis(time, n_steps)
     order = order_units(layer, names, unit_order, batch)
     cols = min(3, len(names))

@@ -1,4 +1,4 @@
-"""Messages of the downloads and of loading a saved model (``lstm_viz.export``)."""
+"""Messages of the downloads and of loading a saved model (``lstm_viz.export``, ``lstm_viz.model_file``)."""
 
 EN: dict[str, str] = {
     "export.length": "Cannot build the download: {name} has {got} values where {expected} were expected. This is a bug in the page; please report it.",

@@ -33,7 +33,7 @@ from lstm_viz.workspace.datasets import (
     load_sample, load_upload, max_test_size, max_val_size,
     min_points, recommended_config, series_names, set_split, suggest_split, suggest_val_size,
 )
-from lstm_viz.workspace.files import load_model_file, model_file
+from lstm_viz.workspace.files import load_model_file, model_file, predictions_file
 from lstm_viz.workspace.match import SeriesMismatch, same_data, series_mismatch, stale_view, training_range
 from lstm_viz.workspace.readers import choose_sheet, is_short, set_shape, short_need
 from lstm_viz.workspace.runs import (
@@ -43,15 +43,15 @@ from lstm_viz.workspace.runs import (
 from lstm_viz.workspace.state import Dataset, Run, Workspace
 from lstm_viz.workspace.views import (
     MAX_SERIES_STEPS, ForecastView, GateView, LivePredictions, data_summary, forecast, forecast_figure, gate_trace, live_predictions,
-    model_summary, n_test_windows, run_horizon, series_axis,
+    model_summary, n_test_windows, run_horizon, series_axis, window_start, window_times,
 )
 
 __all__ = [
     "BACKGROUND_SLICE_S", "DEFAULT_SAMPLE", "MAX_SERIES_STEPS", "MAX_UPLOAD_BYTES", "MIN_TRAIN_WINDOWS", "TICK_SECONDS",
     "Dataset", "ForecastView", "GateView", "LivePredictions", "Run", "Workspace",
     "advance", "choose_columns", "live_interval", "live_phase", "data_summary", "forecast", "forecast_figure", "gate_trace", "live_predictions", "live_run",
-    "load_model_file", "load_sample", "load_upload", "max_test_size", "max_val_size", "min_points", "model_file", "model_summary",
-    "n_test_windows", "queue_place", "recommended_config", "run_horizon", "series_axis", "series_names", "set_split",
+    "load_model_file", "load_sample", "predictions_file", "load_upload", "max_test_size", "max_val_size", "min_points", "model_file", "model_summary",
+    "n_test_windows", "queue_place", "recommended_config", "run_horizon", "series_axis", "series_names", "set_split", "window_start", "window_times",
     "start_run", "stop_run", "suggest_split", "suggest_val_size", "train_in_background", "train_to_end",
     "WATCH_RUN_S", "away_seconds", "show_epoch", "wait_first_epoch",
     "SeriesMismatch", "same_data", "series_mismatch", "stale_view", "training_range",

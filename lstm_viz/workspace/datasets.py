@@ -8,11 +8,10 @@ import numpy as np
 import pandas as pd
 
 from lstm_viz import config
-from lstm_viz import data as data_module
-from lstm_viz import samples as samples_module
-from lstm_viz.data import choose, source
+from lstm_viz.data import choose, prepare_series, source
 from lstm_viz.config import LIMITS, Config
 from lstm_viz.errors import LensError
+from lstm_viz.samples import SAMPLES, sample_bytes
 from lstm_viz.transforms import suggest_transform
 from lstm_viz.windows import MIN_TRAIN_WINDOWS
 from lstm_viz.workspace.state import Dataset, Workspace
@@ -130,7 +129,7 @@ MAX_TARGET_TRIES = 10  # columns tried before giving up: each try cleans a whole
 
 def _series_of(table, target: str, time_column, series_column, series_name):
     """Return the prepared series of ``target``, or raise LensError (too short for a split included)."""
-    series = data_module.prepare_series(
+    series = prepare_series(
         table, target, time_column=time_column, series_column=series_column, series_name=series_name
     )
     n = int(len(series.values))
@@ -170,10 +169,10 @@ def load_sample(ws: Workspace, key: str, as_series: bool | None = None) -> Datas
 
     ``as_series=False`` reads a year × month sample as columns (its teaching defaults then do not apply).
     """
-    sample = samples_module.SAMPLES.get(key)
+    sample = SAMPLES.get(key)
     if sample is None:
-        raise LensError("samples.unknown", name=key, known=", ".join(samples_module.SAMPLES))
-    reading = source.read_source(samples_module.sample_bytes(key), sample.file, as_series=as_series)
+        raise LensError("samples.unknown", name=key, known=", ".join(SAMPLES))
+    reading = source.read_source(sample_bytes(key), sample.file, as_series=as_series)
     table = reading.table
     as_set_up = sample.target in table.numeric_columns
     # A step counter (0, 1, 2 …) is not a time column to the reader: then the points are just numbered.

@@ -1,16 +1,20 @@
-"""A run's model as a file, and a model file back as the current model."""
+"""A run's downloads (the model file, the predictions table, their file names), and a model file back as the current model."""
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import torch
 
-from lstm_viz import export
+from lstm_viz.export import predictions_csv
+from lstm_viz.model_file import load_model, save_model
 from lstm_viz.config import Config
 from lstm_viz.errors import LensError
 from lstm_viz.training import Trainer
 from lstm_viz.windows import Scaler, Split, split_series
 from lstm_viz.workspace.runs import stop_run
 from lstm_viz.workspace.state import Dataset, Run, Workspace
+from lstm_viz.workspace.views import forecast
 
 
 def saved_inputs(extra: dict) -> tuple[str, ...] | None:
@@ -79,6 +83,31 @@ def try_on_series(model: torch.nn.Module, split: Split) -> None:
         raise LensError("safety.model_trial", detail=f"output {shape}, finite: {bool(torch.isfinite(out).all())}")
 
 
+def predictions_file(ws: Workspace) -> bytes:
+    """Return the current model's predictions as :func:`lstm_viz.export.predictions_csv` writes them.
+
+    The series, the in-sample fit, the test forecasts (one step and recursive), the
+    forecast beyond the data over the data page's horizon, the baselines, and each other
+    input the model read (``input_<name>``).
+    """
+    run = ws.run
+    if run is None:
+        raise LensError("ws.no_model")
+    view = forecast(ws)
+    result, split = view.result, run.split
+    return predictions_csv(
+        run.dataset.series.axis(), split.values, split.n_train, split.window, result.fitted, result.test_one_step,
+        result.test_recursive, view.future_axis, result.future, result.baselines, inputs=covariates_by_name(run))
+
+
+def covariates_by_name(run: Run) -> dict[str, np.ndarray]:
+    """Return the other inputs ``run`` read, by name, in original units (empty for the target alone)."""
+    split = run.split
+    if split.covariates is None:
+        return {}
+    return {name: split.covariates[:, d] for d, name in enumerate(run.input_names[1:])}
+
+
 def model_file(run: Run) -> bytes:
     """Return the run's model as one ``.pt`` file: state_dict, config, scaler and a few facts."""
     dataset = run.dataset
@@ -97,7 +126,7 @@ def model_file(run: Run) -> bytes:
                           for s in run.split.covariate_scalers],
     }
     with run.lock:
-        return export.save_model(run.model, run.cfg, run.split.scaler, extra)
+        return save_model(run.model, run.cfg, run.split.scaler, extra)
 
 
 def load_model_file(ws: Workspace, data: bytes) -> Run:
@@ -115,7 +144,7 @@ def load_model_file(ws: Workspace, data: bytes) -> Run:
         this one (``safety.model_trial``), or no data set to run it on;
         ``ws`` is then unchanged.
     """
-    loaded = export.load_model(data)
+    loaded = load_model(data)
     dataset = ws.dataset
     if dataset is None:
         raise LensError("ws.no_data")

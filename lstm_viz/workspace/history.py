@@ -281,12 +281,20 @@ def run_name(kept: KeptRun, lang: str = "en") -> str:
     return tr("history.name", lang, n=kept.number, cell=kept.cfg.cell.upper(), hidden=kept.cfg.hidden_size)
 
 
+def label_stem(label: object) -> str:
+    """Return a series' label in ASCII letters, digits, ``_`` and ``-``, for a file name.
+
+    At most 40 characters; ``"series"`` when nothing of the label is left (a Chinese label, say).
+    """
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", str(label)).strip("_")[:40] or "series"
+
+
 def file_stem(ws: Workspace, run: Run) -> str:
     """Return the start of a download's file name: the data set, and the run's number when it has one.
 
     ``"AirPassengers_run3_lstm32"``; a run still training is named by the number it will get.
     """
-    label = re.sub(r"[^A-Za-z0-9_-]+", "_", str(run.dataset.label)).strip("_")[:40] or "series"
+    label = label_stem(run.dataset.label)
     kept = ws.kept_runs.of(run.run_id)
     if kept is not None:
         number = kept.number

@@ -102,6 +102,28 @@ def n_test_windows(run: Run) -> int:
     return int(run.split.X_test.shape[1])
 
 
+def window_start(run: Run, k: int) -> int:
+    """Return the index in the series where test window ``k`` starts: it ends just before test point ``k``."""
+    return run.split.n_train - run.split.window + k
+
+
+def window_times(run: Run, k: int) -> dict[str, object]:
+    """Return what a label of test window ``k`` says, as message parameters.
+
+    Returns
+    -------
+    dict
+        ``k``: the window's number counted from 1; ``start``, ``end``: the times of
+        its first and last step; ``target``: the time of the point it predicts. Times
+        are the series' time stamps (or step numbers) cut to 10 characters, a date.
+    """
+    axis = series_axis(run.dataset.series)
+    first = window_start(run, k)
+    last = first + run.split.window - 1
+    return {"k": k + 1, "start": str(axis[first])[:10], "end": str(axis[last])[:10],
+            "target": str(axis[last + 1])[:10]}
+
+
 def gate_trace(ws: Workspace, segment: str | int = 0, run: Run | None = None) -> GateView:
     """Replay the current model over a segment and return every gate and state.
 
@@ -126,7 +148,7 @@ def gate_trace(ws: Workspace, segment: str | int = 0, run: Run | None = None) ->
         truncated = start > 0
     else:
         k = int(np.clip(int(segment), 0, n_test_windows(run) - 1))
-        first = split.n_train - split.window + k  # the window ends just before test point k
+        first = window_start(run, k)
         positions = np.arange(first, first + split.window)
         x = split.X_test[:, k]
         truncated = False
@@ -160,6 +182,8 @@ class ForecastView:
         The rolling-origin evaluation of the same model.
     backtest_verdict : (str, dict)
         i18n key and parameters of its verdict ("beat … at 5 of 6 origins"), or of "too few points".
+    future_axis : DatetimeIndex or int array (horizon,)
+        The times of the forecast beyond the data (:func:`lstm_viz.data.future_index`).
     """
 
     result: ForecastResult
@@ -171,6 +195,7 @@ class ForecastView:
     recursive: bool
     backtest: Backtest | None = None
     backtest_verdict: tuple[str, dict] | None = None
+    future_axis: pd.DatetimeIndex | np.ndarray | None = None
 
 
 def run_horizon(ws: Workspace, run: Run) -> int:
@@ -217,6 +242,7 @@ def forecast(ws: Workspace, recursive: bool = True, lang: str = "en") -> Forecas
         recursive=recursive,
         backtest=tested,
         backtest_verdict=backtest_verdict(tested, split.test_size, lang),
+        future_axis=future_index(run.dataset.series, len(result.future)),  # one step with covariates
     )
 
 
@@ -236,7 +262,7 @@ def forecast_figure(ws: Workspace, view: ForecastView, show_baselines: bool = Tr
     return figures.forecast_figure(
         series.axis(), split.values, split.n_train,
         fitted=result.fitted, test_pred=result.test_one_step, test_recursive=result.test_recursive,
-        future_x=future_index(series, len(result.future)), future=result.future,
+        future_x=view.future_axis, future=result.future,
         baselines=result.baselines if view.recursive else result.baselines_one_step,
         show_baselines=show_baselines, window=split.window, lang=lang, val_size=split.val_size,
     )

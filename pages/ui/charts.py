@@ -12,7 +12,7 @@ from lstm_viz import figures, slots
 from lstm_viz.figures.dates import localize_dates
 from lstm_viz.figures.gates import bar_marker, bar_range
 from lstm_viz.figures.series import loss_hover
-from lstm_viz import workspace as wsm
+from lstm_viz import workspace
 from lstm_viz.i18n import tr
 from lstm_viz.numbers import format_number
 from lstm_viz.workspace import Dataset, Run
@@ -164,7 +164,7 @@ def series_preview(dataset: Dataset, lang: str) -> None:
 def status_view(run: Run, lang: str, live: bool) -> None:
     """Draw where the run stands: progress (while live) or its outcome, and the latest numbers."""
     trainer = run.trainer
-    ahead = wsm.queue_place(run) if live else None
+    ahead = workspace.queue_place(run) if live else None
     if ahead is not None:
         key = "page.train.waiting_next" if ahead == 0 else "page.train.waiting"
         st.info(tr(key, lang, ahead=ahead, slots=slots.QUEUE.slots), icon=":material/hourglass_top:")
@@ -213,7 +213,7 @@ def forecast_view(run: Run, lang: str, live: bool) -> None:
     if run.last is None:
         return
     split = run.split
-    pred = wsm.live_predictions(run)
+    pred = workspace.live_predictions(run)
     build = lambda: figures.forecast_figure(  # noqa: E731
         run.dataset.series.axis(), split.values, split.n_train, fitted=pred.fitted, test_pred=pred.test,
         window=split.window, lang=lang, title=tr("fig.forecast.title_short", lang),  # half a page wide
@@ -227,7 +227,7 @@ def gates_view(run: Run, lang: str, live: bool) -> None:
     """Draw the top layer's gates and states on the first test window, as the model is now."""
     if run.last is None:
         return
-    view = wsm.gate_trace(None, 0, run=run)
+    view = workspace.gate_trace(None, 0, run=run)
     layer = view.trace.layer(-1)
     build = lambda: figures.gates_figure(layer, view.lines, time=view.axis, lang=lang,  # noqa: E731
                                          animate=False, row_height=LIVE_ROW_PX, input_names=view.line_names)
@@ -326,7 +326,7 @@ def progress_view(run: Run, lang: str, live: bool) -> None:
     the page address, tried as ways for the click to carry the epoch from the
     browser, followed the redraws.)
     """
-    shown = wsm.show_epoch(run) if live else None
+    shown = workspace.show_epoch(run) if live else None
     if live:  # first: the status goes out before the charts, so a redraw cut short by Stop may be on screen
         st.session_state[SHOWN_EPOCH_KEY] = (run.run_id, shown.epoch if shown is not None else 0)
     with st.container():  # the status varies in length; the charts after it must keep their place

@@ -5,7 +5,7 @@ from typing import Callable
 
 import streamlit as st
 
-from lstm_viz import teach_session as ts
+from lstm_viz import teach_session
 from lstm_viz.errors import LensError
 from pages.ui.state import guard, show_error, t
 
@@ -26,7 +26,7 @@ def collect(job_key: str, result_key: str) -> None:
         show_error(LensError(job.error[0], **job.error[1]))
 
 
-def replace_job(job_key: str, job: ts.Job) -> None:
+def replace_job(job_key: str, job: teach_session.Job) -> None:
     """Keep ``job`` under ``job_key``, cancelling the one it replaces."""
     old = st.session_state.get(job_key)
     if old is not None:

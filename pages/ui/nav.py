@@ -29,7 +29,7 @@ import torch
 
 from lstm_viz.workspace import Workspace
 from pages.ui import screen, session, sidebar
-from pages.ui.state import guard, lang, show_flash, t, workspace
+from pages.ui.state import current_workspace, guard, lang, show_flash, t
 
 PAGES_DIR = Path(__file__).resolve().parent.parent
 
@@ -85,6 +85,7 @@ def _warm_up() -> None:
     live view refreshes); frozen, those start-up objects are skipped and the collection costs ~0.
     """
     import lstm_viz.export  # noqa: F401  (the pages' heavier imports, so they are frozen too)
+    import lstm_viz.model_file  # noqa: F401
     import lstm_viz.figures  # noqa: F401
 
     torch.optim.Adam([torch.zeros(1, requires_grad=True)])
@@ -116,7 +117,7 @@ def run_app() -> None:
     # Students share the server's cores: every torch call of every session uses one thread.
     if torch.get_num_threads() != 1:
         torch.set_num_threads(1)
-    ws = workspace()
+    ws = current_workspace()
     session.start(ws)
     sections: dict[str, list] = {}
     for spec in PAGES:
@@ -142,7 +143,7 @@ def open_page() -> tuple[Workspace, str]:
         run_app()  # renders this very page inside the router
         st.stop()
     show_flash()
-    return workspace(), lang()
+    return current_workspace(), lang()
 
 
 def require_run(ws: Workspace, page: str):

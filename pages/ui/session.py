@@ -1,6 +1,6 @@
 """A session's first run and every run: settings back after a reload, a lesson link, the token in the URL.
 
-:func:`pages.ui.state.workspace` finds the workspace (back from the store, or
+:func:`pages.ui.state.current_workspace` finds the workspace (back from the store, or
 fresh for a lesson link); :func:`start`, called by the router on every run,
 finishes the job with what needs the pages' widgets, and :func:`lesson_url`
 writes the link of the current setup for the Home page.

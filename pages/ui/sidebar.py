@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lstm_viz import workspace as wsm
+from lstm_viz import workspace
 from lstm_viz.data import freq_label_key
 from lstm_viz.i18n import LANGUAGES
 from lstm_viz.numbers import format_number
 from lstm_viz.workspace import Workspace
-from pages.ui.state import LANG_KEY, LANG_SAVED_KEY, guard, lang, md_escape, t, workspace
+from pages.ui.state import LANG_KEY, LANG_SAVED_KEY, current_workspace, guard, lang, md_escape, t
 
 SIDEBAR_REFRESH_S = 1.0
 SAW_TRAINING = "_saw_training"
@@ -32,14 +32,14 @@ def draw(ws: Workspace, live_here: bool = False) -> None:
         )
         st.session_state[LANG_SAVED_KEY] = lang()
         st.markdown(f"**{t('sidebar.data')}**")
-        key, params = wsm.data_summary(ws)
+        key, params = workspace.data_summary(ws)
         if "name" in params:
             freq_key = freq_label_key(ws.dataset.series.freq)
             freq = t(freq_key) if freq_key else params["freq"]
             params = {**params, "name": md_escape(params["name"]), "freq": md_escape(freq)}
         st.caption(t(key, **params))
         st.markdown(f"**{t('sidebar.model')}**")
-        every = None if live_here else wsm.live_interval(ws, SIDEBAR_REFRESH_S)
+        every = None if live_here else workspace.live_interval(ws, SIDEBAR_REFRESH_S)
         st.fragment(model_box, run_every=every)(live_here)
 
 
@@ -51,11 +51,11 @@ def rerun_when_training_ends(registered: tuple | None = None) -> None:
     when that phase changes (the run left the line, or the server got busier or quieter), since a
     fragment's rate is fixed when the whole page draws it.
     """
-    ws = workspace()
-    if registered is not None and wsm.live_phase(ws) not in (registered, None):
+    ws = current_workspace()
+    if registered is not None and workspace.live_phase(ws) not in (registered, None):
         st.rerun()
     if ws.training:
-        wsm.train_in_background(ws)  # idempotent: makes sure a run in flight has its thread
+        workspace.train_in_background(ws)  # idempotent: makes sure a run in flight has its thread
         st.session_state[SAW_TRAINING] = True
     elif st.session_state.pop(SAW_TRAINING, False):
         st.rerun()
@@ -69,10 +69,10 @@ def model_box(live_here: bool = False) -> None:
 
 def _model_lines(live_here: bool) -> None:
     rerun_when_training_ends()
-    ws = workspace()
+    ws = current_workspace()
     if ws.training:
         cand = ws.candidate
-        ahead = wsm.queue_place(ws.candidate)
+        ahead = workspace.queue_place(ws.candidate)
         if ahead is not None:
             st.caption(t("sidebar.waiting", ahead=ahead))
         elif live_here:
@@ -87,7 +87,7 @@ def _model_lines(live_here: bool) -> None:
             if ws.run is cand:
                 return
             st.caption(t("sidebar.warming"))
-    key, params = wsm.model_summary(ws)
+    key, params = workspace.model_summary(ws)
     if "data" in params:
         params = {**params, "data": md_escape(params["data"])}
     st.caption(t(key, **params))

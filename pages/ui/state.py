@@ -52,7 +52,7 @@ def t(key: str, **params: Any) -> str:
     return tr(key, lang(), **params)
 
 
-def workspace() -> Workspace:
+def current_workspace() -> Workspace:
     """Return this user's workspace: on a session's first run, the one kept under the URL's token, or a new one."""
     if WS_KEY not in st.session_state:
         st.session_state[WS_KEY] = _open_workspace()
@@ -84,7 +84,7 @@ def _open_workspace() -> Workspace:
         st.session_state[LANG_SAVED_KEY] = store.STORE.extras(token)[LANG_KEY]
     st.session_state[TOKEN_KEY] = token
     st.session_state[OPENED_KEY] = outcome
-    return ws  # workspace() points its presence at this page: a run in flight now watches it
+    return ws  # current_workspace() points its presence at this page: a run in flight now watches it
 
 
 def keep_token() -> None:
@@ -200,7 +200,7 @@ def upload_callback(key: str, load: Callable[[Any, bytes, str], Any]) -> Callabl
         if file is None:
             return
         try:
-            outcome = load(workspace(), file.getvalue(), file.name)
+            outcome = load(current_workspace(), file.getvalue(), file.name)
         except LensError as err:
             outcome = err
         except Exception as exc:  # a bug, but the student sees a sentence and keeps their work

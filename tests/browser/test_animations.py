@@ -25,7 +25,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import Page
 
-from lstm_viz import export, figures
+from lstm_viz import figures
 from lstm_viz.recorder import STATE_NAMES, LayerTrace
 from tests.browser.helpers import plot_selector
 from tests.browser.pixels import (
@@ -136,7 +136,7 @@ def page_at(browser):
 def test_offline_gates_html_keeps_every_heatmap_while_playing(page_at, tmp_path, kind, size, timings):
     fig = offline_figure(kind)
     path = tmp_path / f"gates_{kind}.html"
-    path.write_bytes(export.figure_html(fig))
+    path.write_text(figures.figure_to_html(fig), encoding="utf-8")
     page = page_at(size)
     page.goto(path.as_uri())
     selector = ".js-plotly-plot"

@@ -549,13 +549,13 @@ def biggest_run() -> tuple[int, int, float]:
     """(hidden size, epochs, estimated s) of the biggest one-layer run the budget allows on the airline sample."""
     sys.path.insert(0, str(ROOT))
     from lstm_viz import config as config_module
-    from lstm_viz import workspace as wsm
+    from lstm_viz import workspace
     from lstm_viz.budget import split_cost
     from lstm_viz.windows import split_series
 
-    ws = wsm.Workspace()
-    dataset = wsm.load_sample(ws, "airline")
-    cfg = wsm.recommended_config(dataset).replace(hidden_size=int(config_module.LIMITS["hidden_size"][1]))
+    ws = workspace.Workspace()
+    dataset = workspace.load_sample(ws, "airline")
+    cfg = workspace.recommended_config(dataset).replace(hidden_size=int(config_module.LIMITS["hidden_size"][1]))
     split = split_series(dataset.series.values, cfg.window, dataset.test_size)
     low, high = 1, int(config_module.LIMITS["epochs"][1])
     while low < high:  # the largest epochs whose estimate fits
