@@ -18,6 +18,7 @@ import numpy as np
 
 from lstm_viz.cell_step import GATES, CellStep
 from lstm_viz.cell_step import explain_step  # noqa: F401  (teach_session.py imports it from here)
+from lstm_viz.errors import LensError
 from lstm_viz.i18n import tr
 
 MATRIX_MAX_UNITS = 4  # up to this many units the page shows whole matrices; beyond, one unit's row

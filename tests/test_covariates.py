@@ -9,7 +9,7 @@ import pytest
 import torch
 from torch import nn
 
-from lstm_viz import budget, export
+from lstm_viz import budget, export, model_file
 from lstm_viz import workspace
 from lstm_viz.cell_by_hand import explain_step, input_lines
 from lstm_viz.config import Config
@@ -130,7 +130,7 @@ def test_a_model_file_names_its_inputs_and_reads_them_as_in_training():
     workspace.set_inputs(ws, ["rain", "wind"])
     run = workspace.train_to_end(ws, Config(hidden_size=3, epochs=1, window=WINDOW, max_snapshots=2, num_threads=1))
     saved = workspace.model_file(run)
-    assert export.load_model(saved).extra["inputs"] == ["y", "rain", "wind"]
+    assert model_file.load_model(saved).extra["inputs"] == ["y", "rain", "wind"]
     for other in (["wind", "rain"], ["rain"], []):  # another order, fewer, none
         workspace.set_inputs(ws, other)
         with pytest.raises(LensError) as err:

@@ -296,7 +296,7 @@ def covariate_values(dataset: Dataset, columns: Sequence[str]) -> np.ndarray:
     n = int(len(series.values))
     out = np.empty((n, len(columns)), np.float64)
     for d, column in enumerate(columns):
-        other = data_module.prepare_series(dataset.table, column, time_column=dataset.time_column,
+        other = prepare_series(dataset.table, column, time_column=dataset.time_column,
                                            series_column=dataset.series_column, series_name=dataset.series_name)
         if series.time is not None and other.time is not None:
             on_steps = pd.Series(other.values, index=other.time).reindex(series.time)
