@@ -25,6 +25,7 @@ pytestmark = pytest.mark.browser
 
 EN = TABLES["en"]
 RUNS = 3  # quick-start runs measured; the median is printed
+ATTEMPTS = 2  # Stops tried in one run, at different moments of the redraw cycle
 QUICK_EPOCHS = 100  # what Home's "Load airline passengers and go to training" sets
 CHARTS = ("train-loss_chart", "train-forecast_chart")
 LIVE_BOX = '.st-key-{}:not([data-stale="true"])'  # Streamlit may keep stale copies of an element for a moment
@@ -99,6 +100,22 @@ STOP_AT_SHOWN_JS = """() => {
 }"""
 
 
+# Which of a live chart's stacked slots is under the student's eyes (the element at the chart's centre), and which
+# one the page named as the newest (its hidden marker ``top<a><b>``: slot a on top, see pages/ui/charts.plot_live).
+SEEN_SLOT_JS = """(key) => {
+  const chart = document.querySelector(`.st-key-${key}`);
+  const named_of = (el, kind) => {  // the digit after "-top" (the first of two) or after "-slot"
+    const cls = el ? [...el.classList].find((c) => c.startsWith(`st-key-${key}-${kind}`)) : null;
+    return cls ? Number(cls.charAt(`st-key-${key}-${kind}`.length)) : null;
+  };
+  const named = named_of(chart.querySelector(`[class*="st-key-${key}-top"]`), "top");
+  const box = chart.getBoundingClientRect();
+  const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+  const seen = named_of(hit && hit.closest(`[class*="st-key-${key}-slot"]`), "slot");
+  return {named, seen};
+}"""
+
+
 def server_cpu_s(base: str) -> float | None:
     """CPU seconds (user + system) the streamlit server on ``base``'s port has used so far (Linux /proc)."""
     port = base.rsplit(":", 1)[1]
@@ -130,12 +147,17 @@ def measure_quick_start_run(app: App, base: str, shots: Path) -> dict:
     pictures = []
     main = app.main()
     done = f"Training finished: {QUICK_EPOCHS} of {QUICK_EPOCHS} epochs"
+    seen_named = []  # per sample: is the slot under the student's eyes the one the page named as top?
     while not main.get_by_text(done).count():  # mid-run screenshots of the loss chart (pixels, not the DOM)
         if len(pictures) < 4 and app.page.locator(".st-key-train-loss_chart .js-plotly-plot").count():
             box = app.page.evaluate(BOX_JS, CHARTS[0])
             if box is not None:  # the chart's place on the screen, then the pixels there (a DOM node may be swapped)
                 pictures.append(app.page.screenshot(clip=box, animations="disabled"))
-        app.page.wait_for_timeout(700)
+        if app.page.locator(".st-key-train-loss_chart .js-plotly-plot").count() >= 2:
+            found = app.page.evaluate(SEEN_SLOT_JS, "train-loss_chart")
+            if found["named"] is not None and found["seen"] is not None:
+                seen_named.append(found["seen"] == found["named"])
+        app.page.wait_for_timeout(350)
         assert app.page.evaluate("() => performance.now()") - click < 180_000, "the run never ended"
     app.page.wait_for_timeout(1500)  # the page's full redraw after the run ends must not blank the charts either
     samples = app.page.evaluate("() => { clearInterval(window.__lens.timer); return window.__lens.samples; }")
@@ -178,6 +200,7 @@ def measure_quick_start_run(app: App, base: str, shots: Path) -> dict:
         "blank_after_freeze": after_freeze,
         "freezes": sum(1 for a, b in zip(samples, samples[1:]) if b["t"] - a["t"] > 250),
         "pictures": len(pictures),
+        "seen_named": seen_named,
         "server_cpu_s": None if cpu_before is None or cpu_after is None else cpu_after - cpu_before,
     }
 
@@ -202,6 +225,11 @@ def test_a_quick_start_run_can_be_watched_without_blank_charts(new_app, server, 
         # redraws is printed, not asserted: a browser frozen by a busy test machine redraws less.)
         assert result["first_point_s"] < result["run_s"] and result["redraws"] >= 1
         assert result["pictures"] >= 1
+    # While a watched run redraws, the loss chart under the student's eyes is the slot the page names as top.
+    # With the slots stacked in DOM order instead (no working z-index) it was in about a third of the samples.
+    seen = [hit for result in results for hit in result["seen_named"]]
+    print(f"\nthe slot named top was the one seen in {sum(seen)} of {len(seen)} samples")
+    assert len(seen) >= 5 and sum(seen) >= 0.8 * len(seen), seen
 
 
 def test_stop_keeps_the_epoch_on_the_screen_and_the_sidebar_agrees(app):
@@ -211,7 +239,7 @@ def test_stop_keeps_the_epoch_on_the_screen_and_the_sidebar_agrees(app):
     app.button(EN["page.train.train"]).click()
     main = app.main()
     outcomes: list[bool] = []
-    for attempt in range(3):
+    for attempt in range(ATTEMPTS):
         expect(main).to_contain_text(re.compile(rf"Training: epoch ([5-9]|\d\d+) of {requested}"), timeout=120_000)
         app.page.wait_for_timeout(400 + 300 * attempt)  # land Stop at different moments of the redraw cycle
         shown = app.page.evaluate(STOP_AT_SHOWN_JS)
@@ -227,42 +255,6 @@ def test_stop_keeps_the_epoch_on_the_screen_and_the_sidebar_agrees(app):
         assert displayed <= done
         expect(app.sidebar()).to_contain_text(f"Stopped after {done} of {requested} epochs")
         app.wait_for_plot("train.loss_chart", f"s.scatterPoints[0] === {done}")
-        if attempt < 2:
+        if attempt < ATTEMPTS - 1:
             app.button(EN["page.train.train"]).click()
     print(f"\nStop kept exactly the displayed epoch in {sum(outcomes)} of {len(outcomes)} tries")
-
-
-# Which of a live chart's stacked slots is under the student's eyes (the element at the chart's centre), and which
-# one the page named as the newest (its hidden marker ``top<a><b>``: slot a on top, see pages/ui/charts.plot_live).
-SEEN_SLOT_JS = """(key) => {
-  const chart = document.querySelector(`.st-key-${key}`);
-  const named_of = (el, kind) => {  // the digit after "-top" (the first of two) or after "-slot"
-    const cls = el ? [...el.classList].find((c) => c.startsWith(`st-key-${key}-${kind}`)) : null;
-    return cls ? Number(cls.charAt(`st-key-${key}-${kind}`.length)) : null;
-  };
-  const named = named_of(chart.querySelector(`[class*="st-key-${key}-top"]`), "top");
-  const box = chart.getBoundingClientRect();
-  const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
-  const seen = named_of(hit && hit.closest(`[class*="st-key-${key}-slot"]`), "slot");
-  return {named, seen};
-}"""
-
-
-def test_the_slot_the_page_puts_on_top_is_the_one_seen(app):
-    """While a watched run redraws, the loss chart under the student's eyes is the slot the page names as top.
-
-    Sampled every 0.3 s during the run. With the slots stacked in DOM order instead (no working z-index),
-    the named slot is the one seen in about a third of the samples.
-    """
-    quick_start(app)
-    app.button(EN["page.train.train"]).click()  # watched (paced): each redraw moves the stack
-    done = f"Training finished: {QUICK_EPOCHS} of {QUICK_EPOCHS} epochs"
-    samples = []
-    while not app.main().get_by_text(done).count():
-        if app.page.locator(".st-key-train-loss_chart .js-plotly-plot").count() >= 2:
-            found = app.page.evaluate(SEEN_SLOT_JS, "train-loss_chart")
-            if found["named"] is not None and found["seen"] is not None:
-                samples.append(found["seen"] == found["named"])
-        app.page.wait_for_timeout(300)
-    print(f"\nthe slot named top was the one seen in {sum(samples)} of {len(samples)} samples")
-    assert len(samples) >= 5 and sum(samples) >= 0.8 * len(samples), samples
