@@ -1,4 +1,36 @@
-"""Shared test set-up: one torch thread so parallel test runs don't oversubscribe two cores."""
+"""Shared test set-up.
+
+One torch thread per test process, so the two processes the suite runs in (pytest-xdist, ``-n 2`` in
+pyproject.toml) don't oversubscribe two cores. The browser tests all run in one of them, one after the
+other (one streamlit server, one chromium; their live-view checks sample a page every 100 ms), while the
+other process runs the engine and AppTest tests.
+"""
+import pytest
 import torch
 
 torch.set_num_threads(1)
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+# Seconds the browser tests measured ("lens timing" user properties of their reports), printed at the end.
+_TIMINGS: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report):
+    for name, value in getattr(report, "user_properties", ()):
+        if name == "lens timing":
+            key, seconds = value
+            _TIMINGS[key] = seconds
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _TIMINGS:
+        return
+    terminalreporter.section("LSTM Lens in the browser: measured seconds")
+    for name, seconds in _TIMINGS.items():
+        terminalreporter.write_line(f"{seconds:7.2f} s  {name}")

@@ -140,18 +140,18 @@ def screenshots() -> Path:
     return SCREENSHOTS
 
 
-_TIMINGS: dict[str, float] = {}
+_MEASURED: dict[str, float] = {}
 
 
 @pytest.fixture(scope="session")
 def timings() -> dict[str, float]:
-    """Seconds measured in the browser, printed at the end of the run."""
-    return _TIMINGS
+    """Seconds measured in the browser: tests write them here, tests/conftest.py prints them at the end of the run."""
+    return _MEASURED
 
 
-def pytest_terminal_summary(terminalreporter) -> None:
-    if not _TIMINGS:
-        return
-    terminalreporter.section("LSTM Lens in the browser: measured seconds")
-    for name, seconds in _TIMINGS.items():
-        terminalreporter.write_line(f"{seconds:7.2f} s  {name}")
+@pytest.fixture(autouse=True)
+def _report_timings(request):
+    """Hand what a test measured to its report: the report reaches the process that prints (pytest-xdist)."""
+    yield
+    request.node.user_properties.extend(("lens timing", item) for item in _MEASURED.items())
+    _MEASURED.clear()
