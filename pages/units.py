@@ -1,0 +1,167 @@
+"""Units: what each hidden unit moves with, where else it does the same, and what the forecast loses without it."""
+import streamlit as st
+
+from lstm_viz import units
+from lstm_viz.errors import LensError
+from lstm_viz.figures.units import ablation_figure, unit_lines_figure
+from lstm_viz.i18n import tr
+from lstm_viz.numbers import format_number
+from lstm_viz.recorder import SIGMOID_STATES
+from lstm_viz.workspace import gate_trace, series_axis
+from pages.ui import charts, screen
+from pages.ui.nav import open_page, require_run
+from pages.ui.notices import picture_notices
+from pages.ui.state import t
+
+ws, lang = open_page()
+
+st.title(t("page.units.title"))
+st.caption(t("page.units.intro"))
+
+run = require_run(ws, "units")
+picture_notices(ws)
+st.info(t("page.units.caveat"), icon=":material/lightbulb:")
+
+# -- the units, described -----------------------------------------------------------------------------
+
+layers = list(range(run.cfg.num_layers))
+if st.session_state.get("units.layer") not in layers:
+    st.session_state["units.layer"] = layers[-1]
+if len(layers) > 1:
+    st.selectbox(t("page.gates.layer"), layers, key="units.layer", help=t("page.gates.layer.help"),
+                 format_func=lambda k: tr("page.gates.layer_n", lang, n=k + 1))
+layer = st.session_state["units.layer"]
+
+# One replay of the whole series per model and layer: moving a slider below costs no replay.
+model_key = (run.run_id, run.epochs_done, id(run.model), layer)
+kept = st.session_state.get("units.described")
+if kept is None or kept[0] != model_key:
+    view = gate_trace(ws, "series")
+    layer_trace = view.trace.layer(layer)
+    gates = {name: layer_trace[name] for name in layer_trace.names if name in SIGMOID_STATES}
+    ranked = units.describe_units(layer_trace["h"], view.inputs, view.positions, run.dataset.season, gates)
+    kept = (model_key, view, ranked)
+    st.session_state["units.described"] = kept
+_, view, ranked = kept
+layer_trace = view.trace.layer(layer)
+n_steps = len(view.positions)
+season = run.dataset.season if run.dataset.season and run.dataset.season >= 2 else None
+
+
+def unit_name(unit: int) -> str:
+    return tr("page.units.unit_n", lang, u=unit)
+
+
+def saturated(described: units.UnitDescription) -> str:
+    gate, share = described.most_saturated
+    if gate is None:
+        return "–"
+    return tr("page.units.saturated", lang, gate=tr(f"page.gates.gate.{gate}", lang),
+              share=f"{format_number(100.0 * share, places=0)} %")
+
+
+st.subheader(t("page.units.ranked"))
+if run.cfg.cell != "lstm":
+    st.caption(t("page.units.not_gates", cell=run.cfg.cell.upper()))
+st.dataframe(
+    {
+        t("page.units.col.unit"): [d.unit for d in ranked],
+        t("page.units.col.says"): [units.say(d, lang) for d in ranked],
+        t("page.units.col.r"): [format_number(d.r, places=2) for d in ranked],
+        t("page.units.col.saturated"): [saturated(d) for d in ranked],
+    },
+    hide_index=True, height=min(38 + 35 * len(ranked), 300), key="units.table",
+    column_config={t("page.units.col.saturated"): st.column_config.TextColumn(
+        help=t("page.units.col.saturated.help"))},
+)
+st.caption(t("page.units.ranked_help", n=n_steps,
+             season=t("page.units.season", season=season) if season else ""))
+if season is None:
+    st.caption(t("page.units.no_season"))
+
+# -- over time, and the search ----------------------------------------------------------------------------
+
+st.subheader(t("page.units.over_time"))
+order = [d.unit for d in ranked]
+picked = [u for u in st.session_state.get("units.pick", order[:2]) if u in order]
+st.session_state["units.pick"] = picked  # a new model may have fewer units than the last one
+picked = st.multiselect(t("page.units.pick"), order, key="units.pick", format_func=unit_name,
+                        help=t("page.units.pick.help"))
+
+axis = series_axis(run.dataset.series)[view.positions]
+labels = [str(stamp)[:10] for stamp in axis]
+test_start = run.split.n_train - int(view.positions[0])
+# By default, the last season (or window) before the test part: a trained model's settled behaviour.
+length = season or run.split.window
+default_range = (max(0, min(test_start, n_steps) - length), max(1, min(test_start, n_steps) - 1))
+if not isinstance(st.session_state.get("units.range"), tuple) or max(st.session_state["units.range"]) >= n_steps:
+    st.session_state["units.range"] = default_range
+
+c1, c2, c3 = st.container(key=screen.wrap_key(10, "units_search")).columns([3, 2, 2])
+first, last = c1.select_slider(t("page.units.range"), options=list(range(n_steps)), key="units.range",
+                               format_func=lambda k: labels[k], help=t("page.units.range.help"))
+mode = c2.segmented_control(t("page.units.mode"), list(units.PATTERN_MODES), key="units.mode", default="shape",
+                            required=True, format_func=lambda m: tr(f"page.units.mode.{m}", lang),
+                            help=t("page.units.mode.help"))
+threshold = 0.0
+if mode == "threshold":
+    threshold = c3.slider(t("page.units.threshold"), -1.0, 1.0, 0.0, 0.05, key="units.threshold",
+                          help=t("page.units.threshold.help"))
+
+matches: list[units.Match] = []
+query = None
+if not picked:
+    st.info(t("page.units.pick_some"), icon=":material/info:")
+else:
+    names = ", ".join(unit_name(u) for u in picked)
+    try:
+        matches = units.find_similar(layer_trace["h"][:, picked], first, last + 1, mode=mode, threshold=threshold)
+        query = (first, last + 1)
+        found = len(matches)
+        st.caption(t("page.units.found", n=found, length=last + 1 - first, units=names) if found
+                   else t("page.units.found_none", length=last + 1 - first, units=names))
+    except LensError as err:
+        st.warning(err.message(lang), icon=":material/warning:")
+    fig = charts.cached(
+        "units.lines", (model_key, tuple(picked), query, mode, threshold, lang),
+        lambda: unit_lines_figure(axis, run.split.values[view.positions], layer_trace["h"], picked,
+                                  c=layer_trace.values.get("c"), query=query, matches=matches,
+                                  test_start=test_start, lang=lang))
+    charts.plot(fig, "units.lines_chart")
+if view.truncated:
+    st.caption(t("page.gates.truncated", n=n_steps))
+
+# -- switch a unit off ----------------------------------------------------------------------------------------
+
+st.subheader(t("page.units.ablation"))
+st.caption(t("page.units.ablation.intro"))
+if st.session_state.get("units.ablate") not in order:
+    st.session_state["units.ablate"] = order[0]
+c1, c2 = st.container(key=screen.wrap_key(10, "units_ablate")).columns([1, 2])
+unit = c1.selectbox(t("page.units.ablation.unit"), order, key="units.ablate", format_func=unit_name)
+kind = c2.segmented_control(t("page.units.ablation.kind"), ["one_step", "recursive"], key="units.ablate_kind",
+                            default="one_step", required=True,
+                            format_func=lambda k: tr(f"page.units.ablation.{k}", lang),
+                            help=t("page.units.ablation.kind.help"))
+try:
+    ablation_key = (model_key, unit)
+    kept_ablation = st.session_state.get("units.ablation")
+    if kept_ablation is None or kept_ablation[0] != ablation_key:
+        with run.lock:
+            kept_ablation = (ablation_key, units.ablate(run.model, run.split, unit, layer))
+        st.session_state["units.ablation"] = kept_ablation
+    ablation = kept_ablation[1]
+except LensError as err:
+    st.warning(err.message(lang), icon=":material/warning:")
+    st.stop()
+before, after = ablation.rmse_one_step if kind == "one_step" else ablation.rmse_recursive
+with_unit, without_unit = ablation.one_step if kind == "one_step" else ablation.recursive
+change = 100.0 * (after - before) / before if before > 0 else float("nan")
+pct = t("page.units.ablation.pct", sign="+" if change > 0 else "", pct=format_number(change))
+m1, m2 = st.container(key=screen.wrap_key(10, "units_rmse")).columns(2)
+m1.metric(t("page.units.ablation.rmse_with", unit=unit), format_number(before))
+m2.metric(t("page.units.ablation.rmse_without"), format_number(after), delta=pct, delta_color="inverse")
+st.caption(t("page.units.ablation.change", unit=unit, before=format_number(before), after=format_number(after),
+             change=pct))
+charts.plot(ablation_figure(series_axis(run.dataset.series)[run.split.n_train:], run.split.test_values,
+                            with_unit, without_unit, unit, lang=lang), "units.ablation_chart")
