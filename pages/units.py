@@ -3,6 +3,7 @@ import streamlit as st
 
 from lstm_viz import units
 from lstm_viz.errors import LensError
+from lstm_viz.figures.style import time_axis, time_labels
 from lstm_viz.figures.units import ablation_figure, unit_lines_figure
 from lstm_viz.i18n import tr
 from lstm_viz.numbers import format_number
@@ -56,6 +57,8 @@ def saturated(described: units.UnitDescription) -> str:
     gate, share = described.most_saturated
     if gate is None:
         return "–"
+    if share == 0:
+        return "0 %"
     return tr("page.units.saturated", lang, gate=tr(f"page.gates.gate.{gate}", lang),
               share=f"{format_number(100.0 * share, places=0)} %")
 
@@ -89,17 +92,21 @@ picked = st.multiselect(t("page.units.pick"), order, key="units.pick", format_fu
                         help=t("page.units.pick.help"))
 
 axis = series_axis(run.dataset.series)[view.positions]
-labels = [str(stamp)[:10] for stamp in axis]
+# The slider's options are these labels: Streamlit keeps a select_slider's value as its option texts.
+labels = time_labels(*time_axis(axis, n_steps))
+if len(set(labels)) < n_steps:  # two steps with one label would be one option: number the steps instead
+    labels = [str(k) for k in range(n_steps)]
 test_start = run.split.n_train - int(view.positions[0])
 # By default, the last season (or window) before the test part: a trained model's settled behaviour.
 length = season or run.split.window
-default_range = (max(0, min(test_start, n_steps) - length), max(1, min(test_start, n_steps) - 1))
-if not isinstance(st.session_state.get("units.range"), tuple) or max(st.session_state["units.range"]) >= n_steps:
-    st.session_state["units.range"] = default_range
+end = min(max(test_start, 2), n_steps)
+default_range = (labels[max(0, end - length)], labels[end - 1])
 
 c1, c2, c3 = st.container(key=screen.wrap_key(10, "units_search")).columns([3, 2, 2])
-first, last = c1.select_slider(t("page.units.range"), options=list(range(n_steps)), key="units.range",
-                               format_func=lambda k: labels[k], help=t("page.units.range.help"))
+chosen = c1.select_slider(t("page.units.range"), options=labels, value=default_range, key="units.range",
+                          help=t("page.units.range.help"))
+index = {label: k for k, label in enumerate(labels)}
+first, last = index[chosen[0]], index[chosen[1]]
 mode = c2.segmented_control(t("page.units.mode"), list(units.PATTERN_MODES), key="units.mode", default="shape",
                             required=True, format_func=lambda m: tr(f"page.units.mode.{m}", lang),
                             help=t("page.units.mode.help"))

@@ -54,7 +54,8 @@ def test_the_search_shades_the_range_and_its_matches_on_every_row(at):
     assert len(shapes) == n_rows * (matches + 1)
     # The page's words agree with the engine, run here on the same replayed trace.
     _, view, _ = at.session_state["units.described"]
-    first, last = at.select_slider(key="units.range").value
+    labels = at.select_slider(key="units.range").options
+    first, last = (labels.index(label) for label in at.select_slider(key="units.range").value)
     expected = units.find_similar(view.trace.layer(-1)["h"][:, picked], first, last + 1)
     assert matches == len(expected)
     assert len(ablation["data"]) == 3  # actual, with the unit, without it
@@ -63,9 +64,11 @@ def test_the_search_shades_the_range_and_its_matches_on_every_row(at):
 def test_threshold_mode_a_range_and_one_unit(at):
     at.segmented_control(key="units.mode").set_value("threshold").run()
     at.slider(key="units.threshold").set_value(0.1).run()
-    at.select_slider(key="units.range").set_value((20, 27)).run()
+    at.select_slider(key="units.range").set_value(("1950-09-01", "1951-04-01")).run()  # steps 20 … 27
     at.multiselect(key="units.pick").set_value([1]).run()
     assert not at.exception
+    assert at.select_slider(key="units.range").value == ("1950-09-01", "1951-04-01")  # kept through the next run
+    assert "of 8 steps" in " ".join(c.value for c in at.caption)
     lines = charts(at)[0]
     assert [d["name"] for d in lines["data"] if d.get("showlegend") is not False] == ["unit 1"]
     at.multiselect(key="units.pick").set_value([]).run()
@@ -90,5 +93,5 @@ def test_the_page_in_chinese(at):
     assert not at.exception and not at.error
     assert at.title[0].value == TABLES["zh"]["page.units.title"]
     assert "相关不等于解释" in at.info[0].value
-    assert charts(at)[0]["layout"]["title"]["text"] == TABLES["zh"]["fig.units.title"].format(units="0, 3")
+    assert charts(at)[0]["layout"]["title"]["text"] == TABLES["zh"]["fig.units.title"].format(units="单元 0, 单元 3")
     at.segmented_control(key="lang").set_value("en").run()

@@ -86,7 +86,8 @@ def unit_lines_figure(
     if test_start is not None and 0 < test_start < len(target):
         fig.add_vline(x=edges[test_start], line=dict(color=COLOURS["muted_text"], width=1, dash="dash"),
                       row="all", col=1)
-    style_figure(fig, tr("fig.units.title", lang, units=", ".join(str(u) for u in units)), height=height)
+    names = ", ".join(tr("fig.units.line", lang, u=unit) for unit in units)
+    style_figure(fig, tr("fig.units.title", lang, units=names), height=height)
     fig.update_layout(hovermode="x unified")
     fig.update_xaxes(title_text=tr(f"fig.axis.{when_word(is_datetime)}", lang), row=n_rows, col=1)
     return fig

@@ -22,7 +22,7 @@ EN: dict[str, str] = {
     "units.say.weak": "Unit {unit}: no clear relation to the features tried (the strongest is {feature}, r = {r})",
     "units.say.constant": "Unit {unit} hardly changes over the series",
     # -- figures
-    "fig.units.title": "Units {units} over the whole series",
+    "fig.units.title": "{units} over the whole series",
     "fig.units.series": "the series (what is forecast)",
     "fig.units.h": "hidden state h",
     "fig.units.c": "cell state c",
@@ -98,7 +98,7 @@ ZH: dict[str, str] = {
     "units.say.loosely_against": "单元 {unit} 大致与{feature}反向变化（r = {r}）",
     "units.say.weak": "单元 {unit}：与所试的特征都没有明显关系（最强的是{feature}，r = {r}）",
     "units.say.constant": "单元 {unit} 在整条序列上几乎不变",
-    "fig.units.title": "单元 {units} 在整条序列上的变化",
+    "fig.units.title": "{units}在整条序列上的变化",
     "fig.units.series": "序列（预测的对象）",
     "fig.units.h": "隐藏状态 h",
     "fig.units.c": "细胞状态 c",
