@@ -211,7 +211,7 @@ class Match:
 
     ``start`` and ``end`` index the trace's time axis, end exclusive; ``distance`` is 0 for a
     perfect match (threshold mode: the share of unit-steps on the other side of the threshold;
-    shape mode: the root-mean-square gap between the standardised traces).
+    shape mode: the root-mean-square gap between the standardised ranges).
     """
 
     start: int
@@ -230,6 +230,17 @@ def _query(values: np.ndarray, start: int, end: int) -> tuple[np.ndarray, int, i
     if not (0 <= start < end <= n_steps) or end - start < 2:
         raise LensError("units.range", start=start, end=end, n=n_steps)
     return values, start, end
+
+
+def _standardised(windows: np.ndarray, spread: np.ndarray) -> np.ndarray:
+    """Return each window minus its mean, over its spread, per unit: (n_windows, length, K).
+
+    The spread is at least a quarter of the unit's spread over the whole series, so a nearly flat
+    stretch stays nearly flat instead of having its noise blown up into a shape.
+    """
+    centred = windows - windows.mean(axis=1, keepdims=True)
+    floor = np.maximum(0.25 * spread, 1e-9)
+    return centred / np.maximum(windows.std(axis=1, keepdims=True), floor)
 
 
 def find_similar(
@@ -255,9 +266,10 @@ def find_similar(
     mode : {"shape", "threshold"}
         ``"threshold"`` (LSTMVis): each unit is *on* above ``threshold`` and *off* below; a match
         has the same on/off pattern, step by step, up to ``max_distance`` of the unit-steps
-        (default 0.1). ``"shape"``: each unit is standardised over the whole series (so a gap is
-        in units of its own spread); a match is within ``max_distance`` root-mean-square of the
-        query (default 0.5).
+        (default 0.1). ``"shape"``: every range is standardised per unit (minus its mean, over its
+        spread), so the same rise and fall matches at another level; a match is within
+        ``max_distance`` root-mean-square of the query (default 0.5; two unrelated shapes are about
+        1.4 apart).
     threshold : float
         The on/off level of ``"threshold"`` mode.
     max_distance : float, optional
@@ -278,12 +290,13 @@ def find_similar(
         signal = (values > threshold).astype(np.float64)
         limit = 0.1 if max_distance is None else float(max_distance)
     else:
-        spread = values.std(axis=0)
-        signal = (values - values.mean(axis=0)) / np.where(spread > 1e-9, spread, 1.0)
+        signal = values
         limit = 0.5 if max_distance is None else float(max_distance)
-    query = signal[start:end]
     # Every window of the query's length, as (n_windows, length, K), without copying.
     windows = np.lib.stride_tricks.sliding_window_view(signal, length, axis=0).transpose(0, 2, 1)
+    if mode == "shape":
+        windows = _standardised(windows, values.std(axis=0))
+    query = windows[start]
     gaps = windows - query
     if mode == "threshold":
         distance = np.abs(gaps).mean(axis=(1, 2))  # share of unit-steps that disagree

@@ -174,3 +174,10 @@ def test_a_lower_layers_unit_is_cut_from_the_layer_above(split):
     assert torch.equal(quiet.head.weight, model.head.weight)
     with pytest.raises(LensError):
         units.ablated_model(model, 4)
+
+
+def test_the_same_shape_is_found_at_another_level():
+    trace = planted_trace(4)
+    trace[150:150 + LENGTH] += 0.6  # the second copy sits higher; its rise and fall are the same
+    matches = units.find_similar(trace, PLANTED[0], PLANTED[0] + LENGTH, mode="shape")
+    assert [m.start for m in matches] == list(PLANTED[1:])
