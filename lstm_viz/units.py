@@ -251,6 +251,7 @@ def find_similar(
     threshold: float = 0.0,
     max_distance: float | None = None,
     max_matches: int = 20,
+    earliest: int = 0,
 ) -> list[Match]:
     """Find the other time ranges where the selected units behave as in ``values[start:end]``.
 
@@ -276,6 +277,8 @@ def find_similar(
         The largest distance kept (see ``mode``).
     max_matches : int
         At most this many ranges.
+    earliest : int
+        No match starts before this step (a replay from a zero state warms up over its first steps).
 
     Returns
     -------
@@ -304,6 +307,8 @@ def find_similar(
         distance = np.sqrt((gaps ** 2).mean(axis=(1, 2)))
     taken = np.zeros(n_steps, bool)
     taken[start:end] = True
+    distance = distance.copy()
+    distance[:max(0, int(earliest))] = np.inf
     found: list[Match] = []
     for first in np.argsort(distance, kind="stable"):
         if len(found) >= max_matches or distance[first] > limit:

@@ -14,6 +14,10 @@ from pages.ui.nav import open_page, require_run
 from pages.ui.notices import picture_notices
 from pages.ui.state import t
 
+# Shapes this close (root-mean-square gap, in each range's own spread) count as alike at first: a
+# seasonal unit's other seasons are typically 0.2 … 0.7 apart after a short run, unrelated ones about 1.4.
+SHAPE_TOLERANCE = 0.6
+
 ws, lang = open_page()
 
 st.title(t("page.units.title"))
@@ -110,10 +114,13 @@ first, last = index[chosen[0]], index[chosen[1]]
 mode = c2.segmented_control(t("page.units.mode"), list(units.PATTERN_MODES), key="units.mode", default="shape",
                             required=True, format_func=lambda m: tr(f"page.units.mode.{m}", lang),
                             help=t("page.units.mode.help"))
-threshold = 0.0
+threshold, tolerance = 0.0, None
 if mode == "threshold":
     threshold = c3.slider(t("page.units.threshold"), -1.0, 1.0, 0.0, 0.05, key="units.threshold",
                           help=t("page.units.threshold.help"))
+else:
+    tolerance = c3.slider(t("page.units.tolerance"), 0.1, 1.0, SHAPE_TOLERANCE, 0.05, key="units.tolerance",
+                          help=t("page.units.tolerance.help"))
 
 matches: list[units.Match] = []
 query = None
@@ -122,7 +129,9 @@ if not picked:
 else:
     names = ", ".join(unit_name(u) for u in picked)
     try:
-        matches = units.find_similar(layer_trace["h"][:, picked], first, last + 1, mode=mode, threshold=threshold)
+        # The replay starts from a zero state, as every training window does: its first window is a warm-up.
+        matches = units.find_similar(layer_trace["h"][:, picked], first, last + 1, mode=mode, threshold=threshold,
+                                     max_distance=tolerance, earliest=run.split.window)
         query = (first, last + 1)
         found = len(matches)
         st.caption(t("page.units.found", n=found, length=last + 1 - first, units=names) if found
@@ -130,7 +139,7 @@ else:
     except LensError as err:
         st.warning(err.message(lang), icon=":material/warning:")
     fig = charts.cached(
-        "units.lines", (model_key, tuple(picked), query, mode, threshold, lang),
+        "units.lines", (model_key, tuple(picked), query, mode, threshold, tolerance, lang),
         lambda: unit_lines_figure(axis, run.split.values[view.positions], layer_trace["h"], picked,
                                   c=layer_trace.values.get("c"), query=query, matches=matches,
                                   test_start=test_start, lang=lang))

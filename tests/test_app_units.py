@@ -56,7 +56,9 @@ def test_the_search_shades_the_range_and_its_matches_on_every_row(at):
     _, view, _ = at.session_state["units.described"]
     labels = at.select_slider(key="units.range").options
     first, last = (labels.index(label) for label in at.select_slider(key="units.range").value)
-    expected = units.find_similar(view.trace.layer(-1)["h"][:, picked], first, last + 1)
+    tolerance = at.slider(key="units.tolerance").value
+    expected = units.find_similar(view.trace.layer(-1)["h"][:, picked], first, last + 1, max_distance=tolerance,
+                                  earliest=at.session_state["ws"].run.split.window)
     assert matches == len(expected)
     assert len(ablation["data"]) == 3  # actual, with the unit, without it
 

@@ -181,3 +181,9 @@ def test_the_same_shape_is_found_at_another_level():
     trace[150:150 + LENGTH] += 0.6  # the second copy sits higher; its rise and fall are the same
     matches = units.find_similar(trace, PLANTED[0], PLANTED[0] + LENGTH, mode="shape")
     assert [m.start for m in matches] == list(PLANTED[1:])
+
+
+def test_no_match_starts_before_the_earliest_step():
+    trace = planted_trace(5)
+    matches = units.find_similar(trace, PLANTED[1], PLANTED[1] + LENGTH, mode="shape", earliest=41)
+    assert [m.start for m in matches] == [PLANTED[2]]  # the copy at 40 starts one step too early

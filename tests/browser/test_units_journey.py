@@ -93,6 +93,13 @@ def test_pick_a_unit_and_a_range_and_see_the_alike_ranges(app: App, tmp_path, ti
     length = end + 1 - first
     assert 12 < length <= 30, (first, end)
 
+    # The loosest "alike" the page allows: this journey is about drawing the matches (the engine's tests find them).
+    tolerance = app.page.get_by_role("slider", name=EN["page.units.tolerance"])
+    tolerance.focus()
+    tolerance.press("End")
+    expect(tolerance).to_have_value("1")
+    app.idle()
+
     app.wait_for_plot(CHART, f"s.traces === {1 + 2}")  # the series, then the unit's h and c
     shapes = app.page.evaluate(SHAPES_JS, plot_selector(CHART))
     assert shapes["units"] == [chosen], shapes
