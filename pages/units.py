@@ -106,7 +106,7 @@ length = season or run.split.window
 end = min(max(test_start, 2), n_steps)
 default_range = (labels[max(0, end - length)], labels[end - 1])
 
-c1, c2, c3 = st.container(key=screen.wrap_key(10, "units_search")).columns([3, 2, 2])
+c1, c2, c3 = st.container(key=screen.wrap_key(20, "units_search")).columns([3, 2, 2])
 chosen = c1.select_slider(t("page.units.range"), options=labels, value=default_range, key="units.range",
                           help=t("page.units.range.help"))
 index = {label: k for k, label in enumerate(labels)}
@@ -153,7 +153,7 @@ st.subheader(t("page.units.ablation"))
 st.caption(t("page.units.ablation.intro"))
 if st.session_state.get("units.ablate") not in order:
     st.session_state["units.ablate"] = order[0]
-c1, c2 = st.container(key=screen.wrap_key(10, "units_ablate")).columns([1, 2])
+c1, c2 = st.container(key=screen.wrap_key(20, "units_ablate")).columns([1, 2])
 unit = c1.selectbox(t("page.units.ablation.unit"), order, key="units.ablate", format_func=unit_name)
 kind = c2.segmented_control(t("page.units.ablation.kind"), ["one_step", "recursive"], key="units.ablate_kind",
                             default="one_step", required=True,
