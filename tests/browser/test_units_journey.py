@@ -21,7 +21,7 @@ from tests.browser.helpers import App, at_path, plot_selector
 pytestmark = pytest.mark.browser
 
 EN = TABLES["en"]
-HIDDEN, EPOCHS = 8, 10
+HIDDEN, EPOCHS = 6, 5
 CHART = "units.lines_chart"
 ROWS = 3  # the series, h, c
 # Shapes as plotly.js drew them: every <path> in the chart's shape layers, beside the figure's own list.
