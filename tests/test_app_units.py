@@ -9,7 +9,7 @@ import pytest
 from lstm_viz import units
 from lstm_viz.i18n import TABLES
 from lstm_viz.numbers import format_number
-from tests.app_session import fresh, trained_session
+from tests.app_session import fresh, tiny_settings, trained_session, wait_until_trained
 
 PAGE = "pages/units.py"
 
@@ -97,3 +97,20 @@ def test_the_page_in_chinese(at):
     assert "相关不等于解释" in at.info[0].value
     assert charts(at)[0]["layout"]["title"]["text"] == TABLES["zh"]["fig.units.title"].format(units="单元 0, 单元 3")
     at.segmented_control(key="lang").set_value("en").run()
+
+
+def test_a_two_layer_model_picks_its_layer_and_switches_off_a_lower_unit():
+    session = fresh()
+    session.button(key="home.start").click().run()
+    tiny_settings(session)
+    session.slider(key="train.num_layers").set_value(2).run()
+    session.button(key="train.go").click().run()
+    wait_until_trained(session)
+    session.switch_page(PAGE).run()
+    assert not session.exception and session.selectbox(key="units.layer").value == 1  # the top layer first
+    session.selectbox(key="units.layer").set_value(0).run()
+    session.selectbox(key="units.ablate").set_value(1).run()
+    assert not session.exception and not session.error
+    ws = session.session_state["ws"]
+    result = units.ablate(ws.run.model, ws.run.split, 1, layer=0)
+    assert [m.value for m in session.metric] == [format_number(v) for v in result.rmse_one_step]

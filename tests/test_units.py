@@ -187,3 +187,10 @@ def test_no_match_starts_before_the_earliest_step():
     trace = planted_trace(5)
     matches = units.find_similar(trace, PLANTED[1], PLANTED[1] + LENGTH, mode="shape", earliest=41)
     assert [m.start for m in matches] == [PLANTED[2]]  # the copy at 40 starts one step too early
+
+
+def test_a_gru_unit_is_switched_off_the_same_way(split):
+    model = build_model(Config(cell="gru", hidden_size=5, seed=6))
+    quiet = units.ablated_model(model, 4)
+    assert torch.all(quiet.core.weight_hh_l0[:, 4] == 0) and torch.all(quiet.head.weight[:, 4] == 0)
+    assert not np.allclose(one_step_test(quiet, split), one_step_test(model, split))
