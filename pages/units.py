@@ -45,11 +45,11 @@ if kept is None or kept[0] != model_key:
     layer_trace = view.trace.layer(layer)
     gates = {name: layer_trace[name] for name in layer_trace.names if name in SIGMOID_STATES}
     ranked = units.describe_units(layer_trace["h"], view.inputs, view.positions, run.dataset.season, gates)
-    kept = (model_key, view, ranked)
+    # Keep only this layer's h and c, not every gate of every layer: session state lives as long as the tab.
+    kept = (model_key, view.positions, view.truncated, layer_trace["h"], layer_trace.values.get("c"), ranked)
     st.session_state["units.described"] = kept
-_, view, ranked = kept
-layer_trace = view.trace.layer(layer)
-n_steps = len(view.positions)
+_, positions, truncated, h, c, ranked = kept
+n_steps = len(positions)
 season = run.dataset.season if run.dataset.season and run.dataset.season >= 2 else None
 
 
@@ -68,7 +68,7 @@ def saturated(described: units.UnitDescription) -> str:
 
 
 st.subheader(t("page.units.ranked"))
-if run.cfg.cell != "lstm":
+if run.cfg.cell == "rnn":  # a GRU has gates (r, z); a plain RNN has none
     st.caption(t("page.units.not_gates", cell=run.cfg.cell.upper()))
 st.dataframe(
     {
@@ -95,12 +95,12 @@ st.session_state["units.pick"] = picked  # a new model may have fewer units than
 picked = st.multiselect(t("page.units.pick"), order, key="units.pick", format_func=unit_name,
                         help=t("page.units.pick.help"))
 
-axis = series_axis(run.dataset.series)[view.positions]
+axis = series_axis(run.dataset.series)[positions]
 # The slider's options are these labels: Streamlit keeps a select_slider's value as its option texts.
 labels = time_labels(*time_axis(axis, n_steps))
 if len(set(labels)) < n_steps:  # two steps with one label would be one option: number the steps instead
     labels = [str(k) for k in range(n_steps)]
-test_start = run.split.n_train - int(view.positions[0])
+test_start = run.split.n_train - int(positions[0])
 # By default, the last season (or window) before the test part: a trained model's settled behaviour.
 length = season or run.split.window
 end = min(max(test_start, 2), n_steps)
@@ -130,7 +130,7 @@ else:
     names = ", ".join(unit_name(u) for u in picked)
     try:
         # The replay starts from a zero state, as every training window does: its first window is a warm-up.
-        matches = units.find_similar(layer_trace["h"][:, picked], first, last + 1, mode=mode, threshold=threshold,
+        matches = units.find_similar(h[:, picked], first, last + 1, mode=mode, threshold=threshold,
                                      max_distance=tolerance, earliest=run.split.window)
         query = (first, last + 1)
         found = len(matches)
@@ -140,11 +140,10 @@ else:
         st.warning(err.message(lang), icon=":material/warning:")
     fig = charts.cached(
         "units.lines", (model_key, tuple(picked), query, mode, threshold, tolerance, lang),
-        lambda: unit_lines_figure(axis, run.split.values[view.positions], layer_trace["h"], picked,
-                                  c=layer_trace.values.get("c"), query=query, matches=matches,
+        lambda: unit_lines_figure(axis, run.split.values[positions], h, picked, c=c, query=query, matches=matches,
                                   test_start=test_start, lang=lang))
     charts.plot(fig, "units.lines_chart")
-if view.truncated:
+if truncated:
     st.caption(t("page.gates.truncated", n=n_steps))
 
 # -- switch a unit off ----------------------------------------------------------------------------------------

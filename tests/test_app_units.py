@@ -39,7 +39,7 @@ def test_the_page_ranks_every_unit_and_says_a_correlation_is_no_explanation(at):
     assert len(table) == ws.run.cfg.hidden_size == 4
     assert sorted(table.iloc[:, 0]) == [0, 1, 2, 3]
     # The table's order is the engine's ranking over the replayed series.
-    _, view, ranked = at.session_state["units.described"]
+    ranked = at.session_state["units.described"][-1]
     assert list(table.iloc[:, 0]) == [d.unit for d in ranked]
     assert "not an explanation" in at.info[0].value
 
@@ -53,11 +53,11 @@ def test_the_search_shades_the_range_and_its_matches_on_every_row(at):
     matches = len(shapes) // n_rows - 1  # every match and the query, once per row
     assert len(shapes) == n_rows * (matches + 1)
     # The page's words agree with the engine, run here on the same replayed trace.
-    _, view, _ = at.session_state["units.described"]
+    h = at.session_state["units.described"][3]
     labels = at.select_slider(key="units.range").options
     first, last = (labels.index(label) for label in at.select_slider(key="units.range").value)
     tolerance = at.slider(key="units.tolerance").value
-    expected = units.find_similar(view.trace.layer(-1)["h"][:, picked], first, last + 1, max_distance=tolerance,
+    expected = units.find_similar(h[:, picked], first, last + 1, max_distance=tolerance,
                                   earliest=at.session_state["ws"].run.split.window)
     assert matches == len(expected)
     assert len(ablation["data"]) == 3  # actual, with the unit, without it
@@ -114,3 +114,13 @@ def test_a_two_layer_model_picks_its_layer_and_switches_off_a_lower_unit():
     ws = session.session_state["ws"]
     result = units.ablate(ws.run.model, ws.run.split, 1, layer=0)
     assert [m.value for m in session.metric] == [format_number(v) for v in result.rmse_one_step]
+
+
+def test_choices_left_from_another_model_fall_back_quietly(at):
+    """A range of another series' dates, or a unit the new model does not have: defaults, never an exception."""
+    at.session_state["units.range"] = ("2001-01-01", "2001-06-01")
+    at.session_state["units.pick"] = [0, 99]
+    at.run()
+    assert not at.exception and not at.error
+    assert at.select_slider(key="units.range").value == ("1959-01-01", "1959-12-01")  # the last season before the test
+    assert at.multiselect(key="units.pick").value == [0]
