@@ -65,6 +65,7 @@ PAGES: list[Page] = [
     Page("data.py", "nav.data", ":material/table_chart:"),
     Page("train.py", "nav.train", ":material/model_training:"),
     Page("gates.py", "nav.gates", ":material/grid_view:"),
+    Page("units.py", "nav.units", ":material/psychology:"),
     Page("forecast.py", "nav.forecast", ":material/trending_up:"),
     Page("runs.py", "nav.runs", ":material/stacked_line_chart:"),
     Page("downloads.py", "nav.downloads", ":material/download:"),

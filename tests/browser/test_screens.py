@@ -32,7 +32,7 @@ HIDDEN, EPOCHS = 16, 30
 TRAIN_TIMEOUT_MS = 120_000
 # What each page must have drawn before it is looked at (a Plotly chart key, or None).
 READY = {"data": "data.preview", "train": "train.loss_chart", "gates": "gates.time_chart",
-         "forecast": "forecast.chart"}
+         "forecast": "forecast.chart", "units": "units.lines_chart"}
 # The README's pictures: whole pages at 1400 px, and two screens as a projector and a phone show them.
 README_PAGES = {"home", "data", "train", "gates", "forecast", "downloads"}
 README_SCREENS = {("train", "projector", "en"), ("forecast", "phone", "zh")}
