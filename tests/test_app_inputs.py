@@ -72,6 +72,14 @@ def test_a_model_trains_on_four_inputs_and_every_page_draws_them(weather):
     assert not at.exception
     assert any(input_lines(fig) == INPUTS for fig in specs(at))
 
+    at.switch_page("pages/units.py").run()  # the units replayed on all four inputs, compared with the target
+    assert not at.exception and not at.error
+    assert at.dataframe[0].value.shape[0] == run.cfg.hidden_size  # one row per unit
+
+    at.switch_page("pages/runs.py").run()  # the run kept, its inputs named where runs differ
+    assert not at.exception and not at.error
+    assert ws.kept_runs.of(run.run_id).input_names == tuple(INPUTS)
+
 
 def test_a_model_file_with_other_inputs_is_refused_and_the_choice_is_reversible(weather):
     at = weather
