@@ -30,12 +30,15 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any, Callable
 
 import numpy as np
 import torch
 from torch import nn
 
 from lstm_viz.errors import LensError
+from lstm_viz.gradients import grad_norm_by_lag
+from lstm_viz.jobs import Job
 from lstm_viz.models import Forecaster, count_parameters
 from lstm_viz.training import torch_threads
 
@@ -266,15 +269,71 @@ def train_on_task(
     )
 
 
-def accuracy_by_lag(
-    cells: tuple[str, ...] = ("rnn", "gru", "lstm"), lags: tuple[int, ...] = (5, 10, 20, 40), **kwargs
-) -> dict[str, np.ndarray]:
-    """Train every cell at every lag and return held-out accuracy, cell -> float64 (len(lags),).
+# -- the RNN vs GRU vs LSTM page: every cell at a lag, reduced to plain arrays ---------------------
 
-    ``kwargs`` go to :func:`train_on_task`. Costs ``len(cells) × len(lags)``
-    training runs: a page should cache it.
+TASK_STEPS = 300  # Adam steps per cell and lag: a few seconds each on one core
+TASK_LAGS: tuple[int, ...] = (5, 10, 20, 40)
+MEMORY_BIAS = 2.0
+
+
+@dataclass(frozen=True)
+class TaskSummary:
+    """One cell trained on the spike task, reduced to plain arrays (cacheable, no model).
+
+    Attributes
+    ----------
+    cell, lag : str, int
+    accuracy : float                    held-out accuracy (0.5 is chance)
+    steps, accuracy_curve : (K,)        held-out accuracy during training
+    params : int
+    train_time_s : float
+    grad : float64 (lag + spread,)      gradient norm against lag of the trained model, on held-out sequences
     """
-    return {
-        cell: np.array([train_on_task(cell, lag, **kwargs).accuracy for lag in lags], np.float64)
-        for cell in cells
-    }
+
+    cell: str
+    lag: int
+    accuracy: float
+    steps: np.ndarray
+    accuracy_curve: np.ndarray
+    params: int
+    train_time_s: float
+    grad: np.ndarray
+
+    @property
+    def solved(self) -> bool:
+        return self.accuracy >= 0.95
+
+
+def task_summary(cell: str, lag: int, steps: int = TASK_STEPS, seed: int = 0,
+                 memory_bias: float = MEMORY_BIAS) -> TaskSummary:
+    """Train ``cell`` on the spike task at ``lag`` and measure its gradient against lag (a few seconds)."""
+    res = train_on_task(cell, lag, steps=steps, seed=seed, memory_bias=memory_bias, num_threads=1)
+    probe = spike_task(128, lag, seed=np.random.default_rng(np.random.SeedSequence([seed, 3])))
+    grad = grad_norm_by_lag(res.model, probe.x)
+    return TaskSummary(cell, int(lag), res.accuracy, res.steps, res.accuracy_curve, res.params,
+                       res.train_time_s, grad)
+
+
+def task_work(run_one: Callable[..., TaskSummary], cells: tuple[str, ...], lags: tuple[int, ...],
+              **kwargs: Any) -> Callable[[Job], dict[tuple[str, int], TaskSummary]]:
+    """Return the work of a spike-task job: ``run_one(cell, lag, **kwargs)`` for every cell and lag.
+
+    ``run_one`` is :func:`task_summary` or a cached wrapper of it (the page's,
+    shared by every student since it depends only on plain arguments).
+    """
+
+    def work(job: Job) -> dict[tuple[str, int], TaskSummary]:
+        out = {}
+        pairs = [(cell, lag) for lag in lags for cell in cells]
+        for n, (cell, lag) in enumerate(pairs):
+            job.report(n / len(pairs), "task.training", cell=cell, lag=lag, n=n + 1, total=len(pairs))
+            out[cell, lag] = run_one(cell, lag, **kwargs)
+            job.take_turn()  # a Train page run in line trains once this job's turn is over
+        return out
+
+    return work
+
+
+def accuracy_by_lag(results: dict[tuple[str, int], TaskSummary], cells, lags) -> dict[str, np.ndarray]:
+    """Arrange task results as cell -> accuracy at each lag, float64 (len(lags),), for the chart."""
+    return {cell: np.array([results[cell, lag].accuracy for lag in lags], np.float64) for cell in cells}

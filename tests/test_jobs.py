@@ -1,0 +1,86 @@
+"""The one engine for background work (lstm_viz.jobs): results, errors as LensErrors end to end, pauses, turns.
+
+No timed asserts: each test waits for a condition and checks the order of events.
+"""
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from lstm_viz import jobs, slots
+from lstm_viz import workspace as wsm
+from lstm_viz.config import Config
+from lstm_viz.errors import LensError
+from lstm_viz.slots import Load, SlotQueue
+from tests.app_session import until
+
+TINY = Config(hidden_size=4, window=12, epochs=3, lr=0.01, batch_size=32, seed=0, max_snapshots=3, num_threads=1)
+
+
+@pytest.fixture
+def one_slot(monkeypatch) -> SlotQueue:
+    queue = SlotQueue(1)
+    monkeypatch.setattr(slots, "QUEUE", queue)
+    return queue
+
+
+def test_a_job_reports_progress_and_its_stage_then_returns_its_result(one_slot):
+    go = threading.Event()
+
+    def work(job):
+        job.report(0.5, "compare.training", cell="lstm", epoch=1, epochs=2)
+        go.wait(10)
+        return "trained"
+
+    job = jobs.start("compare", work, {"hidden_size": 4})
+    assert until(lambda: job.progress == 0.5)
+    assert job.running and job.note == ("compare.training", {"cell": "lstm", "epoch": 1, "epochs": 2})
+    assert one_slot.load() == Load(training=1, waiting=0, slots=1)
+    go.set()
+    assert job.wait(10) and job.result == "trained" and job.error is None and job.progress == 1.0
+    assert job.settings == {"hidden_size": 4} and one_slot.load() == Load(0, 0, 1)
+
+
+def test_a_refusal_stays_itself_and_a_crash_becomes_a_lens_error(one_slot):
+    def refuse(job):
+        raise LensError("config.budget", cost=90, budget=60)
+
+    refused = jobs.start("m2m", refuse)
+    assert refused.wait(10) and refused.error.key == "config.budget" and refused.error.params["cost"] == 90
+    crashed = jobs.start("task", lambda job: 1 / 0)
+    assert crashed.wait(10) and isinstance(crashed.error, LensError) and crashed.error.key == "jobs.failed"
+    assert "ZeroDivisionError" in crashed.error.params["detail"] and crashed.result is None
+    assert "ZeroDivisionError" in crashed.error.message("zh")
+    assert one_slot.load() == Load(0, 0, 1)
+
+
+def test_a_job_whose_owner_no_longer_wants_it_ends_as_cancelled(one_slot):
+    wanted = threading.Event()
+    wanted.set()
+
+    def work(job):
+        while True:
+            job.checkpoint()
+
+    job = jobs.start("run", work, wanted=wanted.is_set)
+    assert until(lambda: one_slot.load().training == 1)
+    wanted.clear()
+    assert job.wait(10) and job.error.key == "jobs.cancelled"
+
+
+def test_a_crash_in_a_training_run_ends_it_with_a_message_and_keeps_the_model(one_slot):
+    ws = wsm.Workspace()
+    wsm.load_sample(ws, "airline")
+    wsm.train_to_end(ws, TINY)
+    old = ws.run
+    run = wsm.start_run(ws, TINY.replace(epochs=50, seed=1))
+
+    def broken(seconds, max_epochs=None):
+        raise RuntimeError("out of memory")
+
+    run.trainer.run_for = broken
+    wsm.train_in_background(ws)
+    assert until(lambda: not ws.training)
+    assert ws.failure.key == "ws.train_failed" and "RuntimeError: out of memory" in ws.failure.params["detail"]
+    assert ws.run is old and ws.candidate is None and one_slot.load() == Load(0, 0, 1)
