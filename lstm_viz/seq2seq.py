@@ -24,7 +24,6 @@ Shapes are time-first: ``x`` (N, B, 1) -> ``y_hat`` (M, B).
 """
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
 from typing import Callable
@@ -39,7 +38,7 @@ from lstm_viz.errors import LensError
 from lstm_viz.jobs import Job
 from lstm_viz.models import Forecaster, count_parameters
 from lstm_viz.recorder import LayerTrace, Trace, record
-from lstm_viz.training import torch_threads
+from lstm_viz.loop import Loop, torch_threads, window_batches
 from lstm_viz.windows import MIN_TRAIN_WINDOWS, Scaler, ScalerKind
 
 MODES: tuple[str, ...] = ("direct", "decoder")
@@ -261,7 +260,7 @@ def fit(
     seed: int = 0,
     forward: Callable[[torch.Tensor], torch.Tensor] | None = None,
 ) -> np.ndarray:
-    """Train ``model`` with mini-batch Adam on MSE and return the training loss of each epoch.
+    """Train ``model`` with mini-batch Adam on MSE (the one loop, :class:`lstm_viz.loop.Loop`); return each epoch's loss.
 
     Parameters
     ----------
@@ -276,31 +275,17 @@ def fit(
     -------
     float64 array (epochs,)
         Mean batch loss per epoch, weighted by batch size. A NaN stops training
-        early (the array is then shorter).
+        early (the array is then shorter; the model keeps the last epoch with finite losses).
     """
     forward = forward or model
     X_t = torch.from_numpy(np.ascontiguousarray(X, np.float32))
     Y_t = torch.from_numpy(np.ascontiguousarray(Y, np.float32))
-    n_windows = X_t.shape[1]
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    losses: list[float] = []
-    model.train()
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        for _ in range(epochs):
-            order, total = torch.randperm(n_windows), 0.0
-            for start in range(0, n_windows, batch_size):
-                idx = order[start : start + batch_size]
-                loss = nn.functional.mse_loss(forward(X_t.index_select(1, idx)), Y_t.index_select(1, idx))
-                if not math.isfinite(loss.item()):
-                    return np.array(losses, np.float64)
-                optimizer.zero_grad(set_to_none=True)
-                loss.backward()
-                optimizer.step()
-                total += loss.item() * idx.numel()
-            losses.append(total / n_windows)
+    loop = Loop(model, window_batches(X_t, Y_t, batch_size),
+                lambda _, x, y: nn.functional.mse_loss(forward(x), y), epochs, lr, seed=seed)
+    for _ in loop:
+        pass
     model.eval()
-    return np.array(losses, np.float64)
+    return loop.losses()[1]
 
 
 def rollout_batch(model: nn.Module, X: np.ndarray | torch.Tensor, steps: int) -> np.ndarray:

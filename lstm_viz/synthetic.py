@@ -28,7 +28,6 @@ overfitting) and scores accuracy on a fixed held-out set.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -40,7 +39,7 @@ from lstm_viz.errors import LensError
 from lstm_viz.gradients import grad_norm_by_lag
 from lstm_viz.jobs import Job
 from lstm_viz.models import Forecaster, count_parameters
-from lstm_viz.training import torch_threads
+from lstm_viz.loop import Loop, torch_threads
 
 CHANCE_ACCURACY = 0.5
 MAX_TASK_LAG = 200  # longer sequences make one training run too slow for a classroom server
@@ -176,6 +175,11 @@ class TaskResult:
         return self.accuracy >= 0.95
 
 
+def _last_step_bce(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Binary cross-entropy of the last step's logit against "the spike was up"."""
+    return nn.functional.binary_cross_entropy_with_logits(model(x)[:, 0], y)
+
+
 def _held_out(model: nn.Module, task: SpikeTask, y: torch.Tensor) -> tuple[float, float]:
     model.eval()
     with torch.no_grad():
@@ -204,7 +208,9 @@ def train_on_task(
 
     Every step draws a fresh batch of ``batch_size`` sequences; the loss is the
     binary cross-entropy of the last step's logit. Gradients are clipped to
-    norm 1 (the same for every cell). The defaults run in a few seconds on one
+    norm 1 (the same for every cell). It is the one training loop
+    (:class:`lstm_viz.loop.Loop`) with an "epoch" of ``eval_every`` steps, after
+    which the held-out set is scored. The defaults run in a few seconds on one
     CPU core at lag 40 and separate the cells cleanly (see the module docstring).
 
     Parameters
@@ -232,27 +238,29 @@ def train_on_task(
     )
     y_held = torch.from_numpy(held_out.y)
     rng = np.random.default_rng(np.random.SeedSequence([seed, 2]))
+
+    def batches(epoch: int):
+        # Fresh sequences every step: epoch ``epoch`` holds steps (epoch - 1) * eval_every + 1 … at most ``steps``.
+        for _ in range(min(eval_every, steps - (epoch - 1) * eval_every)):
+            batch = spike_task(batch_size, lag, spread, noise, seed=rng)
+            yield torch.from_numpy(batch.x), torch.from_numpy(batch.y)
+
+    def held_out_loss() -> float:
+        accuracy, loss = _held_out(model, held_out, y_held)
+        accs.append(accuracy)
+        return loss
+
     with torch_threads(num_threads), torch.random.fork_rng(devices=[]):
         model = build_task_model(cell, hidden_size, memory_bias, seed)
-        optimizer = torch.optim.Adam(model.parameters(), lr=lr)
         accuracy, held_loss = _held_out(model, held_out, y_held)
-        marks, accs, losses = [0], [accuracy], [held_loss]
-        elapsed = 0.0
-        for step in range(1, steps + 1):
-            started = time.perf_counter()
-            batch = spike_task(batch_size, lag, spread, noise, seed=rng)
-            logit = model(torch.from_numpy(batch.x))[:, 0]
-            loss = nn.functional.binary_cross_entropy_with_logits(logit, torch.from_numpy(batch.y))
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            elapsed += time.perf_counter() - started
-            if step % eval_every == 0 or step == steps:
-                accuracy, held_loss = _held_out(model, held_out, y_held)
-                marks.append(step)
-                accs.append(accuracy)
-                losses.append(held_loss)
+    marks, accs, losses = [0], [accuracy], [held_loss]
+    loop = Loop(model, batches, _last_step_bce, epochs=-(-steps // eval_every), lr=lr, seed=seed,
+                validate=held_out_loss, clip=1.0, num_threads=num_threads)
+    for report in loop:
+        marks.append(min(report.epoch * eval_every, steps))
+        losses.append(report.val_loss)
+    del accs[len(marks):]  # a run that diverged scored the held-out set once more than it kept
+    elapsed = loop.history[-1].elapsed_s if loop.history else 0.0
     model.eval()
     return TaskResult(
         cell=cell,
