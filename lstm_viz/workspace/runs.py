@@ -1,4 +1,4 @@
-"""Train a candidate run: start it, wait in the server's line, train it in slices, stop it, promote it."""
+"""Train a candidate run: start it, train it in slices as a background job (lstm_viz.jobs), stop it, promote it."""
 from __future__ import annotations
 
 import time
@@ -98,10 +98,10 @@ def train_in_background(ws: Workspace) -> jobs.Job | None:
 def _ended(ws: Workspace, run: Run, job: jobs.Job) -> None:
     """The run's job has ended: say why if it ended early while still the candidate."""
     with ws.lock:
-        if job.error is None or ws.candidate is not run:
-            return
-        if job.error.key in ("jobs.gone", "jobs.cancelled"):
-            _abandon(ws, run, job.error.params.get("seconds", slots.ABSENT_S))
+        if job.error is None or job.error.key == "jobs.cancelled" or ws.candidate is not run:
+            return  # done, or stopped by the student (stop_run) or by a new run
+        if job.error.key == "jobs.gone":
+            _abandon(ws, run, job.error.params["seconds"])
             return
         # A crash must end the run visibly, never leave it "training" forever; what it learned is kept.
         failed = job.error.key == "jobs.failed"
