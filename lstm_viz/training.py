@@ -37,7 +37,7 @@ from lstm_viz.budget import check_split_budget
 from lstm_viz.config import Config
 from lstm_viz.errors import LensError
 from lstm_viz.forecast import predict_scaled
-from lstm_viz.loop import EpochReport, Loop, window_batches
+from lstm_viz.loop import Loop, window_batches
 from lstm_viz.models import Forecaster, build_model
 from lstm_viz.recorder import Trace, record
 from lstm_viz.windows import Split

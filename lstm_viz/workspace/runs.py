@@ -8,7 +8,8 @@ import numpy as np
 from lstm_viz import jobs, slots
 from lstm_viz.config import Config
 from lstm_viz.errors import LensError
-from lstm_viz.training import EpochReport, Trainer
+from lstm_viz.loop import EpochReport
+from lstm_viz.training import Trainer
 from lstm_viz.windows import split_series
 from lstm_viz.workspace.state import Run, Workspace
 

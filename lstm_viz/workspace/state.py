@@ -11,7 +11,8 @@ from lstm_viz.data import Series, Table
 from lstm_viz.data.source import FileReading
 from lstm_viz.errors import LensError
 from lstm_viz.jobs import Job
-from lstm_viz.training import EpochReport, Trainer
+from lstm_viz.loop import EpochReport
+from lstm_viz.training import Trainer
 from lstm_viz.windows import MIN_TRAIN_WINDOWS, Split
 
 _ids = itertools.count(1)
