@@ -36,9 +36,9 @@ from torch import nn
 from lstm_viz.budget import check_cost, run_seconds
 from lstm_viz.errors import LensError
 from lstm_viz.jobs import Job
+from lstm_viz.loop import Loop, torch_threads, window_batches
 from lstm_viz.models import Forecaster, count_parameters
 from lstm_viz.recorder import LayerTrace, Trace, record
-from lstm_viz.loop import Loop, torch_threads, window_batches
 from lstm_viz.windows import MIN_TRAIN_WINDOWS, Scaler, ScalerKind
 
 MODES: tuple[str, ...] = ("direct", "decoder")

@@ -38,8 +38,8 @@ from torch import nn
 from lstm_viz.errors import LensError
 from lstm_viz.gradients import grad_norm_by_lag
 from lstm_viz.jobs import Job
-from lstm_viz.models import Forecaster, count_parameters
 from lstm_viz.loop import Loop, torch_threads
+from lstm_viz.models import Forecaster, count_parameters
 
 CHANCE_ACCURACY = 0.5
 MAX_TASK_LAG = 200  # longer sequences make one training run too slow for a classroom server
@@ -152,7 +152,7 @@ class TaskResult:
     params : int
         Trainable parameters.
     train_time_s : float
-        Wall time of the optimizer steps.
+        Wall time of training (the held-out scoring after each stretch of ``eval_every`` steps included).
     model : Forecaster
         The trained model (its head outputs the logit of "spike was up").
     """
