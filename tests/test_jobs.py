@@ -84,3 +84,22 @@ def test_a_crash_in_a_training_run_ends_it_with_a_message_and_keeps_the_model(on
     assert until(lambda: not ws.training)
     assert ws.failure.key == "ws.train_failed" and "RuntimeError: out of memory" in ws.failure.params["detail"]
     assert ws.run is old and ws.candidate is None and one_slot.load() == Load(0, 0, 1)
+
+
+def test_every_stage_a_job_reports_has_words_in_both_languages():
+    import re
+    from pathlib import Path
+
+    from lstm_viz.i18n import TABLES
+    from pages.ui.jobs import STAGE_KEYS
+
+    engine = Path(__file__).resolve().parent.parent / "lstm_viz"
+    said = set()
+    for path in engine.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        said |= set(re.findall(r'job\.report\([^,]+, "([\w.]+)"', text))
+        said |= set(re.findall(r'self\.note = \("([\w.]+)"', text))
+    assert {"waiting", "compare.training", "compare.scoring", "task.training", "m2m.training"} <= said
+    assert said <= set(STAGE_KEYS), said - set(STAGE_KEYS)
+    for key in STAGE_KEYS.values():
+        assert key in TABLES["en"] and key in TABLES["zh"], key
