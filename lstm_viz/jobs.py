@@ -65,14 +65,33 @@ def failed_error(exc: BaseException) -> LensError:
 def away_seconds(presence: Callable[[], bool] | None) -> float | None:
     """Seconds since a student's page was last connected; None while it is (or nobody tracks it).
 
-    A :class:`~lstm_viz.slots.Presence` counts from the moment it noticed; any other
-    presence callable that says False counts as gone for good.
+    A presence with an ``away_s()`` (:class:`~lstm_viz.slots.Presence`, :class:`Following`)
+    counts from the moment it noticed; any other presence callable that says False counts as gone for good.
     """
     if presence is None:
         return None
-    if isinstance(presence, slots.Presence):
-        return presence.away_s()
+    away_s = getattr(presence, "away_s", None)
+    if away_s is not None:
+        return away_s()
     return None if presence() else float("inf")
+
+
+class Following:
+    """The presence ``current()`` returns now, for a job whose page may change under it.
+
+    A Train page run belongs to the workspace, which a reloaded page reattaches to
+    with a new presence (``pages/ui/state.py``): the run follows that page, not the closed one.
+    """
+
+    def __init__(self, current: Callable[[], Callable[[], bool] | None]) -> None:
+        self.current = current
+
+    def __call__(self) -> bool:
+        presence = self.current()
+        return presence is None or presence()
+
+    def away_s(self) -> float | None:
+        return away_seconds(self.current())
 
 
 @dataclass(eq=False)

@@ -103,3 +103,28 @@ def test_every_stage_a_job_reports_has_words_in_both_languages():
     assert said <= set(STAGE_KEYS), said - set(STAGE_KEYS)
     for key in STAGE_KEYS.values():
         assert key in TABLES["en"] and key in TABLES["zh"], key
+
+
+class PagePresence(slots.Presence):
+    """A student's page the test connects and disconnects, on a clock the test moves."""
+
+    def __init__(self) -> None:
+        self.here, self.now = True, 0.0
+        super().__init__(lambda: self.here, grace_s=slots.ABSENT_S, clock=lambda: self.now)
+
+
+def test_a_run_follows_its_workspace_to_the_page_a_reload_opened(one_slot):
+    ws = wsm.Workspace()
+    wsm.load_sample(ws, "airline")
+    ws.presence = closed = PagePresence()
+    run = wsm.start_run(ws, TINY.replace(epochs=5000, hidden_size=8))
+    wsm.train_in_background(ws)
+    assert until(lambda: run.epochs_done >= 1)
+    closed.here = False  # the reload closes the old page …
+    assert until(lambda: closed.away_s() is not None)
+    ws.presence = PagePresence()  # … and the new page reattaches to the workspace (pages/ui/state.py)
+    closed.now = 2 * slots.ABSENT_S  # the old page is gone for good
+    steps = run.trainer.optimizer_steps
+    assert until(lambda: run.trainer.optimizer_steps > steps + 50)  # still training, for the new page
+    assert ws.training and ws.failure is None
+    wsm.stop_run(ws)

@@ -90,7 +90,7 @@ def train_in_background(ws: Workspace) -> jobs.Job | None:
         if job is not None and job.running and job.key == run.run_id:
             return job
         ws.job = jobs.start(
-            "run", lambda job: _train_slices(ws, run, job), present=ws.presence, key=run.run_id,
+            "run", lambda job: _train_slices(ws, run, job), present=jobs.Following(lambda: ws.presence), key=run.run_id,
             wanted=lambda: ws.candidate is run and not run.trainer.finished,
             on_end=lambda job: _ended(ws, run, job))
         return ws.job
