@@ -48,10 +48,12 @@ class Stopped(Exception):
 
 
 def cancelled_error() -> LensError:
+    """Return the end of a job that was cancelled, or that its owner no longer wanted."""
     return LensError("jobs.cancelled")
 
 
 def gone_error(seconds: float) -> LensError:
+    """Return the end of a job whose student was away ``seconds``."""
     return LensError("jobs.gone", seconds=int(seconds))
 
 
@@ -200,8 +202,9 @@ class Job:
 
     def _wanted_in_line(self) -> bool:
         # Called by the line every POLL_S while the job waits: a good moment to show its place.
-        if slots.QUEUE.ahead(self.key) is not None:
-            self.note = ("waiting", {"ahead": slots.QUEUE.ahead(self.key) or 0, "slots": slots.QUEUE.slots})
+        ahead = slots.QUEUE.ahead(self.key)
+        if ahead is not None:
+            self.note = ("waiting", {"ahead": ahead, "slots": slots.QUEUE.slots})
         return self._still_wanted() and (self.present is None or self.present())
 
     def _why_not_wanted(self) -> LensError:
