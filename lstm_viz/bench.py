@@ -53,8 +53,9 @@ from lstm_viz.forecast import baselines, recursive_test, rollout_scaled
 from lstm_viz.metrics import rmse
 from lstm_viz.recorder import record
 from lstm_viz import workspace
+from lstm_viz.loop import torch_threads
 from lstm_viz.seq2seq import Seq2Seq, fit, make_seq2seq_windows
-from lstm_viz.training import Trainer, torch_threads
+from lstm_viz.training import Trainer
 from lstm_viz.windows import Split, split_series
 
 AIRLINE = Path(__file__).resolve().parent.parent / "sample_data" / "airline_passengers.csv"

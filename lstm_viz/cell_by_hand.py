@@ -17,7 +17,6 @@ from typing import NamedTuple
 import numpy as np
 
 from lstm_viz.cell_step import GATES, CellStep
-from lstm_viz.cell_step import explain_step  # noqa: F401  (teach_session.py imports it from here)
 from lstm_viz.errors import LensError
 from lstm_viz.i18n import tr
 

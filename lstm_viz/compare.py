@@ -8,11 +8,14 @@ weight blocks for every one of a plain RNN, which the summary reports.
 
 A page can run :func:`compare_cells` in one go, or drive the trainers of
 :func:`start_trainers` itself (``run_for`` in a fragment) and collect each one
-with :func:`cell_result` when it is done.
+with :func:`cell_result` when it is done. The RNN vs GRU vs LSTM page does the
+latter in a background job (:mod:`lstm_viz.jobs`): :func:`compare_config` and
+:func:`prepare_compare` at the click, then :func:`compare_work`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -21,11 +24,12 @@ from lstm_viz.budget import check_cost
 from lstm_viz.config import Config
 from lstm_viz.forecast import ForecastResult, forecast_all
 from lstm_viz.gradients import gradient_profiles, long_windows
+from lstm_viz.jobs import Job
 from lstm_viz.metrics import metrics_table
 from lstm_viz.models import Forecaster, count_parameters
 from lstm_viz.synthetic import TaskResult
 from lstm_viz.training import Trainer
-from lstm_viz.windows import Split
+from lstm_viz.windows import Split, split_series
 
 CELL_ORDER: tuple[str, ...] = ("rnn", "gru", "lstm")
 CELL_LABELS: dict[str, str] = {"rnn": "RNN", "gru": "GRU", "lstm": "LSTM"}
@@ -188,3 +192,64 @@ def gradient_flow(
     length = length or min(4 * split.window, split.n_train - 1)
     x = long_windows(split.scaled[: split.n_train], length, max_windows)
     return gradient_profiles({res.cell: res.model for res in results}, x)
+
+
+# -- the page's background job ---------------------------------------------------------------------
+
+
+def compare_config(base: Config, hidden_size: int, epochs: int) -> Config:
+    """Return the settings every cell shares: ``base`` with the page's size and budget, one thread, few snapshots."""
+    return base.replace(hidden_size=int(hidden_size), epochs=int(epochs), num_threads=1, max_snapshots=2).validate()
+
+
+@dataclass(frozen=True)
+class CompareOutcome:
+    """Three cells trained on one split, with what the page draws.
+
+    Attributes
+    ----------
+    results : list[CellResult]           in the order RNN, GRU, LSTM
+    table : DataFrame                    :func:`lstm_viz.compare.summary_table`
+    flow : dict[str, float64 (L,)]       gradient norm against lag, measured on the student's series
+    flow_length : int                    ``L``, steps per measured window
+    split : Split
+    cfg : Config                         the shared settings
+    """
+
+    results: list[CellResult]
+    table: pd.DataFrame
+    flow: dict[str, np.ndarray]
+    flow_length: int
+    split: Split
+    cfg: Config
+
+
+def prepare_compare(values: np.ndarray, test_size: int, cfg: Config, val_size: int = 0) -> tuple[Split, dict]:
+    """Split the series for ``cfg`` and build (untrained) trainers once, so bad settings are refused at the click.
+
+    ``val_size`` values before the test part are the validation part (its loss is the table's
+    validation loss). Returns the split and the trainers; raises LensError (window too long, run
+    over the budget …).
+    """
+    split = split_series(values, cfg.window, test_size, val_size=val_size, transform=cfg.transform, diff=cfg.diff)
+    return split, start_trainers(split, cfg)
+
+
+def compare_work(split: Split, trainers: dict, horizon: int, season: int | None) -> Callable[[Job], CompareOutcome]:
+    """Return the work of a compare job: train each trainer in turn, then score and measure them."""
+    def work(job: Job) -> CompareOutcome:
+        n_cells = len(trainers)
+        for n, (cell, trainer) in enumerate(trainers.items()):
+            while not trainer.finished:
+                job.report((n + trainer.progress) / n_cells, "compare.training", cell=cell,
+                           epoch=trainer.epochs_done, epochs=trainer.cfg.epochs)
+                trainer.run_for(0.2)
+                job.take_turn()  # a Train page run in line trains once this job's turn is over
+        job.report(0.99, "compare.scoring")
+        results = [cell_result(trainer, horizon, season) for trainer in trainers.values()]
+        length = min(4 * split.window, split.n_train - 1)
+        flow = gradient_flow(results, split, length=length)
+        cfg = next(iter(trainers.values())).cfg
+        return CompareOutcome(results, summary_table(results), flow, length, split, cfg)
+
+    return work

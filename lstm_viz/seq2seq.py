@@ -24,21 +24,22 @@ Shapes are time-first: ``x`` (N, B, 1) -> ``y_hat`` (M, B).
 """
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+import pandas as pd
 import torch
 from torch import nn
 
 from lstm_viz.budget import check_cost, run_seconds
 from lstm_viz.config import DEFAULT_HIDDEN_SIZE
 from lstm_viz.errors import LensError
+from lstm_viz.jobs import Job
+from lstm_viz.loop import Loop, torch_threads, window_batches
 from lstm_viz.models import Forecaster, count_parameters
-from lstm_viz.recorder import Trace, record
-from lstm_viz.training import torch_threads
+from lstm_viz.recorder import LayerTrace, Trace, record
 from lstm_viz.windows import MIN_TRAIN_WINDOWS, Scaler, ScalerKind
 
 MODES: tuple[str, ...] = ("direct", "decoder")
@@ -260,7 +261,7 @@ def fit(
     seed: int = 0,
     forward: Callable[[torch.Tensor], torch.Tensor] | None = None,
 ) -> np.ndarray:
-    """Train ``model`` with mini-batch Adam on MSE and return the training loss of each epoch.
+    """Train ``model`` with mini-batch Adam on MSE (the one loop, :class:`lstm_viz.loop.Loop`); return each epoch's loss.
 
     Parameters
     ----------
@@ -275,31 +276,17 @@ def fit(
     -------
     float64 array (epochs,)
         Mean batch loss per epoch, weighted by batch size. A NaN stops training
-        early (the array is then shorter).
+        early (the array is then shorter; the model keeps the last epoch with finite losses).
     """
     forward = forward or model
     X_t = torch.from_numpy(np.ascontiguousarray(X, np.float32))
     Y_t = torch.from_numpy(np.ascontiguousarray(Y, np.float32))
-    n_windows = X_t.shape[1]
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    losses: list[float] = []
-    model.train()
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        for _ in range(epochs):
-            order, total = torch.randperm(n_windows), 0.0
-            for start in range(0, n_windows, batch_size):
-                idx = order[start : start + batch_size]
-                loss = nn.functional.mse_loss(forward(X_t.index_select(1, idx)), Y_t.index_select(1, idx))
-                if not math.isfinite(loss.item()):
-                    return np.array(losses, np.float64)
-                optimizer.zero_grad(set_to_none=True)
-                loss.backward()
-                optimizer.step()
-                total += loss.item() * idx.numel()
-            losses.append(total / n_windows)
+    loop = Loop(model, window_batches(X_t, Y_t, batch_size),
+                lambda _, x, y: nn.functional.mse_loss(forward(x), y), epochs, lr, seed=seed)
+    for _ in loop:
+        pass
     model.eval()
-    return np.array(losses, np.float64)
+    return loop.losses()[1]
 
 
 def rollout_batch(model: nn.Module, X: np.ndarray | torch.Tensor, steps: int) -> np.ndarray:
@@ -469,3 +456,106 @@ def compare_horizons(
         train_time_s=times,
         models=models,
     )
+
+
+# -- the Many in, many out page: its background job, table and gate panels -----------------------
+
+SEQ2SEQ_SAMPLE = "elnino"
+
+
+def seq2seq_test_size(n_points: int, n_in: int, n_out: int, test_size: int) -> int:
+    """Return a test part that holds at least ``n_out`` and, when the series allows, two output blocks.
+
+    Starts from the data set's ``test_size``; grows it to ``2 × n_out`` if that
+    still leaves at least ``n_in + n_out`` points plus a dozen training pairs.
+    """
+    wanted = max(int(test_size), 2 * int(n_out))
+    if n_points - wanted >= n_in + n_out + 12:
+        return wanted
+    return max(int(test_size), int(n_out))
+
+
+def check_seq2seq_budget(data: Seq2SeqSplit, hidden_size: int, epochs: int, n_methods: int = len(METHODS)) -> None:
+    """Refuse (LensError ``config.budget``) a comparison over the server's compute budget, before any training."""
+    check_cost(horizon_cost_s(data, hidden_size, epochs, n_methods))
+
+
+def seq2seq_work(data: Seq2SeqSplit, hidden_size: int, bidirectional: bool, epochs: int,
+                 seed: int = 0) -> Callable[[Job], HorizonComparison]:
+    """Return the work of a many-to-many job: train direct, decoder and recursive in turn, then merge.
+
+    Each method is one call of :func:`lstm_viz.seq2seq.compare_horizons`, which
+    seeds every method alike, so the merged result equals one call with all three.
+    """
+
+    def work(job: Job) -> HorizonComparison:
+        parts = []
+        for n, method in enumerate(METHODS):
+            job.report(n / len(METHODS), "m2m.training", method=method, n=n + 1, total=len(METHODS))
+            parts.append(compare_horizons(data, (method,), hidden_size=hidden_size, bidirectional=bidirectional,
+                                          epochs=epochs, seed=seed, num_threads=1))
+            job.take_turn()  # a Train page run in line trains once this job's turn is over
+        return merge_comparisons(parts)
+
+    return work
+
+
+def merge_comparisons(parts: list[HorizonComparison]) -> HorizonComparison:
+    """Join comparisons of the same split that each trained some of the methods."""
+    first = parts[0]
+    joined = {name: {k: v for part in parts for k, v in getattr(part, name).items()}
+              for name in ("predictions", "rmse", "losses", "params", "train_time_s", "models")}
+    return HorizonComparison(leads=first.leads, origins=first.origins, y_true=first.y_true, **joined)
+
+
+def horizon_table(result: HorizonComparison) -> pd.DataFrame:
+    """Return one row per method: parameters, training time, RMSE at lead 1, at the last lead and on average."""
+    rows = {
+        method: {"params": result.params[method], "train_time_s": result.train_time_s[method],
+                 "rmse_first": float(result.rmse[method][0]), "rmse_last": float(result.rmse[method][-1]),
+                 "rmse_mean": float(np.mean(result.rmse[method]))}
+        for method in result.predictions
+    }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+@dataclass(frozen=True)
+class GatePanel:
+    """One recorded LSTM of a seq2seq model, ready for ``figures.gates_figure``.
+
+    ``part`` is ``"encoder"`` or ``"decoder"``; ``direction`` 0 forward, 1 backward;
+    ``inputs`` (T,) what it read, original units; ``positions`` (T,) index in the series of each step.
+    """
+
+    part: str
+    direction: int
+    layer: LayerTrace
+    inputs: np.ndarray
+    positions: np.ndarray
+
+
+def gate_panels(model: Seq2Seq, data: Seq2SeqSplit, origin: int) -> list[GatePanel]:
+    """Record the encoder (both directions if bidirectional) and the decoder on the test pair ``origin``.
+
+    The encoder's steps are the ``N`` input values; the decoder's are the
+    ``M`` steps it forecasts, and it reads the previous value (the last input,
+    then its own predictions). Every panel's ``positions`` are the times of the
+    values it *reads*, so a hover shows each input at its own time: the
+    decoder's step ``j`` reads the value of ``first_target - 1 + j`` (and
+    forecasts ``first_target + j``).
+    """
+    k = int(np.clip(origin, 0, data.X_test.shape[1] - 1))
+    x = data.X_test[:, k]  # (N, 1)
+    first_target = int(data.origins[k])
+    inputs = np.arange(first_target - data.n_in, first_target)
+    traces = record_seq2seq(model, x)
+    encoder = traces["encoder"]
+    panels = [GatePanel("encoder", d, encoder.layer(-1, d), data.values[inputs], inputs)
+              for d in range(encoder.num_directions)]
+    if "decoder" in traces:
+        with torch.no_grad():
+            _, fed = model.decode(torch.from_numpy(np.ascontiguousarray(x[:, None, :], np.float32)))
+        fed_values = data.scaler.inverse(fed[:, 0, 0].numpy())
+        read_at = np.arange(first_target - 1, first_target - 1 + data.n_out)
+        panels.append(GatePanel("decoder", 0, traces["decoder"].layer(-1), fed_values, read_at))
+    return panels

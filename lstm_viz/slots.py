@@ -12,10 +12,9 @@ trained less, so the biggest run the budget allows never holds up a first lesson
 average run also finishes sooner than under "everyone at once": all 20 were done
 within 16 s.
 
-The queue knows only keys: :mod:`lstm_viz.workspace` joins it with a run's id
-when the run is sent to the background and leaves when the run ends or is
-stopped; the teaching pages' jobs (:func:`lstm_viz.teach_session.start_job`)
-queue in the same line, since they train models too.
+The queue knows only keys: every background job (:mod:`lstm_viz.jobs`) joins
+it when it starts (a Train page run with its run id, a teaching page's job with
+itself) and leaves when it ends or is stopped.
 """
 from __future__ import annotations
 

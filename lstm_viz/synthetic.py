@@ -28,16 +28,18 @@ overfitting) and scores accuracy on a fixed held-out set.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
+from typing import Any, Callable
 
 import numpy as np
 import torch
 from torch import nn
 
 from lstm_viz.errors import LensError
+from lstm_viz.gradients import grad_norm_by_lag
+from lstm_viz.jobs import Job
+from lstm_viz.loop import Loop, torch_threads
 from lstm_viz.models import Forecaster, count_parameters
-from lstm_viz.training import torch_threads
 
 CHANCE_ACCURACY = 0.5
 MAX_TASK_LAG = 200  # longer sequences make one training run too slow for a classroom server
@@ -150,7 +152,7 @@ class TaskResult:
     params : int
         Trainable parameters.
     train_time_s : float
-        Wall time of the optimizer steps.
+        Wall time of training (the held-out scoring after each stretch of ``eval_every`` steps included).
     model : Forecaster
         The trained model (its head outputs the logit of "spike was up").
     """
@@ -171,6 +173,11 @@ class TaskResult:
     def solved(self) -> bool:
         """True when held-out accuracy reached 95 %."""
         return self.accuracy >= 0.95
+
+
+def _last_step_bce(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Binary cross-entropy of the last step's logit against "the spike was up"."""
+    return nn.functional.binary_cross_entropy_with_logits(model(x)[:, 0], y)
 
 
 def _held_out(model: nn.Module, task: SpikeTask, y: torch.Tensor) -> tuple[float, float]:
@@ -201,7 +208,9 @@ def train_on_task(
 
     Every step draws a fresh batch of ``batch_size`` sequences; the loss is the
     binary cross-entropy of the last step's logit. Gradients are clipped to
-    norm 1 (the same for every cell). The defaults run in a few seconds on one
+    norm 1 (the same for every cell). It is the one training loop
+    (:class:`lstm_viz.loop.Loop`) with an "epoch" of ``eval_every`` steps, after
+    which the held-out set is scored. The defaults run in a few seconds on one
     CPU core at lag 40 and separate the cells cleanly (see the module docstring).
 
     Parameters
@@ -229,27 +238,29 @@ def train_on_task(
     )
     y_held = torch.from_numpy(held_out.y)
     rng = np.random.default_rng(np.random.SeedSequence([seed, 2]))
+
+    def batches(epoch: int):
+        # Fresh sequences every step: epoch ``epoch`` holds steps (epoch - 1) * eval_every + 1 … at most ``steps``.
+        for _ in range(min(eval_every, steps - (epoch - 1) * eval_every)):
+            batch = spike_task(batch_size, lag, spread, noise, seed=rng)
+            yield torch.from_numpy(batch.x), torch.from_numpy(batch.y)
+
+    def held_out_loss() -> float:
+        accuracy, loss = _held_out(model, held_out, y_held)
+        accs.append(accuracy)
+        return loss
+
     with torch_threads(num_threads), torch.random.fork_rng(devices=[]):
         model = build_task_model(cell, hidden_size, memory_bias, seed)
-        optimizer = torch.optim.Adam(model.parameters(), lr=lr)
         accuracy, held_loss = _held_out(model, held_out, y_held)
-        marks, accs, losses = [0], [accuracy], [held_loss]
-        elapsed = 0.0
-        for step in range(1, steps + 1):
-            started = time.perf_counter()
-            batch = spike_task(batch_size, lag, spread, noise, seed=rng)
-            logit = model(torch.from_numpy(batch.x))[:, 0]
-            loss = nn.functional.binary_cross_entropy_with_logits(logit, torch.from_numpy(batch.y))
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            elapsed += time.perf_counter() - started
-            if step % eval_every == 0 or step == steps:
-                accuracy, held_loss = _held_out(model, held_out, y_held)
-                marks.append(step)
-                accs.append(accuracy)
-                losses.append(held_loss)
+    marks, accs, losses = [0], [accuracy], [held_loss]
+    loop = Loop(model, batches, _last_step_bce, epochs=-(-steps // eval_every), lr=lr, seed=seed,
+                validate=held_out_loss, clip=1.0, num_threads=num_threads)
+    for report in loop:
+        marks.append(min(report.epoch * eval_every, steps))
+        losses.append(report.val_loss)
+    del accs[len(marks):]  # a run that diverged scored the held-out set once more than it kept
+    elapsed = loop.history[-1].elapsed_s if loop.history else 0.0
     model.eval()
     return TaskResult(
         cell=cell,
@@ -266,15 +277,71 @@ def train_on_task(
     )
 
 
-def accuracy_by_lag(
-    cells: tuple[str, ...] = ("rnn", "gru", "lstm"), lags: tuple[int, ...] = (5, 10, 20, 40), **kwargs
-) -> dict[str, np.ndarray]:
-    """Train every cell at every lag and return held-out accuracy, cell -> float64 (len(lags),).
+# -- the RNN vs GRU vs LSTM page: every cell at a lag, reduced to plain arrays ---------------------
 
-    ``kwargs`` go to :func:`train_on_task`. Costs ``len(cells) × len(lags)``
-    training runs: a page should cache it.
+TASK_STEPS = 300  # Adam steps per cell and lag: a few seconds each on one core
+TASK_LAGS: tuple[int, ...] = (5, 10, 20, 40)
+MEMORY_BIAS = 2.0
+
+
+@dataclass(frozen=True)
+class TaskSummary:
+    """One cell trained on the spike task, reduced to plain arrays (cacheable, no model).
+
+    Attributes
+    ----------
+    cell, lag : str, int
+    accuracy : float                    held-out accuracy (0.5 is chance)
+    steps, accuracy_curve : (K,)        held-out accuracy during training
+    params : int
+    train_time_s : float
+    grad : float64 (lag + spread,)      gradient norm against lag of the trained model, on held-out sequences
     """
-    return {
-        cell: np.array([train_on_task(cell, lag, **kwargs).accuracy for lag in lags], np.float64)
-        for cell in cells
-    }
+
+    cell: str
+    lag: int
+    accuracy: float
+    steps: np.ndarray
+    accuracy_curve: np.ndarray
+    params: int
+    train_time_s: float
+    grad: np.ndarray
+
+    @property
+    def solved(self) -> bool:
+        return self.accuracy >= 0.95
+
+
+def task_summary(cell: str, lag: int, steps: int = TASK_STEPS, seed: int = 0,
+                 memory_bias: float = MEMORY_BIAS) -> TaskSummary:
+    """Train ``cell`` on the spike task at ``lag`` and measure its gradient against lag (a few seconds)."""
+    res = train_on_task(cell, lag, steps=steps, seed=seed, memory_bias=memory_bias, num_threads=1)
+    probe = spike_task(128, lag, seed=np.random.default_rng(np.random.SeedSequence([seed, 3])))
+    grad = grad_norm_by_lag(res.model, probe.x)
+    return TaskSummary(cell, int(lag), res.accuracy, res.steps, res.accuracy_curve, res.params,
+                       res.train_time_s, grad)
+
+
+def task_work(run_one: Callable[..., TaskSummary], cells: tuple[str, ...], lags: tuple[int, ...],
+              **kwargs: Any) -> Callable[[Job], dict[tuple[str, int], TaskSummary]]:
+    """Return the work of a spike-task job: ``run_one(cell, lag, **kwargs)`` for every cell and lag.
+
+    ``run_one`` is :func:`task_summary` or a cached wrapper of it (the page's,
+    shared by every student since it depends only on plain arguments).
+    """
+
+    def work(job: Job) -> dict[tuple[str, int], TaskSummary]:
+        out = {}
+        pairs = [(cell, lag) for lag in lags for cell in cells]
+        for n, (cell, lag) in enumerate(pairs):
+            job.report(n / len(pairs), "task.training", cell=cell, lag=lag, n=n + 1, total=len(pairs))
+            out[cell, lag] = run_one(cell, lag, **kwargs)
+            job.take_turn()  # a Train page run in line trains once this job's turn is over
+        return out
+
+    return work
+
+
+def accuracy_by_lag(results: dict[tuple[str, int], TaskSummary], cells, lags) -> dict[str, np.ndarray]:
+    """Arrange task results as cell -> accuracy at each lag, float64 (len(lags),), for the chart."""
+    return {cell: np.array([results[cell, lag].accuracy for lag in lags], np.float64) for cell in cells}

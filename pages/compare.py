@@ -2,7 +2,7 @@
 import numpy as np
 import streamlit as st
 
-from lstm_viz import teach_session
+from lstm_viz import compare, jobs, synthetic
 from lstm_viz import workspace
 from lstm_viz.compare import CELL_ORDER, task_verdict
 from lstm_viz.config import LIMITS
@@ -30,9 +30,9 @@ SWEEP_JOB, SWEEP_RESULT = "compare.sweep.job", "compare.sweep.result"
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def cached_task(cell: str, lag: int, steps: int, seed: int, memory_bias: float) -> teach_session.TaskSummary:
+def cached_task(cell: str, lag: int, steps: int, seed: int, memory_bias: float) -> synthetic.TaskSummary:
     """One cell on the spike task: the same for every student, so shared (plain arguments, no model kept)."""
-    return teach_session.task_summary(cell, lag, steps=steps, seed=seed, memory_bias=memory_bias)
+    return synthetic.task_summary(cell, lag, steps=steps, seed=seed, memory_bias=memory_bias)
 
 
 def base_config(current) -> tuple:
@@ -80,16 +80,15 @@ else:
         current = current_workspace()
         data = current.dataset
         try:
-            cfg = teach_session.compare_config(base_config(current)[0], st.session_state["compare.hidden_size"],
+            cfg = compare.compare_config(base_config(current)[0], st.session_state["compare.hidden_size"],
                                     st.session_state["compare.epochs"])
-            split, trainers = teach_session.prepare_compare(data.series.values, data.test_size, cfg, data.val_size)
+            split, trainers = compare.prepare_compare(data.series.values, data.test_size, cfg, data.val_size)
         except LensError as err:
             flash_error(err)
             return
         settings = {"data_id": data.data_id, "label": data.label, "axis": workspace.series_axis(data.series)}
-        replace_job(COMPARE_JOB, teach_session.start_job("compare", settings,
-                                              teach_session.compare_work(split, trainers, data.horizon, data.season),
-                                              present=current.presence))
+        replace_job(COMPARE_JOB, jobs.start("compare", compare.compare_work(split, trainers, data.horizon, data.season),
+                                            settings, present=current.presence))
 
     st.button(t("page.compare.run"), type="primary", key="compare.run", on_click=start_compare,
               icon=":material/play_arrow:")
@@ -142,7 +141,7 @@ c1, c2 = st.container(key=screen.wrap_key(20, "compare_task")).columns([2, 1], v
 lag = c1.select_slider(t("teach.task.pick_lag"), [5, 10, 20, 40, 60, 80], value=40, key="compare.task.lag",
                        **PERSIST)
 c2.toggle(t("teach.task.memory_bias"), value=True, key="compare.task.memory",
-          help=t("teach.task.memory_bias.help", bias=teach_session.MEMORY_BIAS), **PERSIST)
+          help=t("teach.task.memory_bias.help", bias=synthetic.MEMORY_BIAS), **PERSIST)
 st.markdown(t("teach.task.intro", lag=lag))
 example = spike_task(1, lag, seed=lag)
 charts.plot(spike_figure(example.x[:, 0, 0], int(example.position[0]), float(example.y[0]), lang=lang),
@@ -151,10 +150,11 @@ charts.plot(spike_figure(example.x[:, 0, 0], int(example.position[0]), float(exa
 
 def start_task(lags: tuple[int, ...], job_key: str) -> None:
     """Button: train the three cells on the task at ``lags`` on a thread (each run cached for everyone)."""
-    memory_bias = teach_session.MEMORY_BIAS if st.session_state.get("compare.task.memory", True) else 0.0
+    memory_bias = synthetic.MEMORY_BIAS if st.session_state.get("compare.task.memory", True) else 0.0
     settings = {"lags": lags, "memory_bias": memory_bias}
-    work = teach_session.task_work(cached_task, CELL_ORDER, lags, steps=teach_session.TASK_STEPS, seed=0, memory_bias=memory_bias)
-    replace_job(job_key, teach_session.start_job("task", settings, work, present=current_workspace().presence))
+    work = synthetic.task_work(cached_task, CELL_ORDER, lags, steps=synthetic.TASK_STEPS, seed=0,
+                               memory_bias=memory_bias)
+    replace_job(job_key, jobs.start("task", work, settings, present=current_workspace().presence))
 
 
 st.button(t("page.compare.task_run", lag=lag), type="primary", key="compare.task.run", on_click=start_task,
@@ -182,12 +182,12 @@ if TASK_RESULT in st.session_state:
     st.caption(t("teach.grad.trained_note"))
 
 st.subheader(t("page.compare.sweep"))
-st.caption(t("page.compare.sweep_help", lags=", ".join(map(str, teach_session.TASK_LAGS))))
+st.caption(t("page.compare.sweep_help", lags=", ".join(map(str, synthetic.TASK_LAGS))))
 st.button(t("page.compare.sweep_run"), key="compare.sweep.run", on_click=start_task,
-          args=(teach_session.TASK_LAGS, SWEEP_JOB), icon=":material/stacked_line_chart:")
+          args=(synthetic.TASK_LAGS, SWEEP_JOB), icon=":material/stacked_line_chart:")
 show_job(SWEEP_JOB)
 if SWEEP_RESULT in st.session_state:
     settings, found = st.session_state[SWEEP_RESULT]
-    accuracy = teach_session.accuracy_by_lag(found, CELL_ORDER, settings["lags"])
+    accuracy = synthetic.accuracy_by_lag(found, CELL_ORDER, settings["lags"])
     charts.plot(task_accuracy_figure(settings["lags"], accuracy, lang=lang), "compare.sweep_chart")
     st.caption(t("page.compare.sweep_note"))

@@ -4,7 +4,7 @@ import streamlit as st
 
 from lstm_viz import figures
 from lstm_viz.config import DEFAULT_HIDDEN_SIZE, SEQ2SEQ_LIMITS
-from lstm_viz import teach_session
+from lstm_viz import jobs, seq2seq
 from lstm_viz import workspace
 from lstm_viz.errors import LensError
 from lstm_viz.figures_teach import forecasts_figure, horizon_error_figure, series_label
@@ -28,7 +28,7 @@ SAMPLE_N, SAMPLE_M = 18, 18  # a year and a half of monthly sea-surface temperat
 @st.cache_data(show_spinner=False, max_entries=8)
 def sample_series(key: str):
     """A shipped sample's series (the same file for everyone), read once per server."""
-    return teach_session.sample_series(key)
+    return workspace.sample_series(key)
 
 
 def source_series(current, source: str):
@@ -36,13 +36,8 @@ def source_series(current, source: str):
     if source == "data" and current.dataset is not None:
         data = current.dataset
         return data.series, data.label, data.test_size
-    key = teach_session.SEQ2SEQ_SAMPLE
+    key = seq2seq.SEQ2SEQ_SAMPLE
     return sample_series(key), tr(f"sample.{key}.title", lang), SAMPLES[key].test_size
-
-
-def method_names(params: dict) -> dict:
-    """The progress note names the method being trained: show its display name."""
-    return {**params, "method": series_label(params["method"], lang)} if "method" in params else params
 
 
 collect(JOB, RESULT)
@@ -98,21 +93,21 @@ def start() -> None:
         values_series, name, test_size = source_series(current, chosen)
         n_first, n_last = int(state["m2m.n_in"]), int(state["m2m.n_out"])
         values = values_series.values
-        test_size = teach_session.seq2seq_test_size(len(values), n_first, n_last, test_size)
+        test_size = seq2seq.seq2seq_test_size(len(values), n_first, n_last, test_size)
         data = split_seq2seq(values, n_first, n_last, test_size)
         hidden, epochs = int(state["m2m.hidden_size"]), int(state["m2m.epochs"])
-        teach_session.check_seq2seq_budget(data, hidden, epochs)
+        seq2seq.check_seq2seq_budget(data, hidden, epochs)
     except LensError as err:
         flash_error(err)
         return
     settings = {"label": name, "axis": workspace.series_axis(values_series), "data": data,
                 "bidirectional": bool(state["m2m.bidirectional"])}
-    replace_job(JOB, teach_session.start_job("m2m", settings, teach_session.seq2seq_work(data, hidden, settings["bidirectional"], epochs),
-                                  present=current.presence))
+    replace_job(JOB, jobs.start("m2m", seq2seq.seq2seq_work(data, hidden, settings["bidirectional"], epochs),
+                                settings, present=current.presence))
 
 
 st.button(t("page.m2m.run"), type="primary", key="m2m.run", on_click=start, icon=":material/play_arrow:")
-show_job(JOB, cancel_key="m2m.cancel", describe=method_names)
+show_job(JOB, cancel_key="m2m.cancel")
 
 if RESULT not in st.session_state:
     if JOB not in st.session_state:
@@ -128,7 +123,7 @@ st.subheader(t("page.m2m.results", name=md_escape(settings["label"]), n_in=data.
 charts.plot(horizon_error_figure(result.leads, result.rmse, lang=lang), "m2m.horizon_chart")
 st.caption(t("teach.seq2seq.horizon_note"))
 
-table = teach_session.horizon_table(result)
+table = seq2seq.horizon_table(result)
 table.index = [series_label(method, lang) for method in table.index]
 table.index.name = t("page.m2m.method")
 table = table.rename(columns={name: t(f"page.m2m.col.{name}") for name in table.columns})
@@ -167,7 +162,7 @@ method = st.segmented_control(t("page.m2m.gates_model"), models, key="m2m.gates_
                               format_func=lambda m: series_label(m, lang), **PERSIST)
 if method == "decoder":
     st.caption(t("teach.seq2seq.decoder_note"))
-for panel in teach_session.gate_panels(result.models[method], data, origin):
+for panel in seq2seq.gate_panels(result.models[method], data, origin):
     name = "decoder" if panel.part == "decoder" else ("encoder_bwd" if panel.direction else "encoder_fwd")
     st.markdown(f"**{t(f'page.m2m.panel.{name}')}**")
     fig = charts.cached(f"m2m.gates.{name}", (id(result), method, origin, lang),

@@ -1,7 +1,7 @@
 """One cell by hand: a single LSTM step with the model's own numbers, beside what the recorder says."""
 import streamlit as st
 
-from lstm_viz import teach_session
+from lstm_viz import cell_check
 from lstm_viz import workspace
 from lstm_viz.cell_by_hand import input_lines, symbol_notes, worked_rows
 from lstm_viz.cell_step import TINY_SEED, tiny_worked_example
@@ -61,7 +61,7 @@ if source == "model":
     choose("one_cell.layer", layers, 0)
     layer = c3.selectbox(t("teach.cell.pick_layer"), layers, key="one_cell.layer", disabled=len(layers) == 1,
                          format_func=lambda k: tr("page.one_cell.layer_n", lang, n=k + 1), **PERSIST)
-    units = teach_session.unit_choices(run.cfg.hidden_size)
+    units = cell_check.unit_choices(run.cfg.hidden_size)
     choose("one_cell.unit", units, units[0])
     unit = c4.selectbox(t("teach.cell.pick_unit"), units, key="one_cell.unit", format_func=unit_label,
                         help=t("page.one_cell.unit.help"), **PERSIST)
@@ -72,7 +72,7 @@ if source == "model":
                  scaled=f"{x_seq[step_t, 0]:.4f}", kind=t(f"eval.transform.{change.kind}"), lag=change.diff))
     try:
         with run.lock:
-            check = teach_session.check_step(run.model.core, x_seq, step_t, layer=layer, unit=unit)
+            check = cell_check.check_step(run.model.core, x_seq, step_t, layer=layer, unit=unit)
     except LensError as err:
         show_error(err)
         st.stop()
@@ -80,11 +80,11 @@ else:
     st.markdown(t("teach.cell.tiny", seed=TINY_SEED))
     c1, c5, _ = st.columns([3, 2, 5])
     example = tiny_worked_example()
-    units = teach_session.unit_choices(3)
+    units = cell_check.unit_choices(3)
     choose("one_cell.tiny_unit", units, None)
     unit = c1.selectbox(t("teach.cell.pick_unit"), units, key="one_cell.tiny_unit", format_func=unit_label,
                         help=t("page.one_cell.unit.help"), **PERSIST)
-    check = teach_session.check_step(example.core, example.x_seq, 0, h0=example.h0, c0=example.c0, unit=unit)
+    check = cell_check.check_step(example.core, example.x_seq, 0, h0=example.h0, c0=example.c0, unit=unit)
 
 digits = c5.select_slider(t("page.one_cell.digits"), [2, 3, 4, 5, 6], value=3, key="one_cell.digits",
                           **PERSIST)
@@ -110,13 +110,13 @@ for caption, tex, state in worked_rows(step, unit, lang, digits):
     left, right = st.columns([4, 1], vertical_alignment="center")
     left.latex(tex)
     symbol = f"{state}_t" if unit is None else f"{state}_{{t,{unit}}}"
-    value = teach_session.format_values(check.recorded[state], unit, digits)
+    value = cell_check.format_values(check.recorded[state], unit, digits)
     right.markdown(t("page.one_cell.recorder_says", value=f"${symbol} = {value}$"))
 
 st.success(t("page.one_cell.recorder_agree", error=check.recorder_error), icon=":material/check_circle:")
 st.success(t("teach.cell.check", error=check.torch_error), icon=":material/check_circle:")
 
-table = teach_session.agreement_table(check, unit)
+table = cell_check.agreement_table(check, unit)
 table = table.rename(columns={name: t(f"page.one_cell.col.{name}") for name in table.columns})
 st.dataframe(table, hide_index=True, width="stretch",
              column_config={t(f"page.one_cell.col.{name}"): st.column_config.NumberColumn(format="%.7f")

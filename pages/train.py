@@ -112,8 +112,8 @@ with view:
     # tree from run to run: a chart whose place shifts is mounted afresh, and is blank until Plotly redraws it.
     with st.container():
         if ws.failure is not None:
-            show_error(LensError(ws.failure[0], **ws.failure[1]))
-            if ws.failure[1].get("kept"):
+            show_error(ws.failure)
+            if ws.failure.params.get("kept"):
                 st.caption(t("run.kept_previous"))
         if workspace.live_run(ws) is None:
             st.info(t("page.train.no_model"), icon=":material/info:")

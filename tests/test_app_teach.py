@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lstm_viz import teach_session
+from lstm_viz import synthetic
 from lstm_viz.cell_step import tiny_worked_example
 from lstm_viz.i18n import TABLES
 from lstm_viz.recorder import record
@@ -105,7 +105,7 @@ def test_the_compare_page_trains_three_cells_and_the_spike_task(trained, monkeyp
     assert len(at.dataframe[0].value) == 3
     assert at.session_state["ws"].run.epochs_done == 4  # the student's own model is untouched
 
-    monkeypatch.setattr(teach_session, "TASK_STEPS", 10)  # the page reads it at the click: a tiny budget
+    monkeypatch.setattr(synthetic, "TASK_STEPS", 10)  # the page reads it at the click: a tiny budget
     at.select_slider(key="compare.task.lag").set_value(5).run()
     at.button(key="compare.task.run").click().run()
     wait_for(at, "compare.task.job")
@@ -137,7 +137,7 @@ def test_a_refused_comparison_keeps_the_previous_results(trained):
     at.button(key="compare.job.cancel").click().run()
     if "compare.job" in at.session_state:  # else the job ended, and was collected, within the click's own run
         wait_for(at, "compare.job")
-    assert TABLES["en"]["page.teach.cancelled"] in [i.value for i in at.info]
+    assert TABLES["en"]["jobs.cancelled"] in [i.value for i in at.info]
     assert at.session_state["compare.result"] is before
 
 

@@ -11,7 +11,8 @@ from torch import nn
 
 from lstm_viz import budget, export, model_file
 from lstm_viz import workspace
-from lstm_viz.cell_by_hand import explain_step, input_lines
+from lstm_viz.cell_by_hand import input_lines
+from lstm_viz.cell_step import explain_step
 from lstm_viz.config import Config
 from lstm_viz.errors import LensError
 from lstm_viz.forecast import forecast_all, rollout

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from lstm_viz import teach_session
+from lstm_viz import seq2seq
 from lstm_viz.seq2seq import Seq2Seq, split_seq2seq
 
 
@@ -15,7 +15,7 @@ def test_each_decoder_input_sits_at_the_time_of_the_value_it_reads(origin):
     values = np.arange(60, dtype=np.float64) * 10.0 + 100.0  # value at index k is 100 + 10 k: easy to locate
     data = split_seq2seq(values, n_in=8, n_out=5, test_size=12)
     model = Seq2Seq(n_out=5, hidden_size=4, mode="decoder").eval()
-    encoder, decoder = teach_session.gate_panels(model, data, origin)
+    encoder, decoder = seq2seq.gate_panels(model, data, origin)
     first_target = int(data.origins[origin])
 
     # Encoder: it reads the N values before the first target, each at its own index.

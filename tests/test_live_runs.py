@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import torch
 
-from lstm_viz import slots
+from lstm_viz import jobs, slots
 from lstm_viz import workspace
 from lstm_viz.data import series as series_module
 from lstm_viz.config import Config
@@ -162,8 +162,8 @@ def test_a_run_that_fails_in_its_first_epoch_says_so(one_slot):
     workspace.train_in_background(ws)
     assert until(lambda: not ws.training)
     assert run.status == "diverged" and run.epochs_done == 0
-    assert ws.run is old and ws.failure == ("run.diverged_at_once", {"kept": True})
-    assert "learning rate" in tr(*ws.failure[:1], "en", **ws.failure[1])
+    assert ws.run is old and (ws.failure.key, ws.failure.params) == ("run.diverged_at_once", {"kept": True})
+    assert "learning rate" in tr(ws.failure.key, "en", **ws.failure.params)
 
 
 # -- watch it learn: pacing sleeps, and never holds the class up ---------------------------------------
@@ -212,7 +212,7 @@ def test_a_closed_page_pauses_the_run_at_once_and_a_quick_return_resumes_it(one_
     assert until(lambda: page.away_s() is not None)
     page.now = 100.0 + slots.ABSENT_S  # gone for the whole grace period
     assert until(lambda: not ws.training)
-    assert run.status == "stopped" and ws.failure[0] == "ws.run_abandoned"
+    assert run.status == "stopped" and ws.failure.key == "ws.run_abandoned"
 
 
 def test_a_closed_page_gives_its_slot_up_soon_when_others_wait(one_slot):
@@ -226,8 +226,8 @@ def test_a_closed_page_gives_its_slot_up_soon_when_others_wait(one_slot):
     workspace.start_run(other, TINY)
     workspace.train_in_background(other)
     assert workspace.queue_place(other.candidate) == 0 and ws.training  # away for 0 s: not yet
-    page.now = runs.AWAY_WHILE_OTHERS_WAIT_S
+    page.now = jobs.AWAY_WHILE_OTHERS_WAIT_S
     assert until(lambda: not other.training)
-    assert ws.failure == ("ws.run_abandoned", {"seconds": int(runs.AWAY_WHILE_OTHERS_WAIT_S),
-                                               "epoch": run.epochs_done, "epochs": LONG.epochs})
+    assert (ws.failure.key, ws.failure.params) == ("ws.run_abandoned", {
+        "seconds": int(jobs.AWAY_WHILE_OTHERS_WAIT_S), "epoch": run.epochs_done, "epochs": LONG.epochs})
     assert other.run.status == "done"

@@ -5,7 +5,7 @@ import threading
 import time
 
 import pytest
-from lstm_viz import slots
+from lstm_viz import jobs, slots
 from lstm_viz import workspace
 from lstm_viz.config import Config
 from lstm_viz.slots import Load, SlotQueue
@@ -188,20 +188,18 @@ def test_the_train_page_shows_the_place_in_line_then_the_run(one_slot):
 
 
 def test_a_teaching_job_waits_in_the_same_line_and_can_be_cancelled_there(one_slot):
-    from lstm_viz import teach_session
-
     one_slot.wait_turn(-1, lambda: True)  # a student's run holds the only place
     ran = threading.Event()
-    job = teach_session.start_job("compare", {}, lambda job: ran.set() or 42)
-    assert until(lambda: job.note is not None and job.note[0] == "page.teach.waiting")
+    job = jobs.start("compare", lambda job: ran.set() or 42)
+    assert until(lambda: job.note is not None and job.note[0] == "waiting")
     assert job.note[1] == {"ahead": 0, "slots": 1} and job.running and not ran.is_set()
     one_slot.leave(-1)
     assert job.wait(10) and job.result == 42 and ran.is_set()
 
     one_slot.wait_turn(-1, lambda: True)
-    queued = teach_session.start_job("compare", {}, lambda job: 1 / 0)
+    queued = jobs.start("compare", lambda job: 1 / 0)
     queued.cancel()
-    assert queued.wait(10) and queued.error == ("page.teach.cancelled", {})
+    assert queued.wait(10) and (queued.error.key, queued.error.params) == ("jobs.cancelled", {})
     assert one_slot.load() == Load(training=1, waiting=0, slots=1)
 
 
@@ -238,7 +236,8 @@ def test_a_run_in_line_whose_student_left_gives_up_its_place(one_slot):
     here.clear()  # the tab is closed (after the grace period, as Presence would say)
     assert until(lambda: not ws.training)
     assert ws.run is model and one_slot.load().waiting == 0
-    assert ws.failure == ("ws.run_abandoned", {"seconds": int(slots.ABSENT_S), "epoch": 0, "epochs": TINY.epochs})
+    assert (ws.failure.key, ws.failure.params) == ("ws.run_abandoned", {"seconds": int(slots.ABSENT_S), "epoch": 0,
+                                                                        "epochs": TINY.epochs})
     workspace.stop_run(busy)
 
 
@@ -251,7 +250,7 @@ def test_a_training_run_whose_student_left_stops_and_frees_its_slot(one_slot):
     here.clear()
     assert until(lambda: not ws.training)
     assert ws.run.status == "stopped" and 2 <= ws.run.epochs_done < LONG.epochs  # what it learned is kept
-    assert ws.failure[0] == "ws.run_abandoned" and ws.failure[1]["epoch"] == ws.run.epochs_done
+    assert ws.failure.key == "ws.run_abandoned" and ws.failure.params["epoch"] == ws.run.epochs_done
     assert until(lambda: one_slot.load() == Load(0, 0, 1))
 
 
@@ -265,8 +264,6 @@ def test_the_grace_period_comes_from_the_environment(monkeypatch):
 
 
 def test_a_teaching_job_whose_student_left_stops(one_slot):
-    from lstm_viz import teach_session
-
     here = student_here()
 
     def work(job):
@@ -275,13 +272,14 @@ def test_a_teaching_job_whose_student_left_stops(one_slot):
             time.sleep(0.001)
         return "finished"
 
-    running = teach_session.start_job("compare", {}, work, present=here.is_set)
+    running = jobs.start("compare", work, present=here.is_set)
     assert until(lambda: running.progress > 0)
     one_slot.join(-2)
-    gone_in_line = teach_session.start_job("compare", {}, work, present=lambda: False)
+    gone_in_line = jobs.start("compare", work, present=lambda: False)
     here.clear()
-    assert running.wait(10) and running.error == ("page.teach.cancelled", {}) and running.result is None
-    assert gone_in_line.wait(10) and gone_in_line.error == ("page.teach.cancelled", {})
+    gone = ("jobs.gone", {"seconds": int(slots.ABSENT_S)})
+    assert running.wait(10) and (running.error.key, running.error.params) == gone and running.result is None
+    assert gone_in_line.wait(10) and (gone_in_line.error.key, gone_in_line.error.params) == gone
     one_slot.leave(-2)
     assert one_slot.load() == Load(0, 0, 1)
 

@@ -158,7 +158,7 @@ def test_a_run_in_flight_comes_back_with_its_workspace():
         back = kept.claim(token, GONE)[1]
         assert back is ws and back.training
         while back.run is None:  # the same run keeps training for the page that came back
-            back.worker.join(0.05)
+            back.job.wait(0.05)
         assert back.run is back.candidate or back.run.epochs_done >= 1
     finally:
         workspace.stop_run(ws)

@@ -13,7 +13,8 @@ from lstm_viz.config import Config
 from lstm_viz.errors import LensError
 from lstm_viz.i18n import tr
 from lstm_viz.budget import check_split_budget, compute_cost, split_cost
-from lstm_viz.training import Trainer, snapshot_epochs, torch_threads
+from lstm_viz.loop import torch_threads
+from lstm_viz.training import Trainer, snapshot_epochs
 from lstm_viz.windows import split_series
 
 SEASON = 12

@@ -146,9 +146,9 @@ def test_refused_settings_change_nothing(changes):
 def test_background_training_finishes_and_stop_does_not_wait_for_the_end():
     ws = airline()
     workspace.start_run(ws, TINY.replace(epochs=3))
-    worker = workspace.train_in_background(ws)
-    assert workspace.train_in_background(ws) is worker  # one thread per run
-    worker.join(30)
+    job = workspace.train_in_background(ws)
+    assert workspace.train_in_background(ws) is job  # one job per run
+    job.wait(30)
     assert not ws.training and ws.run.status == "done" and ws.run.epochs_done == 3
 
     workspace.start_run(ws, TINY.replace(epochs=5000, hidden_size=8))

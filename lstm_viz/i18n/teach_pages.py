@@ -10,8 +10,6 @@ EN: dict[str, str] = {
     "page.teach.starting": "Starting …",
     "page.teach.waiting": "Waiting for a free training place: {ahead} ahead in line (this server trains at most {slots} at a time so every page stays quick) …",
     "page.teach.cancel": "Cancel",
-    "page.teach.cancelled": "Cancelled. Nothing was changed; press the button again to start over.",
-    "page.teach.failed": "The computation stopped because of an unexpected problem ({detail}). Your data and model are unchanged; try again, perhaps with smaller settings.",
     # -- One cell by hand
     "page.one_cell.intro": "Every number of one LSTM step, computed by hand from the model's own weights, next to the numbers the gate recorder reports for the same step. They agree: the pictures on the Gates page are exactly this arithmetic.",
     "page.one_cell.no_model": "You have no trained model yet, so here is the classic tiny example instead. Train a model to work out a step of your own.",
@@ -112,8 +110,6 @@ ZH: dict[str, str] = {
     "page.teach.starting": "正在启动……",
     "page.teach.waiting": "正在等待空闲的训练位置：前面还有 {ahead} 个（本服务器一次最多训练 {slots} 个，好让每个页面都保持流畅）……",
     "page.teach.cancel": "取消",
-    "page.teach.cancelled": "已取消，什么都没有改变；再按一次按钮即可重新开始。",
-    "page.teach.failed": "计算因意外问题而中止（{detail}）。你的数据和模型都没有改变；请重试，也许可以把设置调小一些。",
     # -- One cell by hand
     "page.one_cell.intro": "用模型自己的权重手算 LSTM 一步中的每一个数，并与门控记录器在同一步报告的数并排列出。两者一致：门控页面上的图正是这样算出来的。",
     "page.one_cell.no_model": "你还没有训练好的模型，所以这里先展示经典的小例子。训练一个模型后，就能手算你自己模型中的一步。",

@@ -31,13 +31,13 @@ from lstm_viz.windows import MIN_TRAIN_WINDOWS
 from lstm_viz.workspace.datasets import (
     DEFAULT_SAMPLE, MAX_COVARIATES, MAX_UPLOAD_BYTES, choose_columns, covariate_values, input_choices, set_inputs,
     load_sample, load_upload, max_test_size, max_val_size,
-    min_points, recommended_config, series_names, set_split, suggest_split, suggest_val_size,
+    min_points, recommended_config, sample_series, series_names, set_split, suggest_split, suggest_val_size,
 )
 from lstm_viz.workspace.files import load_model_file, model_file, predictions_file
 from lstm_viz.workspace.match import SeriesMismatch, same_data, series_mismatch, stale_view, training_range
 from lstm_viz.workspace.readers import choose_sheet, is_short, set_shape, short_need
 from lstm_viz.workspace.runs import (
-    BACKGROUND_SLICE_S, TICK_SECONDS, WATCH_RUN_S, advance, away_seconds, live_interval, live_phase, live_run,
+    BACKGROUND_SLICE_S, TICK_SECONDS, WATCH_RUN_S, advance, live_interval, live_phase, live_run,
     queue_place, show_epoch, start_run, stop_run, train_in_background, train_to_end, wait_first_epoch,
 )
 from lstm_viz.workspace.state import Dataset, Run, Workspace
@@ -51,9 +51,10 @@ __all__ = [
     "Dataset", "ForecastView", "GateView", "LivePredictions", "Run", "Workspace",
     "advance", "choose_columns", "live_interval", "live_phase", "data_summary", "forecast", "forecast_figure", "gate_trace", "live_predictions", "live_run",
     "load_model_file", "load_sample", "predictions_file", "load_upload", "max_test_size", "max_val_size", "min_points", "model_file", "model_summary",
-    "n_test_windows", "queue_place", "recommended_config", "run_horizon", "series_axis", "series_names", "set_split", "window_start", "window_times",
+    "n_test_windows", "queue_place", "recommended_config", "sample_series", "run_horizon", "series_axis", "series_names", "set_split",
+    "window_start", "window_times",
     "start_run", "stop_run", "suggest_split", "suggest_val_size", "train_in_background", "train_to_end",
-    "WATCH_RUN_S", "away_seconds", "show_epoch", "wait_first_epoch",
+    "WATCH_RUN_S", "show_epoch", "wait_first_epoch",
     "SeriesMismatch", "same_data", "series_mismatch", "stale_view", "training_range",
     "choose_sheet", "is_short", "set_shape", "short_need",
     "MAX_COVARIATES", "covariate_values", "input_choices", "set_inputs",

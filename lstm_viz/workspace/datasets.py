@@ -194,6 +194,11 @@ def load_sample(ws: Workspace, key: str, as_series: bool | None = None) -> Datas
     return dataset
 
 
+def sample_series(key: str) -> data_module.Series:
+    """Read a shipped sample's series as :func:`load_sample` does, without touching the student's workspace."""
+    return load_sample(Workspace(), key).series
+
+
 def load_upload(
     ws: Workspace,
     data: bytes,

@@ -1,15 +1,15 @@
-"""Train a candidate run: start it, wait in the server's line, train it in slices, stop it, promote it."""
+"""Train a candidate run: start it, train it in slices as a background job (lstm_viz.jobs), stop it, promote it."""
 from __future__ import annotations
 
-import threading
 import time
 
 import numpy as np
 
-from lstm_viz import slots
+from lstm_viz import jobs, slots
 from lstm_viz.config import Config
 from lstm_viz.errors import LensError
-from lstm_viz.training import EpochReport, Trainer
+from lstm_viz.loop import EpochReport
+from lstm_viz.training import Trainer
 from lstm_viz.windows import split_series
 from lstm_viz.workspace import history
 from lstm_viz.workspace.state import Run, Workspace
@@ -21,11 +21,6 @@ BACKGROUND_SLICE_S = 0.1  # training time per lock hold (a slice of batches): St
 # workspace's lock, using no core), and never while another run waits in line for the slot.
 WATCH_RUN_S = 12.0
 FIRST_EPOCH_WAIT_S = 0.4  # a live page drawn just after Train waits this long for the first loss point
-# A student whose page has gone (closed tab, reload) pauses their run at once: no core is spent on a
-# run nobody watches. A reload that reattaches within ABSENT_S resumes it; a run whose student stays
-# away gives up its place after ABSENT_S, or after AWAY_WHILE_OTHERS_WAIT_S if someone is waiting.
-AWAY_POLL_S = 0.1
-AWAY_WHILE_OTHERS_WAIT_S = 2.0
 
 
 def start_run(ws: Workspace, cfg: Config, watch: bool = False) -> Run:
@@ -78,63 +73,45 @@ def advance(ws: Workspace, seconds: float = TICK_SECONDS) -> list[EpochReport]:
         return reports
 
 
-def train_in_background(ws: Workspace) -> threading.Thread | None:
-    """Train the candidate on a daemon thread until it is done, stopped or replaced.
+def train_in_background(ws: Workspace) -> jobs.Job | None:
+    """Train the candidate as a background job (:mod:`lstm_viz.jobs`) until it is done, stopped or replaced.
 
-    Idempotent: returns the thread already training this candidate if there
-    is one, and None when nothing is in flight. The run first waits its turn in
-    the process's line (:data:`lstm_viz.slots.QUEUE`), then trains in slices of
-    :data:`BACKGROUND_SLICE_S` under ``ws.lock`` and lets go of it in between,
-    so pages can read the model and :func:`stop_run` takes effect within a slice.
+    Idempotent: returns the job already training this candidate if there is
+    one, and None when nothing is in flight. The run first waits its turn in
+    the process's line (:data:`lstm_viz.slots.QUEUE`, keyed by its run id), then
+    trains in slices of :data:`BACKGROUND_SLICE_S` under ``ws.lock`` and lets go
+    of it in between, so pages can read the model and :func:`stop_run` takes
+    effect within a slice. A student who has gone (:attr:`Workspace.presence`)
+    pauses it, then gives up their place or slot, so a closed tab never holds up the class.
     """
     with ws.lock:
         run = ws.candidate
         if run is None or run.trainer.finished:
             return None
-        worker = ws.worker
-        if worker is not None and worker.is_alive() and getattr(worker, "run_id", None) == run.run_id:
-            return worker
-        slots.QUEUE.join(run.run_id)  # here, not on the thread: the page shows its place at once
-        worker = threading.Thread(target=_train_loop, args=(ws, run), name=f"lstm-lens-run-{run.run_id}",
-                                  daemon=True)
-        worker.run_id = run.run_id
-        ws.worker = worker
-        worker.start()
-        return worker
+        job = ws.job
+        if job is not None and job.running and job.key == run.run_id:
+            return job
+        ws.job = jobs.start(
+            "run", lambda job: _train_slices(ws, run, job), present=jobs.Following(lambda: ws.presence), key=run.run_id,
+            wanted=lambda: ws.candidate is run and not run.trainer.finished,
+            on_end=lambda job: _ended(ws, run, job))
+        return ws.job
 
 
-def _train_loop(ws: Workspace, run: Run) -> None:
-    """Body of the background thread: wait for a slot, then slice after slice until the run is over.
-
-    A student who has gone (:attr:`Workspace.presence`) gives up their place in line, or
-    their slot after the current slice, so a closed tab never holds up the class.
-    """
-    try:
-        wanted = lambda: ws.candidate is run and not run.trainer.finished and _present(ws)  # noqa: E731
-        if slots.QUEUE.wait_turn(run.run_id, wanted):
-            _train_slices(ws, run, wanted)
-        elif ws.candidate is run:
-            _abandon(ws, run)
-    finally:
-        slots.QUEUE.leave(run.run_id)
-
-
-def _present(ws: Workspace) -> bool:
-    return ws.presence is None or ws.presence()
-
-
-def away_seconds(ws: Workspace) -> float | None:
-    """Seconds since the student's page was last connected; None while it is (or nobody tracks it).
-
-    A :class:`~lstm_viz.slots.Presence` counts from the moment it noticed; any other
-    presence callable that says False counts as gone for good.
-    """
-    presence = ws.presence
-    if presence is None:
-        return None
-    if isinstance(presence, slots.Presence):
-        return presence.away_s()
-    return None if presence() else float("inf")
+def _ended(ws: Workspace, run: Run, job: jobs.Job) -> None:
+    """The run's job has ended: say why if it ended early while still the candidate."""
+    with ws.lock:
+        if job.error is None or job.error.key == "jobs.cancelled" or ws.candidate is not run:
+            return  # done, or stopped by the student (stop_run) or by a new run
+        if job.error.key == "jobs.gone":
+            _abandon(ws, run, job.error.params["seconds"])
+            return
+        # A crash must end the run visibly, never leave it "training" forever; what it learned is kept.
+        failed = job.error.key == "jobs.failed"
+        ws.failure = LensError("ws.train_failed", **job.error.params) if failed else job.error
+        run.trainer.stop()
+        _settle(ws)
+        ws.candidate = None
 
 
 def _abandon(ws: Workspace, run: Run, seconds: float = slots.ABSENT_S) -> None:
@@ -143,50 +120,32 @@ def _abandon(ws: Workspace, run: Run, seconds: float = slots.ABSENT_S) -> None:
         if ws.candidate is not run:
             return
         # The reason first: a page that sees the run gone (without the lock) must also see why.
-        ws.failure = ("ws.run_abandoned", {"seconds": int(seconds), "epoch": run.epochs_done,
-                                           "epochs": run.cfg.epochs})
+        ws.failure = LensError("ws.run_abandoned", seconds=int(seconds), epoch=run.epochs_done,
+                               epochs=run.cfg.epochs)
         run.trainer.stop()
         _settle(ws)
         ws.candidate = None
 
 
-def _train_slices(ws: Workspace, run: Run, wanted) -> None:
+def _train_slices(ws: Workspace, run: Run, job: jobs.Job) -> None:
     pace_s = run.watch_s / run.cfg.epochs  # least wall time per epoch; 0: full speed
     epoch_began = time.monotonic()
-    while True:
-        away = away_seconds(ws)
-        if away is not None:  # paused: no batch while nobody can watch
-            if away >= slots.ABSENT_S:
-                _abandon(ws, run)
-                return
-            if away >= AWAY_WHILE_OTHERS_WAIT_S and slots.QUEUE.load().waiting:
-                _abandon(ws, run, AWAY_WHILE_OTHERS_WAIT_S)
-                return
-            time.sleep(AWAY_POLL_S)
-            continue
+    while ws.candidate is run and not run.trainer.finished:  # read again under the lock below
+        job.checkpoint()  # paused while the student is away; ends once they have gone
         with ws.lock:
             if ws.candidate is not run or run.trainer.finished:
                 return
-            try:
-                reports = run.trainer.run_for(BACKGROUND_SLICE_S, max_epochs=1 if pace_s else None)
-            except Exception as exc:  # a crash must end the run visibly, never leave it "training" forever
-                ws.failure = (exc.key, exc.params) if isinstance(exc, LensError) else (
-                    "ws.train_failed", {"detail": f"{type(exc).__name__}: {exc}"[:200]})
-                run.trainer.stop()
-                _settle(ws)
-                ws.candidate = None
-                return
+            reports = run.trainer.run_for(BACKGROUND_SLICE_S, max_epochs=1 if pace_s else None)
             _settle(ws)
+            if ws.candidate is not run:  # done (or diverged): nothing left to pace or take turns for
+                return
         if reports and pace_s:
             _watch_pause(ws, run, epoch_began + pace_s)
             epoch_began = time.monotonic()
         else:
             time.sleep(0.002)  # let a waiting page (or Stop) take the lock between slices
         # A long run lets the next in line train after each turn (slots.turn_seconds), then waits for its next.
-        if not slots.QUEUE.take_turns(run.run_id, wanted):
-            if ws.candidate is run and not run.trainer.finished:
-                _abandon(ws, run)
-            return
+        job.take_turn()
 
 
 def _watch_pause(ws: Workspace, run: Run, until: float) -> None:
@@ -198,7 +157,7 @@ def _watch_pause(ws: Workspace, run: Run, until: float) -> None:
     while (left := until - time.monotonic()) > 0:
         if ws.candidate is not run or run.trainer.finished or slots.QUEUE.load().waiting:
             return
-        if away_seconds(ws) is not None:
+        if jobs.away_seconds(ws.presence) is not None:
             return
         time.sleep(min(left, 0.05))
 
@@ -283,7 +242,7 @@ def _settle(ws: Workspace) -> None:
     if candidate.trainer.finished:
         if candidate.trainer.status == "diverged" and candidate.epochs_done == 0:
             # Nothing learned: the run leaves no model, so the page must say why (and what to do).
-            ws.failure = ("run.diverged_at_once", {"kept": ws.run is not None})
+            ws.failure = LensError("run.diverged_at_once", kept=ws.run is not None)
         candidate.replaces = None  # the old model is no longer needed to undo a promotion
         history.keep(ws, candidate)  # the runs side by side: every run that learned something
         ws.candidate = None

@@ -11,7 +11,10 @@ import numpy as np
 from lstm_viz.config import Config
 from lstm_viz.data import Series, Table
 from lstm_viz.data.source import FileReading
-from lstm_viz.training import EpochReport, Trainer
+from lstm_viz.errors import LensError
+from lstm_viz.jobs import Job
+from lstm_viz.loop import EpochReport
+from lstm_viz.training import Trainer
 from lstm_viz.windows import MIN_TRAIN_WINDOWS, Split
 from lstm_viz.workspace.history import RunHistory
 
@@ -167,11 +170,11 @@ class Workspace:
     candidate: Run | None = None
     cfg: Config = field(default_factory=lambda: Config(num_threads=1, max_snapshots=30))
     kept_runs: RunHistory = field(default_factory=RunHistory)
-    failure: tuple[str, dict] | None = None  # why the last background run ended early (i18n key, params)
+    failure: LensError | None = None  # why the last background run ended early
     # Is the student still there? Set by the app (see lstm_viz.slots.Presence); None: always.
     presence: Callable[[], bool] | None = field(default=None, repr=False, compare=False)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
-    worker: threading.Thread | None = field(default=None, repr=False, compare=False)  # the run's thread (runs.py)
+    job: Job | None = field(default=None, repr=False, compare=False)  # the run's background job (runs.py)
     # views.forecast's last result, keyed by (run, epochs, horizon, model): another model never hits it.
     forecast_cache: tuple | None = field(default=None, repr=False, compare=False)
 

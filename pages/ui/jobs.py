@@ -1,15 +1,22 @@
-"""A teaching page's background job (lstm_viz.teach_session.Job): start, progress panel, result collection."""
+"""A page's background job (lstm_viz.jobs.Job): keep it, one progress panel, result collection."""
 from __future__ import annotations
-
-from typing import Callable
 
 import streamlit as st
 
-from lstm_viz import teach_session
-from lstm_viz.errors import LensError
-from pages.ui.state import guard, show_error, t
+from lstm_viz.figures_teach import series_label
+from lstm_viz.jobs import Job
+from pages.ui.state import guard, lang, show_error, t
 
 POLL_S = 1.5  # the panel's redraw while a job runs: a progress bar needs no more, and each redraw is a script run
+
+# A job's note is a stage and its numbers (lstm_viz.jobs): the words for each stage.
+STAGE_KEYS: dict[str, str] = {
+    "waiting": "page.teach.waiting",
+    "compare.training": "teach.compare.running",
+    "compare.scoring": "page.compare.scoring",
+    "task.training": "page.compare.task_running",
+    "m2m.training": "page.m2m.running",
+}
 
 
 def collect(job_key: str, result_key: str) -> None:
@@ -20,13 +27,13 @@ def collect(job_key: str, result_key: str) -> None:
     del st.session_state[job_key]
     if job.error is None:
         st.session_state[result_key] = (job.settings, job.result)
-    elif job.error[0] == "page.teach.cancelled":
-        st.info(t("page.teach.cancelled"), icon=":material/cancel:")
+    elif job.error.key == "jobs.cancelled":
+        st.info(t(job.error.key), icon=":material/cancel:")
     else:
-        show_error(LensError(job.error[0], **job.error[1]))
+        show_error(job.error)
 
 
-def replace_job(job_key: str, job: teach_session.Job) -> None:
+def replace_job(job_key: str, job: Job) -> None:
     """Keep ``job`` under ``job_key``, cancelling the one it replaces."""
     old = st.session_state.get(job_key)
     if old is not None:
@@ -34,25 +41,28 @@ def replace_job(job_key: str, job: teach_session.Job) -> None:
     st.session_state[job_key] = job
 
 
-def show_job(job_key: str, cancel_key: str | None = None, describe: Callable[[dict], dict] | None = None) -> None:
-    """Draw the job's progress and a Cancel button, refreshing only while the job runs.
-
-    ``describe`` may rewrite the parameters of the job's progress note (say, a method's display name).
-    """
+def show_job(job_key: str, cancel_key: str | None = None) -> None:
+    """Draw the job's progress and a Cancel button, refreshing only while the job runs."""
     job = st.session_state.get(job_key)
     panel = st.fragment(_job_panel, run_every=POLL_S if job is not None and job.running else None)
-    panel(job_key, cancel_key or f"{job_key}.cancel", describe)
+    panel(job_key, cancel_key or f"{job_key}.cancel")
 
 
-def _job_panel(job_key: str, cancel_key: str, describe: Callable[[dict], dict] | None) -> None:
+def note_text(note: tuple[str, dict] | None) -> str:
+    """Say a job's note (stage and numbers) in the page's language: cells and methods by their display names."""
+    if note is None:
+        return t("page.teach.starting")
+    stage, params = note
+    named = {name: series_label(params[name], lang()) for name in ("cell", "method") if name in params}
+    return t(STAGE_KEYS[stage], **{**params, **named})
+
+
+def _job_panel(job_key: str, cancel_key: str) -> None:
     with guard(job_key):  # a fragment reruns outside the page's guard
         job = st.session_state.get(job_key)
         if job is None:
             return
         if not job.running:
             st.rerun()  # redraw the page once: collect() takes the result
-        key, params = job.note or ("page.teach.starting", {})
-        if describe is not None:
-            params = describe(params)
-        st.progress(job.progress, text=f"{t(key, **params)} · {job.elapsed_s:.0f} s")
+        st.progress(job.progress, text=f"{note_text(job.note)} · {job.elapsed_s:.0f} s")
         st.button(t("page.teach.cancel"), key=cancel_key, on_click=job.cancel, icon=":material/cancel:")
