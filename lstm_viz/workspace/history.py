@@ -34,7 +34,7 @@ from lstm_viz.forecast import predict_scaled
 from lstm_viz.i18n import tr
 from lstm_viz.metrics import mae, mase, rmse
 from lstm_viz.models import Forecaster
-from lstm_viz.training import torch_threads
+from lstm_viz.loop import torch_threads
 from lstm_viz.windows import Split
 
 if TYPE_CHECKING:  # state.py imports this module for the Workspace's field
