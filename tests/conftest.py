@@ -11,6 +11,7 @@ import torch
 torch.set_num_threads(1)
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups from the marks
 def pytest_collection_modifyitems(items):
     for item in items:
         if item.get_closest_marker("browser") is not None:

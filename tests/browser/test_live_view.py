@@ -19,7 +19,8 @@ import pytest
 from playwright.sync_api import expect
 
 from lstm_viz.i18n import TABLES
-from tests.browser.helpers import App, at_path
+from tests.browser.helpers import App
+from tests.browser.test_journeys import start_from_home
 
 pytestmark = pytest.mark.browser
 
@@ -133,9 +134,7 @@ def server_cpu_s(base: str) -> float | None:
 
 def quick_start(app: App) -> None:
     app.goto("/")
-    app.button(EN["page.home.start_button"]).click()
-    app.page.wait_for_url(at_path("/train"))
-    app.idle()
+    start_from_home(app)
 
 
 def measure_quick_start_run(app: App, base: str, shots: Path) -> dict:

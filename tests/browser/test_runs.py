@@ -10,8 +10,9 @@ from playwright.sync_api import expect
 
 from lstm_viz.figures.runs import run_colour
 from lstm_viz.i18n import TABLES
-from tests.browser.helpers import App, at_path, plot_selector
+from tests.browser.helpers import App, plot_selector
 from tests.browser.pixels import assert_heatmaps_drawn, hex_rgb
+from tests.browser.test_journeys import start_from_home, watch_off
 
 pytestmark = pytest.mark.browser
 
@@ -46,13 +47,8 @@ def test_two_runs_side_by_side_on_a_laptop_and_a_phone(app, tmp_path, timings):
     shots = tmp_path  # looked at by hand; the README's screenshots are test_screens.py's
     began = time.perf_counter()
     app.goto("/")
-    app.button(EN["page.home.start_button"]).click()
-    app.page.wait_for_url(at_path("/train"))
-    app.idle()
-    switch = app.page.get_by_role("switch", name=EN["page.train.watch"])
-    if switch.is_checked():
-        switch.click(force=True)
-        app.idle()
+    start_from_home(app)
+    watch_off(app)
     train_tiny(app, 4)
     train_tiny(app, 8, epochs=False)
     timings["Runs journey: home → two tiny runs trained"] = time.perf_counter() - began

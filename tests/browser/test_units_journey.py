@@ -16,7 +16,8 @@ from playwright.sync_api import expect
 
 from lstm_viz.figures.units import MATCH_FILL, QUERY_FILL
 from lstm_viz.i18n import TABLES
-from tests.browser.helpers import App, at_path, plot_selector
+from tests.browser.helpers import App, plot_selector
+from tests.browser.test_journeys import press_train_from_home
 
 pytestmark = pytest.mark.browser
 
@@ -47,17 +48,7 @@ def share_near(pixels: np.ndarray, colour: np.ndarray, tolerance: float = 10.0) 
 
 def test_pick_a_unit_and_a_range_and_see_the_alike_ranges(app: App, tmp_path, timings):
     start = time.perf_counter()
-    app.goto("/")
-    app.button(EN["page.home.start_button"]).click()
-    app.page.wait_for_url(at_path("/train"))
-    app.idle()
-    switch = app.page.get_by_role("switch", name=EN["page.train.watch"])
-    if switch.is_checked():
-        switch.click(force=True)
-        app.idle()
-    app.set_number("Hidden size (units)", HIDDEN)
-    app.set_number("Epochs", EPOCHS)
-    app.button("Train").click()
+    press_train_from_home(app, EPOCHS, HIDDEN)
     expect(app.sidebar()).to_contain_text(f"Trained: {EPOCHS} epochs, {HIDDEN} units", timeout=120_000)
     app.idle()
 
