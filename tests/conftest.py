@@ -11,11 +11,17 @@ import torch
 torch.set_num_threads(1)
 
 
+# Browser tests that sample a page frame by frame: they run last, when the engine tests in the other process
+# are likely done and the two cores are theirs (a Pause landed 18 frames late once beside the engine tests).
+FRAME_BY_FRAME = ("test_animations.py", "test_live_view.py")
+
+
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups from the marks
 def pytest_collection_modifyitems(items):
     for item in items:
         if item.get_closest_marker("browser") is not None:
             item.add_marker(pytest.mark.xdist_group("browser"))
+    items.sort(key=lambda item: item.path.name in FRAME_BY_FRAME)  # stable: the rest keep their order
 
 
 # Seconds the browser tests measured ("lens timing" user properties of their reports), printed at the end.
