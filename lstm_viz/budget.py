@@ -34,8 +34,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from lstm_viz import config
 from lstm_viz.config import Config
 from lstm_viz.errors import LensError

@@ -37,10 +37,6 @@ def _vec(values: np.ndarray, digits: int) -> str:
     return r"\begin{bmatrix}" + r" \\ ".join(_num(v, digits) for v in values) + r"\end{bmatrix}"
 
 
-def _row_vec(values: np.ndarray, digits: int) -> str:
-    return "[" + ",\\ ".join(_num(v, digits) for v in values) + "]"
-
-
 # Display math never wraps: a 33-value z or a six-product sum ran off the right edge of a laptop's
 # column. Long lines are written as an aligned block instead, this many numbers or products a line
 # at 3 decimals (one fewer per extra decimal), each further line indented under the first.

@@ -122,18 +122,6 @@ def build_task_model(
     return model
 
 
-def task_accuracy(model: nn.Module, task: SpikeTask) -> float:
-    """Return the share of sequences whose spike sign the model gets right (0.5 is chance)."""
-    was_training = model.training
-    model.eval()
-    try:
-        with torch.no_grad():
-            logit = model(torch.from_numpy(task.x))[:, 0].numpy()
-    finally:
-        model.train(was_training)
-    return float(np.mean((logit > 0) == (task.y > 0.5)))
-
-
 @dataclass(frozen=True)
 class TaskResult:
     """One model trained on the spike task.

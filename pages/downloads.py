@@ -15,8 +15,8 @@ ws, lang = open_page()
 MODEL_UPLOAD = "downloads.model_upload"
 
 
-def load_model(current, data: bytes, name: str):
-    """Uploader callback: make the saved model in ``data`` the current model."""
+def load_model_upload(current, data: bytes, name: str):
+    """Uploader callback: make the saved model in ``data`` the current model (``name``, the file's, is not needed)."""
     return workspace.load_model_file(current, data)
 
 
@@ -30,7 +30,7 @@ with st.container(border=True):
     st.caption(t("page.downloads.load_help"))
     localize_uploaders()
     model_upload = st.file_uploader(t("page.downloads.load_label"), key=MODEL_UPLOAD,
-                                    on_change=upload_callback(MODEL_UPLOAD, load_model))
+                                    on_change=upload_callback(MODEL_UPLOAD, load_model_upload))
     outcome = upload_outcome(MODEL_UPLOAD, model_upload)
     if isinstance(outcome, LensError):
         show_error(outcome)
@@ -49,18 +49,12 @@ stem = history.file_stem(ws, run)  # the data set and the run: "Passengers_run3_
 
 
 def predictions() -> bytes:
-    return workspace.predictions_file(ws)
+    return workspace.predictions_file(ws, run)
 
 
 def whole_trace():
     view = workspace.gate_trace(ws, "series", run=run)
     return view.trace, view.axis
-
-
-def traces_csv() -> bytes:
-    view = workspace.gate_trace(ws, "series", run=run)
-    inputs = {name: view.x[:, d] for d, name in enumerate(view.input_names)} if split.n_inputs > 1 else None
-    return export.trace_long_csv(view.trace, view.axis, inputs=inputs)
 
 
 def traces_npz() -> bytes:
@@ -85,9 +79,9 @@ def gates_html() -> bytes:
 
 files = [
     ("predictions", predictions, f"{stem}_predictions.csv", "text/csv", ":material/table_view:"),
-    ("traces_csv", traces_csv, f"{stem}_gates_long.csv", "text/csv", ":material/view_list:"),
+    ("traces_csv", lambda: workspace.traces_file(ws, run), f"{stem}_gates_long.csv", "text/csv", ":material/view_list:"),
     ("traces_npz", traces_npz, f"{stem}_gates.npz", "application/octet-stream", ":material/data_array:"),
-    ("model", lambda: workspace.model_file(run), f"{stem}_lstm.pt", "application/octet-stream", ":material/neurology:"),
+    ("model", lambda: workspace.model_file(run), f"{stem}_model.pt", "application/octet-stream", ":material/neurology:"),
     ("config", lambda: export.config_json(run.cfg), f"{stem}_config.json", "application/json", ":material/settings:"),
     ("html", gates_html, f"{stem}_gates.html", "text/html", ":material/slideshow:"),
 ]

@@ -54,7 +54,7 @@ order = c2.segmented_control(t("page.gates.order"), list(UNIT_ORDERS), key="gate
 segment = c3.selectbox(t("page.gates.segment"), segments, key="gates.segment", format_func=segment_label,
                        help=t("page.gates.segment.help"))
 
-view = workspace.gate_trace(ws, segment)
+view = workspace.gate_trace(ws, segment, run=run)
 layer_trace = view.trace.layer(layer)
 if view.truncated:
     st.caption(t("page.gates.truncated", n=len(view.positions)))
@@ -72,7 +72,9 @@ charts.plot(fig_time, "gates.time_chart")
 
 # -- (a') beside another run of the session, on the same input segment ------------------------------------
 
-others = {kept.number: history.run_name(kept, lang) for kept in ws.kept_runs.runs
+# One copy of the list: a run ending on another thread may evict a kept run while this page draws.
+kept_by_number = {kept.number: kept for kept in list(ws.kept_runs.runs)}
+others = {number: history.run_name(kept, lang) for number, kept in kept_by_number.items()
           if kept.run_id != run.run_id and history.same_test_part(kept, run)}
 if others:
     choose("gates.compare", [None, *others], None)
@@ -80,21 +82,20 @@ if others:
                         format_func=lambda n: tr("history.gates.compare_none", lang) if n is None else others.get(n, ""),
                         help=t("history.gates.compare_help"))
     if pick is not None:
-        other = ws.kept_runs.get(pick)
+        other = kept_by_number[pick]
         other_layer = min(layer, other.cfg.num_layers - 1)
         # Its own weights through the same recorder: the gates it really had on this segment.
         other_view = workspace.gate_trace(ws, segment, run=other)
-        this = ws.kept_runs.of(run.run_id)
+        this = next((kept for kept in kept_by_number.values() if kept.run_id == run.run_id), None)
         left, right = st.container(key=screen.wrap_key(20, "gates_compare")).columns(2)
-        for where, name, trace, inputs, times, key in (
-                (left, history.run_name(this, lang) if this else t("history.gates.this"), layer_trace, view.inputs,
-                 view.axis, "gates.compare_this"),
-                (right, others[pick], other_view.trace.layer(other_layer), other_view.inputs, other_view.axis,
-                 "gates.compare_other")):
+        for where, name, trace, shown, key in (
+                (left, history.run_name(this, lang) if this else t("history.gates.this"), layer_trace, view,
+                 "gates.compare_this"),
+                (right, others[pick], other_view.trace.layer(other_layer), other_view, "gates.compare_other")):
             with where:
                 st.markdown(f"**{md_escape(name)}**")
-                charts.plot(figures.gates_figure(trace, inputs, time=times, unit_order=order, lang=lang,
-                                                 animate=False, row_height=110), key)
+                charts.plot(figures.gates_figure(trace, shown.lines, time=shown.axis, unit_order=order, lang=lang,
+                                                 animate=False, row_height=110, input_names=shown.line_names), key)
         if other_layer != layer:
             st.caption(t("history.gates.other_layer", run=others[pick], layers=other.cfg.num_layers))
 
@@ -106,7 +107,7 @@ if len(snapshots) < 2:
     st.info(t("page.gates.few_snapshots"), icon=":material/info:")
 else:
     st.caption(t("page.gates.training_help", n=len(snapshots)))
-    reference = workspace.gate_trace(ws, 0)  # the snapshots were recorded on the first test window
+    reference = workspace.gate_trace(ws, 0, run=run)  # the snapshots were recorded on the first test window
     fig_training = charts.cached(
         "gates.training", (run.run_id, len(snapshots), layer, order, lang),
         lambda: figures.gates_training_figure([(s.epoch, s.trace.layer(layer)) for s in snapshots],

@@ -23,6 +23,7 @@ if not kept_runs:
     st.info(t("page.runs.none"), icon=":material/info:")
     st.page_link(page_path("train.py"), label=t("page.runs.go_train"), icon=":material/model_training:")
     st.stop()
+by_number = {kept.number: kept for kept in kept_runs}
 names = {kept.number: history.run_name(kept, lang) for kept in kept_runs}
 numbers = list(names)
 
@@ -75,7 +76,7 @@ with st.expander(t("page.runs.manage"), icon=":material/push_pin:"):
     c1, c2, c3 = st.container(key=screen.wrap_key(10, "runs_manage")).columns([3, 1, 1],
                                                                                vertical_alignment="bottom")
     chosen = c1.selectbox(t("page.runs.manage_run"), numbers, key=MANAGE, format_func=names.get)
-    pinned = ws.kept_runs.get(chosen).pinned
+    pinned = by_number[chosen].pinned
 
     def toggle_pin() -> None:
         history.pin(ws, st.session_state[MANAGE], pinned=not pinned)
@@ -99,7 +100,7 @@ picked = st.multiselect(t("page.runs.compare_pick"), numbers, key=COMPARE, forma
 if len(picked) < 2:
     st.info(t("page.runs.pick_two"), icon=":material/info:")
     st.stop()
-runs = [ws.kept_runs.get(n) for n in picked]
+runs = [by_number[n] for n in picked]
 
 st.markdown(f"**{t('page.runs.changed')}**")
 changes = history.what_changed(runs)

@@ -41,7 +41,7 @@ layer = st.session_state["units.layer"]
 model_key = (run.run_id, run.epochs_done, id(run.model), layer)
 kept = st.session_state.get("units.described")
 if kept is None or kept[0] != model_key:
-    view = gate_trace(ws, "series")
+    view = gate_trace(ws, "series", run=run)
     layer_trace = view.trace.layer(layer)
     gates = {name: layer_trace[name] for name in layer_trace.names if name in SIGMOID_STATES}
     ranked = units.describe_units(layer_trace["h"], view.inputs, view.positions, run.dataset.season, gates)

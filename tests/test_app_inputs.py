@@ -1,8 +1,10 @@
 """Several input columns through the pages (AppTest): Seattle weather, temp_max from its own past and three covariates."""
 from __future__ import annotations
 
+import io
 import json
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -75,6 +77,13 @@ def test_a_model_trains_on_four_inputs_and_every_page_draws_them(weather):
     at.switch_page("pages/units.py").run()  # the units replayed on all four inputs, compared with the target
     assert not at.exception and not at.error
     assert at.dataframe[0].value.shape[0] == run.cfg.hidden_size  # one row per unit
+
+    # The downloads of this very run carry one column per input.
+    predictions = pd.read_csv(io.BytesIO(workspace.predictions_file(ws, run)))
+    traces = pd.read_csv(io.BytesIO(workspace.traces_file(ws, run)))
+    for table in (predictions, traces):
+        assert [c for c in table.columns if c.startswith("input_")] == [f"input_{n}" for n in (
+            COVARIATES if table is predictions else INPUTS)]
 
     at.switch_page("pages/runs.py").run()  # the run kept, its inputs named where runs differ
     assert not at.exception and not at.error

@@ -182,3 +182,30 @@ def test_one_cell_by_hand_names_the_columns_of_w_x():
         assert f"{name} & {row}" in w_tex
     with pytest.raises(LensError):
         input_lines(step, ["only", "two"])
+
+
+def test_a_long_input_name_still_fits_its_own_model_file():
+    """A file keeps 80 characters of each name: the check compares those, so a model fits its own data."""
+    target, covariates = series()
+    long_name = "rain_" + "x" * 120
+    frame = pd.DataFrame({"y": target, long_name: covariates[:, 0]})
+    ws = workspace.Workspace()
+    workspace.load_upload(ws, frame.to_csv(index=False).encode(), "long.csv", target="y")
+    workspace.set_split(ws, TEST, 3, VAL)
+    workspace.set_inputs(ws, [long_name])
+    run = workspace.train_to_end(ws, Config(hidden_size=3, epochs=1, window=WINDOW, max_snapshots=2, num_threads=1))
+    assert workspace.load_model_file(ws, workspace.model_file(run)).cfg.input_size == 2
+
+
+def test_without_a_time_column_an_input_must_keep_the_targets_very_rows():
+    """Rows in file order: a target missing its first value and an input missing its last are as long, but one
+    step apart, so the input is refused rather than read one step off."""
+    target, covariates = series()
+    frame = pd.DataFrame({"y": np.r_[np.nan, target[1:]], "rain": np.r_[covariates[:-1, 0], np.nan],
+                          "wind": covariates[:, 1]})
+    ws = workspace.Workspace()
+    workspace.load_upload(ws, frame.to_csv(index=False).encode(), "rows.csv", target="y")
+    for column in ("rain", "wind"):  # wind is whole, but the target left its first row out
+        with pytest.raises(LensError) as err:
+            workspace.set_inputs(ws, [column])
+        assert err.value.key == "inputs.not_covering"

@@ -365,7 +365,7 @@ def test_trace_npz_numeric_axis_and_length_check():
 # ---------------------------------------------------------------- figures
 
 
-def test_figure_html_is_standalone():
+def test_figure_to_html_is_standalone():
     fig = go.Figure(
         data=[go.Scatter(x=[0, 1], y=[0, 1])],
         frames=[go.Frame(data=[go.Scatter(x=[0, 1], y=[1, 0])], name="epoch-17")],

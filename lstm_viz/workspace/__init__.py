@@ -13,9 +13,10 @@ Two rules make the workspace hard to break:
   model in place.
 - **A new run replaces the old model only once it has one.** :func:`start_run`
   creates a *candidate*; it is trained in time slices, either by the caller
-  (:func:`advance`) or by one background thread per workspace
-  (:func:`train_in_background`, what the app does so a page can redraw while
-  the model learns), and promoted to ``ws.run`` after its first epoch.
+  (:func:`advance`) or as a background job (:func:`train_in_background`, a
+  :class:`lstm_viz.jobs.Job` in the server's line: what the app does so a page
+  can redraw while the model learns), and promoted to ``ws.run`` after its
+  first epoch.
   Stopping a candidate that has finished no epoch keeps the old model.
 
 Everything that touches a model takes the workspace's lock, so a page reading
@@ -23,9 +24,12 @@ the gates never sees a half-applied Adam step, and Stop waits at most one slice.
 
 The package is split by job: :mod:`~lstm_viz.workspace.state` (the dataclasses),
 :mod:`~lstm_viz.workspace.datasets`, :mod:`~lstm_viz.workspace.runs`,
-:mod:`~lstm_viz.workspace.views`, :mod:`~lstm_viz.workspace.files` and
-:mod:`~lstm_viz.workspace.readers` (another sheet, another table layout); every
-public name is importable from ``lstm_viz.workspace`` itself.
+:mod:`~lstm_viz.workspace.views`, :mod:`~lstm_viz.workspace.files`,
+:mod:`~lstm_viz.workspace.match` and :mod:`~lstm_viz.workspace.readers` (another
+sheet, another table layout), whose public names are importable from
+``lstm_viz.workspace`` itself; and two used as modules:
+:mod:`~lstm_viz.workspace.history` (the runs kept side by side) and
+:mod:`~lstm_viz.workspace.store` (workspaces kept across a reload).
 """
 from lstm_viz.windows import MIN_TRAIN_WINDOWS
 from lstm_viz.workspace.datasets import (
@@ -33,7 +37,7 @@ from lstm_viz.workspace.datasets import (
     load_sample, load_upload, max_test_size, max_val_size,
     min_points, recommended_config, sample_series, series_names, set_split, suggest_split, suggest_val_size,
 )
-from lstm_viz.workspace.files import load_model_file, model_file, predictions_file
+from lstm_viz.workspace.files import load_model_file, model_file, predictions_file, traces_file
 from lstm_viz.workspace.match import SeriesMismatch, same_data, series_mismatch, stale_view, training_range
 from lstm_viz.workspace.readers import choose_sheet, is_short, set_shape, short_need
 from lstm_viz.workspace.runs import (
@@ -50,7 +54,7 @@ __all__ = [
     "BACKGROUND_SLICE_S", "DEFAULT_SAMPLE", "MAX_SERIES_STEPS", "MAX_UPLOAD_BYTES", "MIN_TRAIN_WINDOWS", "TICK_SECONDS",
     "Dataset", "ForecastView", "GateView", "LivePredictions", "Run", "Workspace",
     "advance", "choose_columns", "live_interval", "live_phase", "data_summary", "forecast", "forecast_figure", "gate_trace", "live_predictions", "live_run",
-    "load_model_file", "load_sample", "predictions_file", "load_upload", "max_test_size", "max_val_size", "min_points", "model_file", "model_summary",
+    "load_model_file", "load_sample", "predictions_file", "traces_file", "load_upload", "max_test_size", "max_val_size", "min_points", "model_file", "model_summary",
     "n_test_windows", "queue_place", "recommended_config", "sample_series", "run_horizon", "series_axis", "series_names", "set_split",
     "window_start", "window_times",
     "start_run", "stop_run", "suggest_split", "suggest_val_size", "train_in_background", "train_to_end",

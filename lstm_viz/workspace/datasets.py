@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_viz import config
-from lstm_viz.data import choose, prepare_series, source
+from lstm_viz.data import Series, choose, prepare_series, source
 from lstm_viz.config import LIMITS, Config
 from lstm_viz.errors import LensError
 from lstm_viz.samples import SAMPLES, sample_bytes
@@ -194,7 +194,7 @@ def load_sample(ws: Workspace, key: str, as_series: bool | None = None) -> Datas
     return dataset
 
 
-def sample_series(key: str) -> data_module.Series:
+def sample_series(key: str) -> Series:
     """Read a shipped sample's series as :func:`load_sample` does, without touching the student's workspace."""
     return load_sample(Workspace(), key).series
 
@@ -302,13 +302,14 @@ def covariate_values(dataset: Dataset, columns: Sequence[str]) -> np.ndarray:
     out = np.empty((n, len(columns)), np.float64)
     for d, column in enumerate(columns):
         other = prepare_series(dataset.table, column, time_column=dataset.time_column,
-                                           series_column=dataset.series_column, series_name=dataset.series_name)
+                               series_column=dataset.series_column, series_name=dataset.series_name)
         if series.time is not None and other.time is not None:
             on_steps = pd.Series(other.values, index=other.time).reindex(series.time)
             on_steps = on_steps.interpolate(method="time", limit_area="inside")
             values = on_steps.to_numpy(np.float64)
-        else:  # no time column: rows in file order, so both must keep the same rows
-            values = other.values if len(other.values) == n else np.full(n, np.nan)
+        else:  # no time column: rows in file order, so both must keep the very same rows (none left out at an end)
+            same_rows = len(other.values) == n and other.report.n_dropped_ends == series.report.n_dropped_ends == 0
+            values = other.values if same_rows else np.full(n, np.nan)
         missing = int(np.isnan(values).sum())
         if missing:
             raise LensError("inputs.not_covering", column=column, n=missing, target=dataset.target)

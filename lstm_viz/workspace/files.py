@@ -1,12 +1,10 @@
 """A run's downloads (the model file, the predictions table, their file names), and a model file back as the current model."""
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import torch
 
-from lstm_viz.export import predictions_csv
+from lstm_viz.export import predictions_csv, trace_long_csv
 from lstm_viz.model_file import load_model, save_model
 from lstm_viz.config import Config
 from lstm_viz.errors import LensError
@@ -14,7 +12,10 @@ from lstm_viz.training import Trainer
 from lstm_viz.windows import Scaler, Split, split_series
 from lstm_viz.workspace.runs import stop_run
 from lstm_viz.workspace.state import Dataset, Run, Workspace
-from lstm_viz.workspace.views import forecast
+from lstm_viz.workspace.views import forecast, gate_trace
+
+
+NAME_CHARS = 80  # of an input's name kept from a model file, and compared
 
 
 def saved_inputs(extra: dict) -> tuple[str, ...] | None:
@@ -22,7 +23,7 @@ def saved_inputs(extra: dict) -> tuple[str, ...] | None:
     names = extra.get("inputs")
     if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
         return None
-    return tuple(n[:80] for n in names)  # the file is the student's: keep the names short
+    return tuple(n[:NAME_CHARS] for n in names)  # the file is the student's: keep the names short
 
 
 def covariate_scalers(extra: dict, n_covariates: int) -> tuple[Scaler, ...]:
@@ -50,7 +51,8 @@ def check_model_inputs(cfg: Config, extra: dict, dataset: Dataset) -> None:
     """
     saved = saved_inputs(extra)
     current = dataset.input_names
-    same = cfg.input_size == len(current) and (saved is None or tuple(saved[1:]) == tuple(current[1:]))
+    same = cfg.input_size == len(current) and (
+        saved is None or tuple(saved[1:]) == tuple(n[:NAME_CHARS] for n in current[1:]))
     if not same:
         raise LensError("safety.model_inputs", input_size=cfg.input_size,
                         saved=", ".join(saved) if saved else "—", current=len(current), names=", ".join(current))
@@ -83,21 +85,32 @@ def try_on_series(model: torch.nn.Module, split: Split) -> None:
         raise LensError("safety.model_trial", detail=f"output {shape}, finite: {bool(torch.isfinite(out).all())}")
 
 
-def predictions_file(ws: Workspace) -> bytes:
-    """Return the current model's predictions as :func:`lstm_viz.export.predictions_csv` writes them.
+def predictions_file(ws: Workspace, run: Run | None = None) -> bytes:
+    """Return the predictions of ``run`` (default: the current model) as :func:`lstm_viz.export.predictions_csv` writes them.
 
     The series, the in-sample fit, the test forecasts (one step and recursive), the
     forecast beyond the data over the data page's horizon, the baselines, and each other
-    input the model read (``input_<name>``).
+    input the model read (``input_<name>``). The Downloads page passes the run it named the
+    file after, so a run promoted before the click cannot slip in.
     """
-    run = ws.run
+    run = run or ws.run
     if run is None:
         raise LensError("ws.no_model")
-    view = forecast(ws)
+    view = forecast(ws, run=run)
     result, split = view.result, run.split
     return predictions_csv(
         run.dataset.series.axis(), split.values, split.n_train, split.window, result.fitted, result.test_one_step,
         result.test_recursive, view.future_axis, result.future, result.baselines, inputs=covariates_by_name(run))
+
+
+def traces_file(ws: Workspace, run: Run) -> bytes:
+    """Return every gate of ``run`` over the whole series as :func:`lstm_viz.export.trace_long_csv` writes them.
+
+    A model reading several inputs gets one ``input_<name>`` column per input, scaled as the model read it.
+    """
+    view = gate_trace(ws, "series", run=run)
+    inputs = {name: view.x[:, d] for d, name in enumerate(view.input_names)} if run.split.n_inputs > 1 else None
+    return trace_long_csv(view.trace, view.axis, inputs=inputs)
 
 
 def covariates_by_name(run: Run) -> dict[str, np.ndarray]:

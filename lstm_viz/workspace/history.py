@@ -45,7 +45,7 @@ MAX_PINNED = 3  # of which pinned at most
 MAX_KEPT_BYTES = 32 * 2**20  # a hidden size of 512 in 4 layers is ~25 MiB of weights: one such run fits
 SCORES: tuple[str, ...] = ("val_rmse", "test_rmse", "test_mae", "test_mase")
 # Settings that say nothing about the model or its training (how many snapshots a live page keeps, threads).
-NOT_A_SETTING: frozenset[str] = frozenset({"max_snapshots", "num_threads"})
+NOT_A_SETTING: frozenset[str] = frozenset({"max_snapshots", "num_threads", "input_size"})  # input_size: see "inputs"
 
 
 def _buffers_bytes(items) -> int:

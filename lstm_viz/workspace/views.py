@@ -205,14 +205,14 @@ def run_horizon(ws: Workspace, run: Run) -> int:
     return run.dataset.horizon
 
 
-def forecast(ws: Workspace, recursive: bool = True, lang: str = "en") -> ForecastView:
-    """Forecast with the current model, score it against the baselines and say who wins.
+def forecast(ws: Workspace, recursive: bool = True, lang: str = "en", run: Run | None = None) -> ForecastView:
+    """Forecast with the current model (or ``run``), score it against the baselines and say who wins.
 
     Also backtests it from several origins (:mod:`lstm_viz.evaluation`). A test part too
     small for any verdict gets the "too few points" message instead of a percentage.
     Cached per (model, epoch count, horizon): reruns of the page cost nothing.
     """
-    run = ws.run
+    run = run or ws.run
     if run is None:
         raise LensError("ws.no_model")
     horizon = run_horizon(ws, run)

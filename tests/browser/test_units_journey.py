@@ -1,4 +1,5 @@
-"""The unit explorer in a real browser: train, open Units, pick a unit and a time range, see the alike ranges shaded.
+"""The unit explorer in a real browser: a lesson link, Train, open Units, pick a unit and a time range, see the alike
+ranges shaded.
 
 What AppTest cannot see: that plotly.js really draws one shape per shaded range and row (the ``path``s of the
 chart's shape layers), that the shading is on screen in its colours, and that the page holds on a phone.
@@ -8,16 +9,18 @@ from __future__ import annotations
 import io
 import re
 import time
+from urllib.parse import urlencode
 
 import numpy as np
 import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
+from lstm_viz import lesson
 from lstm_viz.figures.units import MATCH_FILL, QUERY_FILL
 from lstm_viz.i18n import TABLES
 from tests.browser.helpers import App, plot_selector
-from tests.browser.test_journeys import press_train_from_home
+from tests.browser.test_journeys import watch_off
 
 pytestmark = pytest.mark.browser
 
@@ -48,7 +51,12 @@ def share_near(pixels: np.ndarray, colour: np.ndarray, tolerance: float = 10.0) 
 
 def test_pick_a_unit_and_a_range_and_see_the_alike_ranges(app: App, tmp_path, timings):
     start = time.perf_counter()
-    press_train_from_home(app, EPOCHS, HIDDEN)
+    # As a class would start: the teacher's lesson link (the airline sample, a tiny model), then Train.
+    app.goto(f"/train?{urlencode(lesson.to_query({'sample': 'airline', 'hidden_size': HIDDEN, 'epochs': EPOCHS}))}")
+    expect(app.alert("Success", "Your teacher's lesson is ready")).to_be_visible()
+    expect(app.page.get_by_role("spinbutton", name="Hidden size (units)", exact=True)).to_have_value(str(HIDDEN))
+    watch_off(app)
+    app.button("Train").click()
     expect(app.sidebar()).to_contain_text(f"Trained: {EPOCHS} epochs, {HIDDEN} units", timeout=120_000)
     app.idle()
 
