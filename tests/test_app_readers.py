@@ -1,43 +1,22 @@
 """The Data page with a workbook and a year × month table (AppTest): pick a sheet, flip the layout, train on each."""
 from __future__ import annotations
 
-import io
 
 import numpy as np
-import openpyxl
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from lstm_viz.i18n import tr
 from tests.app_session import fresh, tiny_settings, wait_until_trained
-
-MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
-
+from tests.workbooks import MONTHS, monthly_sales, xlsx, year_month_table
 
 def two_sheet_workbook() -> bytes:
     """Sheet "first": 36 months of sales; sheet "second": 60 months of costs, dates as Excel serials."""
-    book = openpyxl.Workbook()
-    first = book.active
-    first.title = "first"
-    first.append(["month", "sales"])
-    for k in range(36):
-        first.append([pd.Timestamp(2018, 1, 1) + pd.DateOffset(months=k), 100 + 10 * np.sin(k / 2) + k])
-    second = book.create_sheet("second")
-    second.append(["date", "costs"])
+    costs = [["date", "costs"]]
     for k in range(60):  # the first of each month, as Excel stores dates: days since 1899-12-30
         day = pd.Timestamp(2015, 1, 1) + pd.DateOffset(months=k)
-        second.append([(day - pd.Timestamp(1899, 12, 30)).days, 50 + 8 * np.cos(k / 2) + 0.5 * k])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def year_month_table() -> bytes:
-    lines = ["YEAR," + ",".join(MONTHS)]
-    for year in range(2001, 2011):
-        lines.append(f"{year}," + ",".join(f"{100 + 20 * np.sin(m / 12 * 2 * np.pi) + 3 * (year - 2001):.1f}"
-                                           for m in range(12)))
-    return ("\n".join(lines) + "\n").encode()
+        costs.append([(day - pd.Timestamp(1899, 12, 30)).days, 50 + 8 * np.cos(k / 2) + 0.5 * k])
+    return xlsx({"first": monthly_sales(), "second": costs})
 
 
 def data_page() -> AppTest:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import re
 import string
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -19,9 +20,9 @@ from lstm_viz.data import (
     read_table,
     season_for,
 )
-from lstm_viz.errors import LensError
 from lstm_viz.i18n import data as messages
 from lstm_viz.i18n import tr
+from tests.refusals import assert_refused
 
 # Explicit date formats everywhere: any pandas warning (per-element parsing, deprecations) fails a test.
 pytestmark = pytest.mark.filterwarnings("error")
@@ -71,17 +72,7 @@ ADVICE = {
 }
 
 
-def refused(key: str, call, *args, **kwargs) -> LensError:
-    """Run ``call`` and check it refuses with ``key`` and a complete, advising message in both languages."""
-    with pytest.raises(LensError) as info:
-        call(*args, **kwargs)
-    err = info.value
-    assert err.key == key
-    english, chinese = str(err), err.message("zh")
-    assert ADVICE[key] in english
-    assert chinese != key and re.search(r"[\u4e00-\u9fff]", chinese)
-    assert "{" not in english and "{" not in chinese, "every placeholder filled"
-    return err
+refused = partial(assert_refused, ADVICE)  # refused(key, call, *args): see tests/refusals.py
 
 
 # --------------------------------------------------------------------------- separators, decimals, encodings

@@ -6,8 +6,8 @@ are typed out. Every refusal is checked for its key and its advice in both langu
 from __future__ import annotations
 
 import io
-import re
 import zipfile
+from functools import partial
 
 import numpy as np
 import openpyxl
@@ -17,8 +17,9 @@ import pytest
 from lstm_viz import data, figures
 from lstm_viz import workspace
 from lstm_viz.data import choose, decode, read, source, wide, workbook
-from lstm_viz.errors import LensError
 from lstm_viz.samples import sample_bytes
+from tests.refusals import assert_refused
+from tests.workbooks import xlsx
 
 MONTHS_EN = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
 MONTHS_FULL = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -41,17 +42,7 @@ ADVICE = {
 }
 
 
-def refused(key: str, call, *args, **kwargs) -> LensError:
-    """Run ``call`` and check it refuses with ``key`` and a complete, advising message in both languages."""
-    with pytest.raises(LensError) as info:
-        call(*args, **kwargs)
-    err = info.value
-    assert err.key == key, (err.key, str(err))
-    english, chinese = str(err), err.message("zh")
-    assert ADVICE[key] in english, english
-    assert chinese != key and re.search(r"[\u4e00-\u9fff]", chinese)
-    assert "{" not in english and "{" not in chinese, "every placeholder filled"
-    return err
+refused = partial(assert_refused, ADVICE)  # refused(key, call, *args): see tests/refusals.py
 
 
 def year_month_csv(headers: list[str], years=range(2001, 2006), year_header: str = "YEAR") -> tuple[bytes, np.ndarray]:
@@ -63,19 +54,6 @@ def year_month_csv(headers: list[str], years=range(2001, 2006), year_header: str
         expected.extend(row)
         lines.append(",".join([str(y), *map(str, row)]))
     return ("\n".join(lines) + "\n").encode("utf-8"), np.array(expected, dtype=float)
-
-
-def xlsx(sheets: dict[str, list[list]], number_format: dict[tuple[str, int], str] | None = None) -> bytes:
-    """Build a workbook in memory: ``{sheet title: rows}``."""
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        ws = book.create_sheet(title)
-        for row in rows:
-            ws.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def monthly_rows(n: int = 48) -> list[list]:

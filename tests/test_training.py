@@ -90,11 +90,16 @@ def test_validation_loss_is_mse_on_validation_windows(split):
     assert report.val_loss == pytest.approx(float(np.mean((pred - split.y_val) ** 2)), rel=1e-5)
 
 
+def test_part_times_ten() -> np.ndarray:
+    """The seasonal series with its test part (the last season) multiplied by 10: nothing before it may change."""
+    mutated = seasonal_series()
+    mutated[-SEASON:] *= 10.0
+    return mutated
+
+
 def test_test_part_never_enters_training_or_the_choice_of_epoch():
     """Mutate the test values x10: losses, best epoch and trained weights stay identical."""
-    values = seasonal_series()
-    mutated = values.copy()
-    mutated[-SEASON:] *= 10.0
+    values, mutated = seasonal_series(), test_part_times_ten()
     runs = []
     for series in (values, mutated):
         trainer = Trainer(split_series(series, SEASON, SEASON, val_size=SEASON), small_cfg(epochs=8))
@@ -157,9 +162,7 @@ def test_early_stopping_keeps_the_best_validation_epoch_once_patience_runs_out(s
 
 
 def test_early_stopping_never_reads_the_test_part_and_needs_a_validation_part():
-    values = seasonal_series()
-    mutated = values.copy()
-    mutated[-SEASON:] *= 10.0
+    values, mutated = seasonal_series(), test_part_times_ten()
     ends = []
     for series in (values, mutated):
         trainer = Trainer(split_series(series, SEASON, SEASON, val_size=SEASON), small_cfg(epochs=60, lr=0.05,

@@ -35,6 +35,7 @@ from lstm_viz.i18n import tr
 from lstm_viz.metrics import mae, mase, rmse
 from lstm_viz.models import Forecaster
 from lstm_viz.loop import torch_threads
+from lstm_viz.memory import buffers_bytes
 from lstm_viz.windows import Split
 
 if TYPE_CHECKING:  # state.py imports this module for the Workspace's field
@@ -46,25 +47,6 @@ MAX_KEPT_BYTES = 32 * 2**20  # a hidden size of 512 in 4 layers is ~25 MiB of we
 SCORES: tuple[str, ...] = ("val_rmse", "test_rmse", "test_mae", "test_mase")
 # Settings that say nothing about the model or its training (how many snapshots a live page keeps, threads).
 NOT_A_SETTING: frozenset[str] = frozenset({"max_snapshots", "num_threads", "input_size"})  # input_size: see "inputs"
-
-
-def _buffers_bytes(items) -> int:
-    """Bytes of the arrays and tensors in ``items``, each underlying buffer counted once."""
-    seen: set[int] = set()
-    total = 0
-    for item in items:
-        if isinstance(item, torch.Tensor):
-            storage = item.untyped_storage()
-            key, size = storage.data_ptr(), storage.nbytes()
-        else:
-            root = np.asarray(item)
-            while isinstance(root.base, np.ndarray):
-                root = root.base
-            key, size = root.ctypes.data, root.nbytes
-        if key not in seen:
-            seen.add(key)
-            total += int(size)
-    return total
 
 
 @dataclass(eq=False)  # one record is one run: compared by identity, never by its arrays
@@ -130,7 +112,7 @@ class KeptRun:
     def nbytes(self) -> int:
         """Bytes this record holds: weights, predictions, curves and the split's arrays."""
         split = self.split
-        return _buffers_bytes([*self.state_dict.values(), self.epochs, self.train_loss, self.val_loss,
+        return buffers_bytes([*self.state_dict.values(), self.epochs, self.train_loss, self.val_loss,
                                self.val_pred, self.test_pred, split.values, split.scaled, split.X_train,
                                split.y_train, split.X_test, split.y_test])
 

@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 import torch
 
+from lstm_viz.memory import count_buffer
 from lstm_viz.workspace.state import Workspace
 
 TOKEN_PARAM = "s"  # the URL query parameter holding the token
@@ -71,14 +72,6 @@ def is_token(text: object) -> bool:
     return isinstance(text, str) and _TOKEN.fullmatch(text) is not None
 
 
-def _count(seen: dict[int, int], start: int, nbytes: int) -> int:
-    """Bytes to add for a buffer at ``start``: a tensor made from a prefix of an array starts where the
-    array does but is shorter, so the larger of the two counts, whichever the walk meets first."""
-    counted = seen.get(start, 0)
-    seen[start] = max(counted, int(nbytes))
-    return seen[start] - counted
-
-
 def workspace_bytes(ws: Workspace) -> int:
     """Return the bytes of the arrays, tensors and tables a workspace holds (each buffer counted once).
 
@@ -96,14 +89,8 @@ def workspace_bytes(ws: Workspace) -> int:
         if id(obj) in seen_objects or obj is None:
             continue
         seen_objects.add(id(obj))
-        if isinstance(obj, np.ndarray):
-            root = obj
-            while isinstance(root.base, np.ndarray):
-                root = root.base
-            total += _count(seen_buffers, root.ctypes.data, root.nbytes)
-        elif isinstance(obj, torch.Tensor):
-            storage = obj.untyped_storage()
-            total += _count(seen_buffers, storage.data_ptr(), storage.nbytes())
+        if isinstance(obj, (np.ndarray, torch.Tensor)):
+            total += count_buffer(seen_buffers, obj)
         elif isinstance(obj, pd.DataFrame):
             total += int(obj.memory_usage(deep=True).sum())
         elif isinstance(obj, (pd.Series, pd.Index)):

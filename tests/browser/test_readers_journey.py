@@ -7,10 +7,8 @@ checked in Plotly's own data (and saved as a screenshot to look at).
 """
 from __future__ import annotations
 
-import io
 
 import numpy as np
-import openpyxl
 import pandas as pd
 import pytest
 from playwright.sync_api import expect
@@ -18,36 +16,23 @@ from playwright.sync_api import expect
 from lstm_viz.i18n import TABLES
 from tests.browser.helpers import App
 from tests.browser.test_journeys import train
+from tests.workbooks import monthly_sales, xlsx, year_month_table
 
 pytestmark = pytest.mark.browser
 
 EN = TABLES["en"]
-MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
-
-
 def write_workbook(path) -> None:
     """Two sheets: "first" 36 months of sales; "second" 60 days of weather, three numeric columns."""
-    book = openpyxl.Workbook()
-    first = book.active
-    first.title = "first"
-    first.append(["month", "sales"])
-    for k in range(36):
-        first.append([pd.Timestamp(2018, 1, 1) + pd.DateOffset(months=k), 100 + 10 * np.sin(k / 2) + k])
-    second = book.create_sheet("second")
-    second.append(["date", "rain", "temp", "wind"])
+    weather = [["date", "rain", "temp", "wind"]]
     rng = np.random.default_rng(0)
     for k in range(60):
-        second.append([pd.Timestamp(2023, 3, 1) + pd.Timedelta(days=k), float(max(0.0, rng.normal(-1, 2))),
-                       12 + 6 * np.sin(k / 9) + rng.normal(0, 0.5), 3 + rng.random()])
-    book.save(path)
+        weather.append([pd.Timestamp(2023, 3, 1) + pd.Timedelta(days=k), float(max(0.0, rng.normal(-1, 2))),
+                        12 + 6 * np.sin(k / 9) + rng.normal(0, 0.5), 3 + rng.random()])
+    path.write_bytes(xlsx({"first": monthly_sales(), "second": weather}))
 
 
 def write_year_month(path) -> None:
-    lines = ["YEAR," + ",".join(MONTHS)]
-    for year in range(2001, 2011):
-        lines.append(f"{year}," + ",".join(f"{100 + 20 * np.sin(m / 12 * 2 * np.pi) + 3 * (year - 2001):.1f}"
-                                           for m in range(12)))
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_bytes(year_month_table())
 
 
 def test_an_xlsx_and_a_year_by_month_table_each_train(app: App, tmp_path):
