@@ -3,7 +3,6 @@ import pandas as pd
 import streamlit as st
 
 from lstm_viz.figures.runs import forecast_overlay_figure, loss_overlay_figure
-from lstm_viz.i18n import tr
 from lstm_viz.numbers import format_number, shared_decimals
 from lstm_viz.workspace import history
 from pages.ui import charts, screen
@@ -28,19 +27,6 @@ names = {kept.number: history.run_name(kept, lang) for kept in kept_runs}
 numbers = list(names)
 
 
-def setting_text(name: str, value) -> str:
-    """A setting's value for people, as the Train page words it."""
-    if name == "lr":
-        return f"{value:g}"
-    if name == "transform":
-        return tr(f"eval.transform.{value}", lang)
-    if name == "cell":
-        return str(value).upper()
-    if isinstance(value, float):
-        return format_number(value)
-    return str(value)
-
-
 # -- the table ---------------------------------------------------------------------------------------
 
 st.subheader(t("page.runs.table"))
@@ -55,7 +41,7 @@ for kept in kept_runs:
     for name in (*TABLE_SETTINGS, *varying):
         value = (kept.dataset.label if name == "data" else getattr(kept.split, name) if name in (
             "test_size", "val_size") else getattr(kept.cfg, name))
-        row[t(f"history.setting.{name}")] = setting_text(name, value)
+        row[t(f"history.setting.{name}")] = history.setting_text(name, value, lang)
     row[t("page.runs.col.time")] = kept.train_s
     for score in history.SCORES:
         row[t(f"page.runs.col.{score}")] = kept.scores[score]
@@ -107,7 +93,7 @@ changes = history.what_changed(runs)
 if not changes:
     st.caption(t("page.runs.changed.none"))
 for change in changes:
-    values = " · ".join(t("page.runs.changed.value", value=md_escape(setting_text(change.name, value)), n=kept.number)
+    values = " · ".join(t("page.runs.changed.value", value=md_escape(history.setting_text(change.name, value, lang)), n=kept.number)
                         for kept, value in zip(runs, change.values))
     st.markdown("- " + t("page.runs.changed.row", setting=t(f"history.setting.{change.name}"), values=values))
 

@@ -187,3 +187,9 @@ def test_overlay_figures_have_every_runs_curves(ws):
     fig = forecast_overlay_figure(None, split.values, split.n_train, [(n, k.test_pred) for n, k in zip(names, runs)])
     assert [trace.name for trace in fig.data][1:] == names
     np.testing.assert_allclose(np.asarray(fig.data[2].y, np.float64), runs[1].test_pred, rtol=1e-6)
+
+
+def test_settings_are_worded_as_the_train_page_words_them():
+    assert history.setting_text("lr", 0.005) == "0.005" and history.setting_text("cell", "gru") == "GRU"
+    assert history.setting_text("transform", "log", "zh") != history.setting_text("transform", "log", "en")
+    assert history.setting_text("dropout", 0.25) == "0.250" and history.setting_text("hidden_size", 32) == "32"

@@ -33,6 +33,7 @@ from lstm_viz.errors import LensError
 from lstm_viz.forecast import predict_scaled
 from lstm_viz.i18n import tr
 from lstm_viz.metrics import mae, mase, rmse
+from lstm_viz.numbers import format_number
 from lstm_viz.models import Forecaster
 from lstm_viz.loop import torch_threads
 from lstm_viz.memory import buffers_bytes
@@ -256,6 +257,19 @@ def what_changed(runs: list[KeptRun]) -> list[Change]:
              ("test_size", tuple(kept.split.test_size for kept in runs)),
              ("val_size", tuple(kept.split.val_size for kept in runs))]
     return [Change(name, values) for name, values in rows if len(set(values)) > 1]
+
+
+def setting_text(name: str, value, lang: str = "en") -> str:
+    """Return a setting's value (a :class:`Config` field, or ``data`` / ``inputs`` …) for people, as the Train page words it."""
+    if name == "lr":
+        return f"{value:g}"
+    if name == "transform":
+        return tr(f"eval.transform.{value}", lang)
+    if name == "cell":
+        return str(value).upper()
+    if isinstance(value, float):
+        return format_number(value)
+    return str(value)
 
 
 def run_name(kept: KeptRun, lang: str = "en") -> str:
